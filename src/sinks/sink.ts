@@ -1,0 +1,29 @@
+/**
+ * The seam between the simulation and the outside world. A sink receives fully serialized
+ * events (one JSON object, no trailing newline) keyed by session_id.
+ *
+ * Backpressure: `write` returns false when the sink wants the producer to pause; the
+ * caller then awaits `ready()` before writing again. No sink may queue without bound.
+ *
+ * Accounting: a sink reports what it really delivered (written to the file descriptor,
+ * acknowledged by Kafka) through the DeliveryListener given at construction; the caller
+ * never counts an event as sent on its own.
+ */
+export interface Sink {
+  readonly name: string;
+  /** Queue one record. Returns true when more can be written right away. */
+  write(key: string, value: string): boolean;
+  /** Resolves when writing may continue; rejects with a UBPError when the sink failed for good. */
+  ready(): Promise<void>;
+  /** Resolves when everything written so far is delivered (or has been reported failed). */
+  flush(): Promise<void>;
+  /** Flushes, then releases resources. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface DeliveryListener {
+  /** `count` records of `bytes` total value bytes were delivered. */
+  delivered(count: number, bytes: number): void;
+  /** `count` records were lost for good because of `error`. */
+  failed(count: number, error: Error): void;
+}
