@@ -1,0 +1,181 @@
+import { EVENT_TYPES, T, TYPE_COUNT, type EventType } from './event-types.ts';
+import { SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
+import { EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
+
+/** journeyTransitions[current][next] = probability of `next`; the rest of the row is the chance of exit. */
+export type JourneyTransitions = Record<EventType, Partial<Record<EventType, number>>>;
+export type StartWeights = Partial<Record<EventType, number>>;
+
+/** The seed's four transitions: they hold exactly, for every segment. */
+export const PINNED: ReadonlyArray<readonly [EventType, EventType, number]> = [
+  ['page_view', 'product_view', 0.25],
+  ['product_view', 'add_to_cart', 0.2],
+  ['add_to_cart', 'begin_checkout', 0.25],
+  ['begin_checkout', 'complete_checkout', 0.6],
+];
+
+/** Types whose free transitions a segment's purchase intent scales. */
+const INTENT_TYPES: ReadonlySet<number> = new Set([T.ADD_TO_CART, T.BEGIN_CHECKOUT, T.WISHLIST_ADD]);
+
+/** A row's continuation (1 − exit) never goes above this, so every state can end a session. */
+export const MAX_CONTINUATION = 0.97;
+
+export function defaultJourneyTransitions(): JourneyTransitions {
+  const out = {} as JourneyTransitions;
+  for (const from of EVENT_TYPES) out[from] = { ...JOURNEY_DEFAULTS[from] };
+  for (const [from, to, p] of PINNED) out[from][to] = p;
+  return out;
+}
+
+export function defaultStartWeights(): StartWeights {
+  return { ...START_DEFAULTS };
+}
+
+/**
+ * Sampling tables derived from the transitions for one segment. In each row the pinned
+ * transitions come first, so a redraw limited to `[pinnedMass, 1)` chooses among the free
+ * transitions and exit only (see `redrawFree`).
+ */
+export interface SegmentJourney {
+  /** order[from * TYPE_COUNT + k]: the type at position k of the row. */
+  readonly order: Int8Array;
+  /** cumulative[from * TYPE_COUNT + k]: cumulative probability up to position k; beyond the last, exit. */
+  readonly cumulative: Float64Array;
+  readonly pinnedMass: Float64Array;
+  readonly start: Float64Array;
+  /**
+   * Expected events per session: the Markov chain's expectation times a measured correction
+   * for what the chain does not see (impossible steps redrawn into exit, time-budget cuts).
+   */
+  readonly expectedEvents: number;
+}
+
+export interface CompiledJourney {
+  readonly segments: readonly SegmentJourney[];
+  /** Rows whose probabilities summed above 1 and were scaled down. */
+  readonly normalizedRows: readonly EventType[];
+}
+
+const pinnedKey = new Set(PINNED.map(([a, b]) => a + '>' + b));
+
+/** Derive each segment's sampling tables from the shared, user-editable transitions. */
+export function compileJourney(transitions: JourneyTransitions, startWeights: StartWeights): CompiledJourney {
+  const normalized = new Set<EventType>();
+  const segments = SEGMENTS.map((_, s) => {
+    const matrix = new Float64Array(TYPE_COUNT * TYPE_COUNT);
+    for (let i = 0; i < TYPE_COUNT; i++) {
+      const from = EVENT_TYPES[i]!;
+      const row = transitions[from] ?? {};
+      let pinnedSum = 0;
+      let freeSum = 0;
+      for (let j = 0; j < TYPE_COUNT; j++) {
+        const to = EVENT_TYPES[j]!;
+        const p = row[to] ?? 0;
+        if (pinnedKey.has(from + '>' + to)) {
+          matrix[i * TYPE_COUNT + j] = p;
+          pinnedSum += p;
+        } else {
+          const q = p * SEGMENT_ENGAGEMENT[s]! * (INTENT_TYPES.has(j) ? SEGMENT_INTENT[s]! : 1);
+          matrix[i * TYPE_COUNT + j] = q;
+          freeSum += q;
+        }
+      }
+      const baseSum = EVENT_TYPES.reduce((a, to) => a + (row[to] ?? 0), 0);
+      if (baseSum > 1 + 1e-9) normalized.add(from);
+      // Free transitions give way first so the pinned ones keep their exact values.
+      const room = Math.max(0, Math.min(MAX_CONTINUATION, 1) - pinnedSum);
+      const freeScale = freeSum > room ? room / freeSum : 1;
+      const pinScale = pinnedSum > 1 ? 1 / pinnedSum : 1;
+      for (let j = 0; j < TYPE_COUNT; j++) {
+        const pinned = pinnedKey.has(from + '>' + EVENT_TYPES[j]!);
+        matrix[i * TYPE_COUNT + j]! *= pinned ? pinScale : freeScale;
+      }
+    }
+    const start = new Float64Array(TYPE_COUNT);
+    let startSum = 0;
+    for (let j = 0; j < TYPE_COUNT; j++) {
+      const w = (startWeights[EVENT_TYPES[j]!] ?? 0) * (INTENT_TYPES.has(j) ? SEGMENT_INTENT[s]! : 1);
+      start[j] = w;
+      startSum += w;
+    }
+    if (!(startSum > 0)) throw new RangeError('the start weights of the journey must not all be zero');
+    for (let j = 0; j < TYPE_COUNT; j++) start[j]! /= startSum;
+
+    const order = new Int8Array(TYPE_COUNT * TYPE_COUNT);
+    const cumulative = new Float64Array(TYPE_COUNT * TYPE_COUNT);
+    const pinnedMass = new Float64Array(TYPE_COUNT);
+    for (let i = 0; i < TYPE_COUNT; i++) {
+      const from = EVENT_TYPES[i]!;
+      const isPinned = (j: number): boolean => pinnedKey.has(from + '>' + EVENT_TYPES[j]!);
+      const types = [...Array(TYPE_COUNT).keys()].sort((a, b) => Number(isPinned(b)) - Number(isPinned(a)) || a - b);
+      let acc = 0;
+      types.forEach((j, k) => {
+        acc += matrix[i * TYPE_COUNT + j]!;
+        order[i * TYPE_COUNT + k] = j;
+        cumulative[i * TYPE_COUNT + k] = acc;
+        if (isPinned(j)) pinnedMass[i] = acc;
+      });
+    }
+    const startCumulative = new Float64Array(TYPE_COUNT);
+    let acc = 0;
+    for (let j = 0; j < TYPE_COUNT; j++) startCumulative[j] = acc += start[j]!;
+    startCumulative[TYPE_COUNT - 1] = 1;
+    return { order, cumulative, pinnedMass, start: startCumulative, expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expectedVisits(matrix, start).reduce((a, b) => a + b, 0) };
+  });
+  return { segments, normalizedRows: [...normalized] };
+}
+
+/** Next type after `from` for a uniform draw `u`, or -1 for exit. */
+export function nextType(journey: SegmentJourney, from: number, u: number): number {
+  const c = journey.cumulative;
+  const base = from * TYPE_COUNT;
+  if (u >= c[base + TYPE_COUNT - 1]!) return -1;
+  let k = 0;
+  while (u >= c[base + k]!) k++;
+  return journey.order[base + k]!;
+}
+
+/**
+ * A redraw after an impossible step: among the free transitions and exit only, in their
+ * proportions. Pinned transitions are never redrawn into, so they keep their exact values.
+ */
+export function redrawFree(journey: SegmentJourney, from: number, u: number): number {
+  const pinned = journey.pinnedMass[from]!;
+  return nextType(journey, from, pinned + u * (1 - pinned));
+}
+
+export function firstType(journey: SegmentJourney, u: number): number {
+  const c = journey.start;
+  let j = 0;
+  while (j < TYPE_COUNT - 1 && u >= c[j]!) j++;
+  return j;
+}
+
+/**
+ * Expected visits to each type per session: v = s (I − P)⁻¹, solved by Gauss–Jordan
+ * elimination on the transposed system (I − P)ᵀ vᵀ = sᵀ.
+ */
+export function expectedVisits(matrix: Float64Array, start: Float64Array): number[] {
+  const n = TYPE_COUNT;
+  const a: number[][] = [];
+  for (let r = 0; r < n; r++) {
+    const row: number[] = [];
+    for (let c = 0; c < n; c++) row.push((r === c ? 1 : 0) - matrix[c * n + r]!);
+    row.push(start[r]!);
+    a.push(row);
+  }
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    [a[col], a[pivot]] = [a[pivot]!, a[col]!];
+    const p = a[col]![col]!;
+    for (let c = col; c <= n; c++) a[col]![c]! /= p;
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const f = a[r]![col]!;
+      if (f === 0) continue;
+      for (let c = col; c <= n; c++) a[r]![c]! -= f * a[col]![c]!;
+    }
+  }
+  return a.map((row) => row[n]!);
+}

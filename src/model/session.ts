@@ -1,0 +1,150 @@
+import type { Catalog, Product } from './catalog.ts';
+import { lognormalWithMean } from './distributions.ts';
+import { T } from './event-types.ts';
+import { firstType, nextType, redrawFree, type SegmentJourney } from './journey.ts';
+import type { Referrer } from './referrers.ts';
+import type { Sfc32 } from './rng.ts';
+import { SEGMENT_REMEMBERED_LOGIN } from './segments.ts';
+import type { User } from './users.ts';
+
+export interface CartLine {
+  readonly product: Product;
+  quantity: number;
+}
+
+export interface Session {
+  readonly seq: number;
+  readonly id: string;
+  readonly user: User;
+  readonly segment: number;
+  readonly referrer: Referrer;
+  readonly rng: Sfc32;
+  readonly startMs: number;
+  /** The session's time budget ends here: no event may be later. */
+  readonly plannedEndMs: number;
+  /** Mean dwell between events for this session. */
+  readonly dwellMeanMs: number;
+  /** The pending event: its type and time. */
+  type: number;
+  timeMs: number;
+  /** Events emitted so far. */
+  count: number;
+  loggedIn: boolean;
+  cart: CartLine[];
+  /** An order begun at checkout and not yet completed (cleared when the cart changes). */
+  orderId: string | null;
+  lastProduct: Product | null;
+  interest: number;
+  wishlist: number;
+  /** A slot the serializer may use to cache this session's constant JSON. */
+  cache: unknown;
+  heapIndex: number;
+  /** Dwell drawn by the latest `advance`: time on the current page. */
+  dwellMs: number;
+}
+
+/** Log-space spread of dwell times: heavy right tail. */
+export const DWELL_SIGMA = 1.0;
+/** Dwell times never go below this. */
+export const MIN_DWELL_MS = 500;
+/**
+ * Share of its time budget that an average session of its segment fills. Dwell means are set
+ * from the budget, so sessions with bigger budgets browse more slowly, and mean durations keep
+ * the segments' ratios; the small share keeps budget cuts rare so journeys end by their own
+ * exits and the pinned transitions hold as measured next-event probabilities.
+ */
+export const BUDGET_FILL = 0.08;
+
+export function newSession(
+  seq: number,
+  id: string,
+  user: User,
+  segment: number,
+  referrer: Referrer,
+  rng: Sfc32,
+  startMs: number,
+  budgetMs: number,
+  journey: SegmentJourney,
+  catalog: Catalog,
+): Session {
+  const expectedGaps = Math.max(0.5, journey.expectedEvents - 1);
+  const loggedIn = rng.next() < SEGMENT_REMEMBERED_LOGIN[segment]!;
+  const session: Session = {
+    seq,
+    id,
+    user,
+    segment,
+    referrer,
+    rng,
+    startMs,
+    plannedEndMs: startMs + budgetMs,
+    dwellMeanMs: (BUDGET_FILL * budgetMs) / expectedGaps,
+    type: 0,
+    timeMs: startMs,
+    count: 0,
+    loggedIn,
+    cart: [],
+    orderId: null,
+    lastProduct: null,
+    interest: catalog.drawCategory(rng),
+    wishlist: 0,
+    cache: undefined,
+    heapIndex: -1,
+    dwellMs: 0,
+  };
+  let type = firstType(journey, rng.next());
+  for (let tries = 0; !isPossible(session, type); tries++) type = tries < MAX_REDRAWS ? firstType(journey, rng.next()) : T.PAGE_VIEW;
+  session.type = type;
+  return session;
+}
+
+/** Whether `type` can happen now (a cart to check out, a login to log out of, ...). */
+export function isPossible(session: Session, type: number): boolean {
+  switch (type) {
+    case T.REMOVE_FROM_CART:
+    case T.BEGIN_CHECKOUT:
+      return session.cart.length > 0;
+    case T.COMPLETE_CHECKOUT:
+      return session.orderId !== null;
+    case T.LOGOUT:
+      return session.loggedIn;
+    case T.LOGIN:
+    case T.ACCOUNT_CREATE:
+      return !session.loggedIn;
+    default:
+      return true;
+  }
+}
+
+/** Redraws before giving up on a possible step and showing a page view. */
+const MAX_REDRAWS = 8;
+
+/**
+ * Decide what follows the event just emitted: sets `session.dwellMs` (the time spent on the
+ * current page) and returns the next type, or -1 when the session ends — by the journey's
+ * exit, or because the next event would pass the time budget.
+ */
+export function advance(session: Session, journey: SegmentJourney): number {
+  const rng = session.rng;
+  const from = session.type;
+  let next = nextType(journey, from, rng.next());
+  for (let tries = 0; next >= 0 && !isPossible(session, next); tries++) {
+    next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
+  }
+  const dwellMs = Math.max(MIN_DWELL_MS, Math.round(lognormalWithMean(rng, session.dwellMeanMs, DWELL_SIGMA)));
+  session.dwellMs = dwellMs;
+  if (next < 0 || session.timeMs + dwellMs > session.plannedEndMs) return -1;
+  return next;
+}
+
+export function cartValueCents(session: Session): number {
+  let total = 0;
+  for (const line of session.cart) total += line.product.priceCents * line.quantity;
+  return total;
+}
+
+export function cartItemCount(session: Session): number {
+  let n = 0;
+  for (const line of session.cart) n += line.quantity;
+  return n;
+}

@@ -1,0 +1,226 @@
+import { emptyRecord, performEvent, type EventRecord } from './activity.ts';
+import { Catalog } from './catalog.ts';
+import { Discrete, exponential } from './distributions.ts';
+import { CITIES, ZoneClock } from './geo.ts';
+import { TimeHeap } from './heap.ts';
+import { compileJourney, defaultJourneyTransitions, defaultStartWeights, type CompiledJourney, type JourneyTransitions, type StartWeights } from './journey.ts';
+import { drawReferrer } from './referrers.ts';
+import { mix32, SeedSource, type Sfc32 } from './rng.ts';
+import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
+import { advance, newSession, type Session } from './session.ts';
+import { MAX_MULTIPLIER, MULTIPLIER_TABLE } from './time-patterns.ts';
+import { UserPool } from './users.ts';
+
+export interface ModelOptions {
+  readonly seed: number;
+  /** Simulated start, Unix milliseconds. */
+  readonly startMs: number;
+  /** Events per hour at time multiplier 1.0. */
+  readonly ratePerHour: number;
+  readonly minSessionSeconds: number;
+  readonly maxSessionSeconds: number;
+  readonly timePatterns: boolean;
+  /** Known users kept for return visits; 0 picks a size from the rate (see `defaultPoolSize`). */
+  readonly userPoolSize: number;
+  readonly journeyTransitions?: JourneyTransitions;
+  readonly startWeights?: StartWeights;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** 1970-01-01 was a Thursday. */
+const EPOCH_WEEKDAY = 4;
+
+/**
+ * Pool size for a rate: about two days of returning sessions at the long-run rate, so a
+ * typical returning user comes back every day or two, within [20 000, 1 000 000] users.
+ */
+export function defaultPoolSize(ratePerHour: number, eventsPerSession: number): number {
+  const returningPerDay = ((ratePerHour * 24) / eventsPerSession) * (1 - SEGMENT_MIX[S.NEW]);
+  return Math.round(Math.min(1_000_000, Math.max(20_000, 2 * returningPerDay)));
+}
+
+/**
+ * The discrete-event simulation: sessions arrive per city as a non-homogeneous Poisson
+ * process (thinned from the peak rate), each walks its journey, and `next()` returns events
+ * in simulated-time order. Pure: the output depends only on the options, never on the clock.
+ */
+export class Simulation {
+  readonly options: ModelOptions;
+  readonly seeds: SeedSource;
+  readonly catalog: Catalog;
+  readonly pool: UserPool;
+  /** Eight hex digits from the seed; part of event and order ids so runs never share them. */
+  readonly instanceTag: string;
+  /** Shared, editable journey; call `journeyChanged()` after editing (the API does it for you). */
+  readonly journeyTransitions: JourneyTransitions;
+  readonly startWeights: StartWeights;
+
+  private journey: CompiledJourney;
+  private sessionsPerMs = 0;
+  private readonly maxMultiplier: number;
+  private readonly heap = new TimeHeap<Session>();
+  private readonly arrivals: Sfc32;
+  private readonly cityDistribution: Discrete;
+  private readonly segmentDistribution: Discrete;
+  private readonly zones: ZoneClock[];
+  private nextArrivalMs: number;
+  private sessionSeq = 0;
+  private eventSeq = 0;
+  private orderSeq = 0;
+  private sessionsStarted = 0;
+  private readonly record: EventRecord;
+  private readonly newOrderId = (timeMs: number): string =>
+    `ord_${Math.floor(timeMs / 1000)}_${this.instanceTag}_${String(this.orderSeq++).padStart(6, '0')}`;
+
+  constructor(options: ModelOptions) {
+    this.options = options;
+    this.seeds = new SeedSource(options.seed);
+    this.instanceTag = mix32(this.seeds.fork('instance').u32()).toString(16).padStart(8, '0');
+    this.catalog = new Catalog();
+    this.journeyTransitions = options.journeyTransitions ?? defaultJourneyTransitions();
+    this.startWeights = options.startWeights ?? defaultStartWeights();
+    this.journey = compileJourney(this.journeyTransitions, this.startWeights);
+    this.updateRate();
+    this.maxMultiplier = options.timePatterns ? MAX_MULTIPLIER : 1;
+    this.arrivals = this.seeds.fork('arrivals');
+    this.cityDistribution = new Discrete(CITIES.map((c) => c.share));
+    this.segmentDistribution = new Discrete([...SEGMENT_MIX]);
+    this.zones = CITIES.map((c) => new ZoneClock(c.timezone));
+    const poolSize = options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession);
+    this.pool = new UserPool(this.seeds, poolSize, CITIES.map((c) => c.share));
+    this.nextArrivalMs = options.startMs + this.arrivalGap();
+    this.record = emptyRecord(undefined as unknown as Session);
+  }
+
+  /** Expected events per session over the segment mix (from the journey, before time-budget cuts). */
+  get eventsPerSession(): number {
+    let n = 0;
+    for (let s = 0; s < SEGMENT_MIX.length; s++) n += SEGMENT_MIX[s]! * this.journey.segments[s]!.expectedEvents;
+    return n;
+  }
+
+  get activeSessions(): number {
+    return this.heap.size;
+  }
+
+  get eventsEmitted(): number {
+    return this.eventSeq;
+  }
+
+  get sessionCount(): number {
+    return this.sessionsStarted;
+  }
+
+  get compiledJourney(): CompiledJourney {
+    return this.journey;
+  }
+
+  /** Rebuild the sampling tables after `journeyTransitions` was edited; later events follow it. */
+  journeyChanged(): CompiledJourney {
+    this.journey = compileJourney(this.journeyTransitions, this.startWeights);
+    this.updateRate();
+    return this.journey;
+  }
+
+  /** The multiplier of time patterns for a city at a UTC time. */
+  multiplier(city: number, utcMs: number): number {
+    if (!this.options.timePatterns) return 1;
+    const local = this.zones[city]!.localMs(utcMs);
+    const day = Math.floor(local / DAY_MS);
+    const hour = Math.floor((local - day * DAY_MS) / HOUR_MS);
+    const weekday = (((day + EPOCH_WEEKDAY) % 7) + 7) % 7;
+    return MULTIPLIER_TABLE[weekday * 24 + hour]!;
+  }
+
+  /** The expected event rate (per hour) at a moment, over all cities. */
+  effectiveRatePerHour(utcMs: number): number {
+    let m = 0;
+    for (let c = 0; c < CITIES.length; c++) m += CITIES[c]!.share * this.multiplier(c, utcMs);
+    return this.options.ratePerHour * m;
+  }
+
+  /** Time of the next event (Unix ms) without emitting it. */
+  peekTimeMs(): number {
+    this.admitArrivals();
+    return this.heap.peek()!.timeMs;
+  }
+
+  /**
+   * The next event. The returned record is reused: read it (serialize it) before calling
+   * `next()` again.
+   */
+  next(): EventRecord {
+    this.admitArrivals();
+    const session = this.heap.peek()!;
+    const rec = this.record;
+    session.count++;
+    rec.seq = this.eventSeq++;
+    performEvent(rec, session, this.catalog, this.newOrderId);
+    const next = advance(session, this.journey.segments[session.segment]!);
+    rec.timeOnPageMs = session.dwellMs;
+    if (next < 0) {
+      rec.last = true;
+      this.heap.pop();
+      session.user.active = false;
+      if (session.segment === S.NEW) this.pool.admit(session.user, session.rng);
+    } else {
+      rec.last = false;
+      session.type = next;
+      session.timeMs += session.dwellMs;
+      this.heap.updateTop();
+    }
+    return rec;
+  }
+
+  private updateRate(): void {
+    this.sessionsPerMs = this.options.ratePerHour / HOUR_MS / this.eventsPerSession;
+  }
+
+  private arrivalGap(): number {
+    return exponential(this.arrivals, this.sessionsPerMs * this.maxMultiplier);
+  }
+
+  /** Start every session whose arrival comes before the earliest pending event. */
+  private admitArrivals(): void {
+    for (;;) {
+      const top = this.heap.peek();
+      if (top !== undefined && top.timeMs <= Math.floor(this.nextArrivalMs)) return;
+      const at = this.nextArrivalMs;
+      this.nextArrivalMs = at + this.arrivalGap();
+      const rng = this.arrivals;
+      const city = this.cityDistribution.sample(rng);
+      // Thinning: keep a candidate with probability m(t) / max m.
+      const keep = rng.next() * this.maxMultiplier < this.multiplier(city, at);
+      if (keep) this.startSession(city, Math.floor(at));
+    }
+  }
+
+  private startSession(city: number, atMs: number): void {
+    const rng = this.arrivals;
+    const segment = this.segmentDistribution.sample(rng);
+    const second = Math.floor(atMs / 1000);
+    const user = segment === S.NEW ? this.pool.create(city, S.NEW) : this.pool.drawReturning(city, segment, second, rng);
+    user.active = true;
+    user.lastStartSecond = second;
+    const seq = this.sessionSeq++;
+    const sessionRng = this.seeds.fork('session', seq);
+    const referrer = drawReferrer(sessionRng);
+    const o = this.options;
+    const budgetSeconds = (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
+    const session = newSession(
+      seq,
+      `sess_${second}_${user.id}`,
+      user,
+      segment,
+      referrer,
+      sessionRng,
+      atMs,
+      Math.round(budgetSeconds * 1000),
+      this.journey.segments[segment]!,
+      this.catalog,
+    );
+    this.sessionsStarted++;
+    this.heap.push(session);
+  }
+}
