@@ -114,7 +114,7 @@ const round = (x: number): number => Number(x.toPrecision(4));
 // chain says: record the measured ratio per segment so arrival rates and dwell times use it.
 const final = measure(7777);
 const analytic = final.sim.compiledJourney.segments.map((s) => s.expectedEvents);
-const correction = final.perSegment.map((m, s) => round(m / (analytic[s]! * CORRECTION_IN_USE[s]!)));
+const correction = final.perSegment.map((m, s) => round((m * CORRECTION_IN_USE[s]!) / analytic[s]!));
 const rows = EVENT_TYPES.map((from) => {
   const cells = EVENT_TYPES.filter((to) => transitions[from][to] !== undefined && !pinned.has(from + '>' + to))
     .map((to) => `${to}: ${round(transitions[from][to]!)}`);

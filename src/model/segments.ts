@@ -17,6 +17,3 @@ export const SEGMENT_DURATION = [0.6, 1.0, 1.5, 2.0] as const;
  */
 export const SEGMENT_ENGAGEMENT = [0.9, 1.0, 1.06, 1.12] as const;
 export const SEGMENT_INTENT = [0.55, 1.0, 1.45, 1.9] as const;
-
-/** Chance a session of this segment starts already logged in (a remembered login). */
-export const SEGMENT_REMEMBERED_LOGIN = [0, 0.25, 0.45, 0.6] as const;

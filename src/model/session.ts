@@ -4,7 +4,6 @@ import { T } from './event-types.ts';
 import { firstType, nextType, redrawFree, type SegmentJourney } from './journey.ts';
 import type { Referrer } from './referrers.ts';
 import type { Sfc32 } from './rng.ts';
-import { SEGMENT_REMEMBERED_LOGIN } from './segments.ts';
 import type { User } from './users.ts';
 
 export interface CartLine {
@@ -68,7 +67,6 @@ export function newSession(
   catalog: Catalog,
 ): Session {
   const expectedGaps = Math.max(0.5, journey.expectedEvents - 1);
-  const loggedIn = rng.next() < SEGMENT_REMEMBERED_LOGIN[segment]!;
   const session: Session = {
     seq,
     id,
@@ -82,7 +80,8 @@ export function newSession(
     type: 0,
     timeMs: startMs,
     count: 0,
-    loggedIn,
+    // Every session starts logged out, so a logout always follows a login seen in the same session.
+    loggedIn: false,
     cart: [],
     orderId: null,
     lastProduct: null,

@@ -1,0 +1,86 @@
+import { EVENT_TYPES, type EventType } from '../model/event-types.ts';
+import type { DeliveryListener } from '../sinks/sink.ts';
+import type { Logger } from '../logger.ts';
+
+/** The in-process view of a run's numbers (`getMetrics()`, `--metrics-json`). */
+export interface MetricsSnapshot {
+  messagesSent: number;
+  messagesFailed: number;
+  bytesSent: number;
+  /** Percent of finished deliveries that succeeded (100 when nothing finished yet). */
+  successRate: number;
+  activeSessions: number;
+  eventsGenerated: number;
+  eventsByType: Record<EventType, number>;
+  sessionsStarted: number;
+  usersCreated: number;
+  /** Simulated time of the latest event, ISO 8601 (null before the first). */
+  simulatedTime: string | null;
+  elapsedSeconds: number;
+  eventsPerSecond: number;
+  seed: number;
+}
+
+/** Counters of a run. It is the sinks' DeliveryListener: only real deliveries count as sent. */
+export class Metrics implements DeliveryListener {
+  messagesSent = 0;
+  messagesFailed = 0;
+  bytesSent = 0;
+  eventsGenerated = 0;
+  readonly byType = new Float64Array(EVENT_TYPES.length);
+  lastEventMs = Number.NaN;
+  private readonly startedAt = performance.now();
+  private readonly failureKinds = new Set<string>();
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
+
+  generated(type: number, timeMs: number): void {
+    this.eventsGenerated++;
+    this.byType[type]!++;
+    this.lastEventMs = timeMs;
+  }
+
+  delivered(count: number, bytes: number): void {
+    this.messagesSent += count;
+    this.bytesSent += bytes;
+  }
+
+  failed(count: number, error: Error): void {
+    this.messagesFailed += count;
+    // One log line per kind of failure, not one per record.
+    const kind = (error as { code?: string }).code ?? error.name;
+    if (!this.failureKinds.has(kind)) {
+      this.failureKinds.add(kind);
+      this.logger.error(`delivery failed: ${error.message}`, { kind, records: count });
+    }
+  }
+
+  get elapsedSeconds(): number {
+    return (performance.now() - this.startedAt) / 1000;
+  }
+
+  snapshot(extra: { activeSessions: number; sessionsStarted: number; usersCreated: number; seed: number }): MetricsSnapshot {
+    const finished = this.messagesSent + this.messagesFailed;
+    const elapsed = this.elapsedSeconds;
+    const eventsByType = {} as Record<EventType, number>;
+    EVENT_TYPES.forEach((t, i) => (eventsByType[t] = this.byType[i]!));
+    return {
+      messagesSent: this.messagesSent,
+      messagesFailed: this.messagesFailed,
+      bytesSent: this.bytesSent,
+      successRate: finished === 0 ? 100 : (100 * this.messagesSent) / finished,
+      activeSessions: extra.activeSessions,
+      eventsGenerated: this.eventsGenerated,
+      eventsByType,
+      sessionsStarted: extra.sessionsStarted,
+      usersCreated: extra.usersCreated,
+      simulatedTime: Number.isNaN(this.lastEventMs) ? null : new Date(this.lastEventMs).toISOString(),
+      elapsedSeconds: Math.round(elapsed * 1000) / 1000,
+      eventsPerSecond: elapsed > 0 ? Math.round(this.messagesSent / elapsed) : 0,
+      seed: extra.seed,
+    };
+  }
+}

@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import { UBPError } from '../errors.ts';
+import type { DeliveryListener, Sink } from './sink.ts';
+
+/** Lines are gathered into chunks of about this size before a write. */
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Newline-delimited JSON to a file descriptor (stdout or a file), in large synchronous
+ * writes: a slow reader blocks the producer, which is the backpressure. A failed write never
+ * leaves a cut line behind in a file: the file is truncated back to the last whole chunk,
+ * and only events of whole chunks are reported delivered.
+ */
+export class FdSink implements Sink {
+  readonly name: string;
+  private readonly fd: number;
+  private readonly ownsFd: boolean;
+  private readonly seekable: boolean;
+  private readonly listener: DeliveryListener;
+  private parts: string[] = [];
+  private pendingChars = 0;
+  private pendingCount = 0;
+  private offset = 0;
+  private failure: UBPError | null = null;
+  private closed = false;
+
+  constructor(fd: number, name: string, listener: DeliveryListener, ownsFd: boolean) {
+    this.fd = fd;
+    this.name = name;
+    this.listener = listener;
+    this.ownsFd = ownsFd;
+    const stat = fs.fstatSync(fd);
+    this.seekable = stat.isFile();
+    if (this.seekable) this.offset = stat.size;
+  }
+
+  static stdout(listener: DeliveryListener): FdSink {
+    return new FdSink(1, 'stdout', listener, false);
+  }
+
+  static file(path: string, listener: DeliveryListener): FdSink {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'a');
+    } catch (err) {
+      throw new UBPError('SINK_WRITE', `cannot open output file ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    return new FdSink(fd, `file ${path}`, listener, true);
+  }
+
+  write(_key: string, value: string): boolean {
+    if (this.failure) throw this.failure;
+    this.parts.push(value);
+    this.pendingChars += value.length + 1;
+    this.pendingCount++;
+    if (this.pendingChars >= CHUNK_BYTES) this.writeChunk();
+    return true;
+  }
+
+  async ready(): Promise<void> {
+    if (this.failure) throw this.failure;
+  }
+
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.pendingCount > 0) this.writeChunk();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (!this.failure && this.pendingCount > 0) this.writeChunk();
+    } finally {
+      this.closed = true;
+      if (this.ownsFd) fs.closeSync(this.fd);
+    }
+  }
+
+  private writeChunk(): void {
+    const count = this.pendingCount;
+    const buffer = Buffer.from(this.parts.join('\n') + '\n', 'utf8');
+    this.parts = [];
+    this.pendingChars = 0;
+    this.pendingCount = 0;
+    let written = 0;
+    try {
+      while (written < buffer.length) {
+        try {
+          written += fs.writeSync(this.fd, buffer, written, buffer.length - written, this.seekable ? this.offset + written : null);
+        } catch (err) {
+          // A non-blocking pipe that is full: wait for the reader rather than fail.
+          if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+            continue;
+          }
+          throw err;
+        }
+      }
+    } catch (err) {
+      if (this.seekable && written > 0) {
+        try {
+          fs.ftruncateSync(this.fd, this.offset);
+        } catch {
+          // The original error is the one to report.
+        }
+      }
+      this.failure = describeWriteError(err as NodeJS.ErrnoException, this.name, count);
+      this.listener.failed(count, this.failure);
+      throw this.failure;
+    }
+    this.offset += buffer.length;
+    this.listener.delivered(count, buffer.length - count);
+  }
+}
+
+function describeWriteError(err: NodeJS.ErrnoException, name: string, count: number): UBPError {
+  if (err.code === 'EPIPE') {
+    return new UBPError('SINK_CLOSED', `${name} was closed by its reader; stopped, and the last ${count} events were not written`, { cause: err });
+  }
+  if (err.code === 'ENOSPC') {
+    return new UBPError('SINK_WRITE', `${name}: no space left on the device; stopped, and the last ${count} events were not written (the file ends with a whole line)`, { cause: err });
+  }
+  return new UBPError('SINK_WRITE', `writing to ${name} failed (${err.code ?? err.message}); the last ${count} events were not written`, { cause: err });
+}

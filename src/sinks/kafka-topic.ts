@@ -1,0 +1,153 @@
+import { Admin, ConfigResourceTypes, findErrorBy } from '@platformatic/kafka';
+import { UBPError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+
+/** Topic settings of SPEC §6 that we create a missing topic with and compare an existing one against. */
+export const TOPIC_RETENTION_MS = '259200000';
+export const TOPIC_COMPRESSION = 'lz4';
+
+export interface TopicRequest {
+  topic: string;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface TopicState {
+  /** The partition count the topic really has, which is what keys are hashed over. */
+  partitions: number;
+  created: boolean;
+  brokers: number;
+}
+
+/**
+ * Creates the topic when it is missing; otherwise uses it as it is and warns once about every
+ * setting that differs from the request, because silently altering a shared topic is worse
+ * than producing into a slightly different one.
+ */
+export async function ensureTopic(admin: Admin, request: TopicRequest, logger: Logger): Promise<TopicState> {
+  const { topic } = request;
+  const cluster = await admin.metadata({ topics: [] });
+  const brokers = cluster.brokers.size;
+  const replicas = Math.min(request.replicationFactor, brokers);
+
+  let created = false;
+  const existing = await admin.listTopics();
+  if (!existing.includes(topic)) {
+    if (replicas < request.replicationFactor) {
+      logger.warn(
+        `replication factor ${request.replicationFactor} capped at ${replicas} because the cluster has ${brokers} broker(s)`,
+        { topic, requested: request.replicationFactor, used: replicas },
+      );
+    }
+    try {
+      await admin.createTopics({
+        topics: [topic],
+        partitions: request.partitions,
+        replicas,
+        configs: [
+          { name: 'retention.ms', value: TOPIC_RETENTION_MS },
+          { name: 'compression.type', value: TOPIC_COMPRESSION },
+        ],
+      });
+      created = true;
+      logger.info(`created topic ${topic}`, { topic, partitions: request.partitions, replicationFactor: replicas });
+    } catch (error) {
+      // Another producer may have created it between our listing and our request: then it is simply existing.
+      if (!findErrorBy(error as Error, 'apiId', 'TOPIC_ALREADY_EXISTS')) {
+        throw new UBPError(
+          'KAFKA_TOPIC',
+          `Could not create topic "${topic}" with ${request.partitions} partitions and replication factor ${replicas}: ${describeKafkaError(error)}.`,
+          { cause: error },
+        );
+      }
+    }
+  }
+
+  const partitions = await waitForLeaders(admin, topic);
+  if (!created) await warnAboutDifferences(admin, request, partitions, replicas, logger);
+  return { partitions, created, brokers };
+}
+
+/**
+ * A freshly created topic has no leaders for a moment; producing then costs a round of retries,
+ * so we wait here where the startup deadline already applies.
+ */
+async function waitForLeaders(admin: Admin, topic: string): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const metadata = await admin.metadata({ topics: [topic], forceUpdate: true });
+    const info = metadata.topics.get(topic);
+    if (info !== undefined && info.partitions.length > 0 && info.partitions.every((p) => p.leader >= 0)) {
+      return info.partitionsCount;
+    }
+    if (attempt >= 100) {
+      throw new UBPError('KAFKA_TOPIC', `Topic "${topic}" still has partitions without a leader after 10 s; check the brokers' health.`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function warnAboutDifferences(
+  admin: Admin,
+  request: TopicRequest,
+  partitions: number,
+  replicas: number,
+  logger: Logger,
+): Promise<void> {
+  const { topic } = request;
+  let configs: Map<string, string | null | undefined>;
+  try {
+    const [description] = await admin.describeConfigs({
+      resources: [
+        {
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: topic,
+          configurationKeys: ['retention.ms', 'compression.type'],
+        },
+      ],
+    });
+    configs = new Map((description?.configs ?? []).map((c) => [c.name, c.value]));
+  } catch (error) {
+    throw new UBPError('KAFKA_TOPIC', `Could not read the configuration of topic "${topic}": ${describeKafkaError(error)}.`, {
+      cause: error,
+    });
+  }
+  const metadata = await admin.metadata({ topics: [topic] });
+  const actualReplicas = metadata.topics.get(topic)?.partitions[0]?.replicas.length ?? replicas;
+
+  const differences: string[] = [];
+  if (partitions !== request.partitions) differences.push(`partitions ${partitions} (wanted ${request.partitions})`);
+  if (actualReplicas !== replicas) differences.push(`replication factor ${actualReplicas} (wanted ${replicas})`);
+  const retention = configs.get('retention.ms');
+  if (retention !== TOPIC_RETENTION_MS) differences.push(`retention.ms ${retention} (wanted ${TOPIC_RETENTION_MS})`);
+  const compression = configs.get('compression.type');
+  if (compression !== TOPIC_COMPRESSION) differences.push(`compression.type ${compression} (wanted ${TOPIC_COMPRESSION})`);
+  if (differences.length > 0) {
+    logger.warn(`topic ${topic} exists with other settings, using it as it is: ${differences.join(', ')}`, {
+      topic,
+      partitions,
+      replicationFactor: actualReplicas,
+      retentionMs: retention,
+      compressionType: compression,
+    });
+  }
+}
+
+/** The innermost messages of the client's nested errors are the informative ones ("Connection to h:p failed."). */
+export function describeKafkaError(error: unknown): string {
+  const seen = new Set<string>();
+  const walk = (e: unknown): void => {
+    if (e === null || typeof e !== 'object') return;
+    const inner = (e as { errors?: unknown[] }).errors;
+    const cause = (e as { cause?: unknown }).cause;
+    if (Array.isArray(inner) && inner.length > 0) {
+      walk(inner[inner.length - 1]);
+      return;
+    }
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && message !== '') seen.add(message.replace(/\.$/, ''));
+    if (cause !== undefined) walk(cause);
+  };
+  walk(error);
+  if (seen.size === 0) return error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
+  return [...seen].join(': ');
+}

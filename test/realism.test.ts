@@ -1,0 +1,306 @@
+/**
+ * The realism targets of the specification, checked on the default 14-day backfill as the
+ * CLI writes it (seed 42): the whole output is streamed, parsed and checked once, then each
+ * property is its own test.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
+import { before, describe, test } from 'node:test';
+import type { UserEvent } from '../src/events/event.ts';
+import { EVENT_TYPES, EVENT_WEIGHTS } from '../src/model/event-types.ts';
+import { OS_UA_MARKER } from '../src/model/devices.ts';
+import { BACKFILL_ARGS, CLI } from './helpers/cli.ts';
+
+const START = Date.parse('2024-03-04T00:00:00Z');
+const END = START + 1_209_600_000;
+const SEGMENTS = ['new_visitor', 'returning_visitor', 'loyal_customer', 'power_user'];
+const CITY_SHARE: Record<string, number> = { 'San Francisco': 0.15, 'New York': 0.2, Austin: 0.15, Toronto: 0.1, London: 0.15, Berlin: 0.15, Sydney: 0.1 };
+type Band = 'business' | 'peak' | 'late' | 'other';
+
+function band(hour: number): Band {
+  if (hour >= 9 && hour < 17) return 'business';
+  if (hour >= 19 && hour < 22) return 'peak';
+  if (hour >= 23 || hour < 6) return 'late';
+  return 'other';
+}
+
+/** Local hour and weekday of a UTC time in a zone, with Intl (independent of the model's own code), cached per UTC hour. */
+const localCache = new Map<string, { hour: number; weekend: boolean }>();
+const formats = new Map<string, Intl.DateTimeFormat>();
+function local(zone: string, ms: number): { hour: number; weekend: boolean } {
+  const h = Math.floor(ms / 3_600_000);
+  const key = zone + h;
+  let v = localCache.get(key);
+  if (!v) {
+    let f = formats.get(zone);
+    if (!f) formats.set(zone, (f = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' })));
+    const parts = Object.fromEntries(f.formatToParts(new Date(h * 3_600_000)).map((p) => [p.type, p.value]));
+    v = { hour: Number(parts.hour), weekend: parts.weekday === 'Sat' || parts.weekday === 'Sun' };
+    localCache.set(key, v);
+  }
+  return v;
+}
+
+interface SessionState {
+  id: string;
+  user: string;
+  segment: string;
+  count: number;
+  startText: string;
+  lastMs: number;
+  firstMs: number;
+  lastType: string;
+  fixed: string;
+  cart: Map<string, { qty: number; price: number }>;
+  loggedIn: boolean;
+  pendingOrder: string | null;
+  purchased: boolean;
+}
+
+const violations: string[] = [];
+function violation(message: string): void {
+  if (violations.length < 20) violations.push(message);
+  else violations.length === 20 && violations.push('…');
+}
+
+const stats = {
+  events: 0,
+  sessions: 0,
+  typeCounts: new Map<string, number>(),
+  segmentSessions: new Map<string, number>(),
+  deviceSessions: new Map<string, number>(),
+  osSessions: new Map<string, number>(),
+  transitions: new Map<string, number>(),
+  durationSum: new Map<string, number>(),
+  durationN: new Map<string, number>(),
+  converted: new Map<string, number>(),
+  bandEvents: new Map<string, number>(),
+  eventIds: new Set<string>(),
+  orderIds: new Set<string>(),
+};
+const add = (m: Map<string, number>, k: string, n = 1): void => void m.set(k, (m.get(k) ?? 0) + n);
+
+const sessions = new Map<string, SessionState>();
+const users = new Map<string, string>();
+const endedSessions = new Set<string>();
+
+function closeSession(s: SessionState): void {
+  sessions.delete(s.id);
+  endedSessions.add(s.id);
+  add(stats.durationSum, s.segment, s.lastMs - s.firstMs);
+  add(stats.durationN, s.segment);
+  if (s.purchased) add(stats.converted, s.segment);
+}
+
+function check(e: UserEvent): void {
+  stats.events++;
+  add(stats.typeCounts, e.event_type);
+  const ms = Date.parse(e.timestamp);
+  if (!(ms >= START && ms < END)) violation(`timestamp ${e.timestamp} outside the run`);
+  if (stats.eventIds.has(e.event_id)) violation(`duplicate event_id ${e.event_id}`);
+  stats.eventIds.add(e.event_id);
+  const { hour, weekend } = local(e.location.timezone, ms);
+  add(stats.bandEvents, `${band(hour)}:${weekend}`);
+
+  const d = e.device_info;
+  if (d.user_agent !== e.technical_info.user_agent) violation(`${e.event_id}: device and technical user agents differ`);
+  if (!d.user_agent.includes(OS_UA_MARKER[d.os as keyof typeof OS_UA_MARKER])) violation(`${e.event_id}: user agent does not match ${d.os}`);
+  const expectedType = d.os === 'iPadOS' ? 'tablet' : d.os === 'Windows' || d.os === 'macOS' ? 'desktop' : 'mobile';
+  if (d.type !== expectedType) violation(`${e.event_id}: ${d.os} on a ${d.type}`);
+
+  const userFixed = JSON.stringify([d, e.location, e.technical_info.ip_address]);
+  const known = users.get(e.user_id);
+  let s = sessions.get(e.session_id);
+  const info = e.session_info;
+  if (info.events_in_session === 1) {
+    if (s || endedSessions.has(e.session_id)) violation(`session id ${e.session_id} used twice`);
+    if (!info.is_new_session) violation(`${e.event_id}: first event without is_new_session`);
+    if (info.session_start !== e.timestamp) violation(`${e.event_id}: session_start is not the first timestamp`);
+    if (known !== undefined && e.user_segment === 'new_visitor') violation(`${e.user_id} came back as a new_visitor`);
+    if (known === undefined && e.user_segment !== 'new_visitor' && false) violation('unreachable');
+    if (known !== undefined && known !== userFixed) violation(`${e.user_id} changed device, city or IP between sessions`);
+    users.set(e.user_id, userFixed);
+    stats.sessions++;
+    add(stats.segmentSessions, e.user_segment);
+    add(stats.deviceSessions, d.type);
+    add(stats.osSessions, d.os);
+    s = {
+      id: e.session_id, user: e.user_id, segment: e.user_segment, count: 1, startText: e.timestamp, firstMs: ms, lastMs: ms, lastType: e.event_type,
+      fixed: JSON.stringify([e.user_id, e.user_segment, d, e.location, e.referrer]), cart: new Map(), loggedIn: false, pendingOrder: null, purchased: false,
+    };
+    sessions.set(e.session_id, s);
+  } else {
+    if (!s) return violation(`${e.event_id}: event ${info.events_in_session} of an unknown session`);
+    if (info.events_in_session !== s.count + 1) violation(`${e.session_id}: events_in_session jumped from ${s.count} to ${info.events_in_session}`);
+    if (info.is_new_session) violation(`${e.event_id}: is_new_session on a later event`);
+    if (info.session_start !== s.startText) violation(`${e.event_id}: session_start changed`);
+    if (ms < s.lastMs) violation(`${e.session_id}: timestamps go back`);
+    if (JSON.stringify([e.user_id, e.user_segment, d, e.location, e.referrer]) !== s.fixed) violation(`${e.session_id}: user, device, location or referrer changed within the session`);
+    add(stats.transitions, `${s.lastType}>${e.event_type}`);
+    s.count++;
+    s.lastMs = ms;
+    s.lastType = e.event_type;
+  }
+  if (info.session_duration_so_far !== Math.floor((ms - s.firstMs) / 1000)) violation(`${e.event_id}: session_duration_so_far is ${info.session_duration_so_far}`);
+  if (e.referrer.type === 'paid' || e.referrer.type === 'social' || e.referrer.type === 'email') {
+    if (!e.referrer.utm_source || !e.referrer.utm_medium || !e.referrer.utm_campaign) violation(`${e.event_id}: ${e.referrer.type} without UTM fields`);
+  } else if (e.referrer.utm_source !== null || e.referrer.utm_medium !== null || e.referrer.utm_campaign !== null) violation(`${e.event_id}: UTM on ${e.referrer.type}`);
+
+  const data = e.event_data as Record<string, number & string>;
+  const cartValue = (): number => Math.round([...s.cart.values()].reduce((a, l) => a + l.qty * Math.round(l.price * 100), 0)) / 100;
+  switch (e.event_type) {
+    case 'add_to_cart': {
+      const line = s.cart.get(data.product_id);
+      s.cart.set(data.product_id, { qty: (line?.qty ?? 0) + data.quantity, price: data.price });
+      s.pendingOrder = null;
+      if (data.cart_value !== cartValue()) violation(`${e.event_id}: cart_value ${data.cart_value}, expected ${cartValue()}`);
+      break;
+    }
+    case 'remove_from_cart': {
+      const line = s.cart.get(data.product_id);
+      if (!line) violation(`${e.event_id}: removed ${data.product_id}, which is not in the cart`);
+      else if (line.qty !== data.quantity) violation(`${e.event_id}: removed ${data.quantity}, the cart had ${line.qty}`);
+      s.cart.delete(data.product_id);
+      s.pendingOrder = null;
+      if (data.cart_value !== cartValue()) violation(`${e.event_id}: cart_value after removal is wrong`);
+      break;
+    }
+    case 'begin_checkout':
+      if (s.cart.size === 0) violation(`${e.event_id}: begin_checkout with an empty cart`);
+      if (data.order_value !== cartValue()) violation(`${e.event_id}: begin_checkout order_value ${data.order_value}, cart ${cartValue()}`);
+      if (stats.orderIds.has(data.order_id)) violation(`duplicate order_id ${data.order_id}`);
+      stats.orderIds.add(data.order_id);
+      s.pendingOrder = data.order_id;
+      break;
+    case 'complete_checkout':
+      if (s.pendingOrder === null || s.pendingOrder !== data.order_id) violation(`${e.event_id}: complete_checkout without its begin_checkout`);
+      if (data.order_value !== cartValue()) violation(`${e.event_id}: order_value ${data.order_value}, cart ${cartValue()}`);
+      s.cart.clear();
+      s.pendingOrder = null;
+      s.purchased = true;
+      break;
+    case 'login':
+      if (s.loggedIn) violation(`${e.event_id}: login while logged in`);
+      s.loggedIn = (data as unknown as { success: boolean }).success;
+      break;
+    case 'account_create':
+      if (s.loggedIn) violation(`${e.event_id}: account_create while logged in`);
+      s.loggedIn = true;
+      break;
+    case 'logout':
+      if (!s.loggedIn) violation(`${e.event_id}: logout while logged out`);
+      s.loggedIn = false;
+      break;
+  }
+}
+
+/** Hours of each band (weekday / weekend) over the run, weighted by city share: the exposure. */
+function exposure(): Map<string, number> {
+  const out = new Map<string, number>();
+  const zones: Record<string, string> = {
+    'San Francisco': 'America/Los_Angeles', 'New York': 'America/New_York', Austin: 'America/Chicago', Toronto: 'America/Toronto',
+    London: 'Europe/London', Berlin: 'Europe/Berlin', Sydney: 'Australia/Sydney',
+  };
+  for (const [city, share] of Object.entries(CITY_SHARE)) {
+    for (let t = START; t < END; t += 3_600_000) {
+      const { hour, weekend } = local(zones[city]!, t);
+      add(out, `${band(hour)}:${weekend}`, share);
+    }
+  }
+  return out;
+}
+
+describe('a default 14-day backfill (seed 42)', () => {
+  before(async () => {
+    const child = spawn(process.execPath, [CLI, ...BACKFILL_ARGS], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines = readline.createInterface({ input: child.stdout!, crlfDelay: Infinity });
+    for await (const line of lines) check(JSON.parse(line) as UserEvent);
+    const code = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
+    assert.equal(code, 0);
+    for (const s of [...sessions.values()]) closeSession(s);
+  });
+
+  test('is large enough to judge: over a million events', () => {
+    assert.ok(stats.events > 1_000_000, `${stats.events} events`);
+  });
+
+  test('event mix: each type within ±15% relative (or ±0.3 pp) of its weight; complete_checkout up to +50%', () => {
+    for (const type of EVENT_TYPES) {
+      const share = (stats.typeCounts.get(type) ?? 0) / stats.events;
+      const w = EVENT_WEIGHTS[type];
+      if (type === 'complete_checkout') {
+        assert.ok(share >= w * 0.85 && share <= w * 1.5, `${type}: ${(share * 100).toFixed(2)}% vs ${w * 100}%`);
+      } else {
+        assert.ok(Math.abs(share / w - 1) <= 0.15 || Math.abs(share - w) <= 0.003, `${type}: ${(share * 100).toFixed(2)}% vs ${w * 100}%`);
+      }
+    }
+  });
+
+  test('segment, device and OS mix over sessions within ±2 pp', () => {
+    const within = (m: Map<string, number>, expected: Record<string, number>): void => {
+      for (const [k, p] of Object.entries(expected)) {
+        const share = (m.get(k) ?? 0) / stats.sessions;
+        assert.ok(Math.abs(share - p) <= 0.02, `${k}: ${(share * 100).toFixed(2)}% vs ${p * 100}%`);
+      }
+    };
+    within(stats.segmentSessions, { new_visitor: 0.35, returning_visitor: 0.4, loyal_customer: 0.2, power_user: 0.05 });
+    within(stats.deviceSessions, { mobile: 0.65, desktop: 0.3, tablet: 0.05 });
+    within(stats.osSessions, { iOS: 0.35, Android: 0.3, Windows: 0.2, macOS: 0.1, iPadOS: 0.05 });
+  });
+
+  test("the seed's four transitions hold within ±0.02", () => {
+    for (const [from, to, p] of [
+      ['page_view', 'product_view', 0.25],
+      ['product_view', 'add_to_cart', 0.2],
+      ['add_to_cart', 'begin_checkout', 0.25],
+      ['begin_checkout', 'complete_checkout', 0.6],
+    ] as const) {
+      // Out of every event of type `from`, including those that ended their session.
+      const seen = (stats.transitions.get(`${from}>${to}`) ?? 0) / stats.typeCounts.get(from)!;
+      assert.ok(Math.abs(seen - p) <= 0.02, `${from} → ${to}: ${seen.toFixed(4)} vs ${p}`);
+    }
+  });
+
+  test('70% ± 5 pp of events continue a session', () => {
+    const continuing = 1 - stats.sessions / stats.events;
+    assert.ok(Math.abs(continuing - 0.7) <= 0.05, `${(continuing * 100).toFixed(1)}%`);
+  });
+
+  test('mean session duration relative to returning visitors: new 0.6, loyal 1.5, power 2.0', () => {
+    const mean = (s: string): number => stats.durationSum.get(s)! / stats.durationN.get(s)!;
+    const base = mean('returning_visitor');
+    for (const [s, target, tol] of [['new_visitor', 0.6, 0.12], ['loyal_customer', 1.5, 0.25], ['power_user', 2.0, 0.35]] as const) {
+      const ratio = mean(s) / base;
+      assert.ok(Math.abs(ratio - target) <= tol, `${s}: ${ratio.toFixed(3)} (target ${target} ± ${tol})`);
+    }
+  });
+
+  test('conversion rises strictly: new < returning < loyal < power', () => {
+    const rates = SEGMENTS.map((s) => (stats.converted.get(s) ?? 0) / stats.durationN.get(s)!);
+    for (let i = 1; i < rates.length; i++) assert.ok(rates[i]! > rates[i - 1]!, `conversion by segment: ${rates.map((r) => (r * 100).toFixed(2) + '%').join(' < ')}`);
+  });
+
+  test('events per local hour on weekdays: peak / late night = 10 ± 15%, business / other = 1.2 ± 10%', () => {
+    const hours = exposure();
+    const rate = (b: Band, weekend: boolean): number => stats.bandEvents.get(`${b}:${weekend}`)! / hours.get(`${b}:${weekend}`)!;
+    const peakLate = rate('peak', false) / rate('late', false);
+    const businessOther = rate('business', false) / rate('other', false);
+    assert.ok(Math.abs(peakLate / 10 - 1) <= 0.15, `peak / late night = ${peakLate.toFixed(2)}`);
+    assert.ok(Math.abs(businessOther / 1.2 - 1) <= 0.1, `business / other = ${businessOther.toFixed(3)}`);
+  });
+
+  test('weekend / weekday in the same band = 1.8 ± 10%', () => {
+    const hours = exposure();
+    for (const b of ['business', 'peak', 'late', 'other'] as const) {
+      const r = (w: boolean): number => stats.bandEvents.get(`${b}:${w}`)! / hours.get(`${b}:${w}`)!;
+      const ratio = r(true) / r(false);
+      assert.ok(Math.abs(ratio / 1.8 - 1) <= 0.1, `${b}: weekend / weekday = ${ratio.toFixed(3)}`);
+    }
+  });
+
+  test('coherence, ids, session fields and user agents: no violation at all', () => {
+    assert.deepEqual(violations, []);
+    assert.ok(stats.orderIds.size > 1000, `${stats.orderIds.size} orders`);
+  });
+});
