@@ -50,16 +50,42 @@ export interface CliRequest {
 
 function number(flag: string, text: string | undefined, what: string, integer = false): number | undefined {
   if (text === undefined) return undefined;
-  const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?(e\d+)?$/i;
-  if (!pattern.test(text.trim())) throw usageError(`--${flag} must be ${what} (got ${JSON.stringify(text)})`);
-  return Number(text);
+  const pattern = integer ? /^\d+$/ : /^(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+  const value = Number(text);
+  if (!pattern.test(text.trim()) || !Number.isFinite(value)) throw usageError(`--${flag} must be ${what} (got ${JSON.stringify(text)})`);
+  return value;
+}
+
+/**
+ * `--rate -5`: parseArgs would take "-5" for a flag and report an ambiguity. Glue a value that
+ * looks like a negative number to its string flag (`--rate=-5`) so the range check names it.
+ */
+function glueNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  const takesValue = (arg: string): boolean => {
+    if (arg.startsWith('--')) return (FLAGS as Record<string, { type: string }>)[arg.slice(2)]?.type === 'string';
+    return /^-[a-z]$/i.test(arg) && Object.values(FLAGS).some((f) => 'short' in f && f.short === arg[1] && f.type === 'string');
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && /^-[\d.]/.test(next) && takesValue(arg)) {
+      out.push(`${arg}=${next}`.replace(/^(-[a-z])=/i, '$1'));
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** Turn argv into producer options. Throws a USAGE error naming the flag on any bad input. */
 export function parseCli(argv: readonly string[]): CliRequest {
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: glueNegativeValues(argv), options: FLAGS, strict: true, allowPositionals: false }));
   } catch (err) {
     throw usageError(describeParseError(err as Error & { code?: string }));
   }
@@ -134,12 +160,15 @@ export function parseCli(argv: readonly string[]): CliRequest {
 }
 
 function describeParseError(err: Error & { code?: string }): string {
-  const flag = /'(-[^']*)'/.exec(err.message)?.[1];
+  // "Option '-o, --output <value>' argument missing": name the long flag.
+  const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
+  const flag = quoted?.split(/[\s,]+/).filter((w) => w.startsWith('-')).pop();
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown flag ${flag ?? ''}; run with --help to see the flags`.replace('  ', ' ');
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return flag ? `${flag.split(' ')[0]} ${err.message.includes('argument missing') ? 'needs a value' : 'does not take a value'}` : err.message.split('\n')[0]!;
+      if (!flag) return err.message.split('\n')[0]!;
+      return `${flag} ${/argument missing|ambiguous/.test(err.message) ? 'needs a value' : 'does not take a value'}; run with --help to see the flags`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${/'([^']*)'/.exec(err.message)?.[1] ?? ''}; flags start with --`;
     default:

@@ -23,6 +23,7 @@ export class FdSink implements Sink {
   private offset = 0;
   private failure: UBPError | null = null;
   private closed = false;
+  private flushScheduled = false;
 
   constructor(fd: number, name: string, listener: DeliveryListener, ownsFd: boolean) {
     this.fd = fd;
@@ -54,7 +55,23 @@ export class FdSink implements Sink {
     this.pendingChars += value.length + 1;
     this.pendingCount++;
     if (this.pendingChars >= CHUNK_BYTES) this.writeChunk();
+    else if (!this.flushScheduled) {
+      // A paced run waits between events: write what is gathered as soon as the producer
+      // pauses, so a real-time stream is not held back until a whole chunk fills.
+      this.flushScheduled = true;
+      setImmediate(() => this.flushWhenIdle());
+    }
     return true;
+  }
+
+  private flushWhenIdle(): void {
+    this.flushScheduled = false;
+    if (this.closed || this.failure || this.pendingCount === 0) return;
+    try {
+      this.writeChunk();
+    } catch {
+      // Recorded in this.failure and reported to the listener; the next write or flush throws it.
+    }
   }
 
   async ready(): Promise<void> {
@@ -104,7 +121,7 @@ export class FdSink implements Sink {
           // The original error is the one to report.
         }
       }
-      this.failure = describeWriteError(err as NodeJS.ErrnoException, this.name, count);
+      this.failure = describeWriteError(err as NodeJS.ErrnoException, this.name, count, this.seekable);
       this.listener.failed(count, this.failure);
       throw this.failure;
     }
@@ -113,12 +130,12 @@ export class FdSink implements Sink {
   }
 }
 
-function describeWriteError(err: NodeJS.ErrnoException, name: string, count: number): UBPError {
+function describeWriteError(err: NodeJS.ErrnoException, name: string, count: number, seekable: boolean): UBPError {
   if (err.code === 'EPIPE') {
     return new UBPError('SINK_CLOSED', `${name} was closed by its reader; stopped, and the last ${count} events were not written`, { cause: err });
   }
   if (err.code === 'ENOSPC') {
-    return new UBPError('SINK_WRITE', `${name}: no space left on the device; stopped, and the last ${count} events were not written (the file ends with a whole line)`, { cause: err });
+    return new UBPError('SINK_WRITE', `${name}: no space left on the device; stopped, and the last ${count} events were not written${seekable ? ' (the file ends with a whole line)' : ''}; free some space or write elsewhere`, { cause: err });
   }
   return new UBPError('SINK_WRITE', `writing to ${name} failed (${err.code ?? err.message}); the last ${count} events were not written`, { cause: err });
 }
