@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { UBPError } from '../../src/errors.ts';
+import { FdSink } from '../../src/sinks/fd.ts';
+import type { DeliveryListener } from '../../src/sinks/sink.ts';
+
+class Counter implements DeliveryListener {
+  sent = 0;
+  bytes = 0;
+  failed = 0;
+  errors: Error[] = [];
+  delivered(count: number, bytes: number): void {
+    this.sent += count;
+    this.bytes += bytes;
+  }
+  failed_(count: number, error: Error): void {
+    this.failed += count;
+    this.errors.push(error);
+  }
+}
+// `failed` is both a counter and the listener method; keep them apart.
+function listener(): { l: DeliveryListener; c: Counter } {
+  const c = new Counter();
+  return { c, l: { delivered: (n, b) => c.delivered(n, b), failed: (n, e) => c.failed_(n, e) } };
+}
+
+function tmpdir(t: { after(fn: () => void): void }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-fd-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A JSON line of about `size` characters, numbered. */
+function record(i: number, size = 1000): string {
+  return JSON.stringify({ i, pad: 'x'.repeat(size) });
+}
+
+const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+describe('FdSink to a file', () => {
+  test('appends whole newline-terminated lines after what the file held', async (t) => {
+    const file = path.join(tmpdir(t), 'out.jsonl');
+    fs.writeFileSync(file, '{"old":true}\n');
+    const { l, c } = listener();
+    const sink = FdSink.file(file, l);
+    for (let i = 0; i < 10; i++) assert.equal(sink.write(`k${i}`, record(i, 10)), true);
+    await sink.flush();
+    await sink.close();
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    assert.equal(lines.pop(), '', 'ends with a newline');
+    assert.equal(lines.length, 11);
+    assert.deepEqual(JSON.parse(lines[0]!), { old: true });
+    lines.slice(1).forEach((line, i) => assert.equal(JSON.parse(line).i, i));
+    assert.equal(c.sent, 10);
+    assert.equal(c.failed, 0);
+  });
+
+  test('reports as delivered only what reached the file, and counts value bytes without newlines', async (t) => {
+    const file = path.join(tmpdir(t), 'out.jsonl');
+    const { l, c } = listener();
+    const sink = FdSink.file(file, l);
+    sink.write('a', '{"a":1}');
+    assert.equal(c.sent, 0, 'nothing is written synchronously for a small batch');
+    await sink.close();
+    assert.equal(c.sent, 1);
+    assert.equal(c.bytes, '{"a":1}'.length);
+  });
+
+  test('writes gathered lines as soon as the producer pauses (a paced stream is not held back)', async (t) => {
+    const file = path.join(tmpdir(t), 'out.jsonl');
+    const { l, c } = listener();
+    const sink = FdSink.file(file, l);
+    sink.write('a', record(1, 10));
+    sink.write('b', record(2, 10));
+    await nextTurn();
+    await nextTurn();
+    assert.equal(fs.readFileSync(file, 'utf8').split('\n').length - 1, 2);
+    assert.equal(c.sent, 2);
+    await sink.close();
+  });
+
+  test('close is idempotent and flushes what is pending', async (t) => {
+    const file = path.join(tmpdir(t), 'out.jsonl');
+    const { l, c } = listener();
+    const sink = FdSink.file(file, l);
+    sink.write('a', '{}');
+    await sink.close();
+    await sink.close();
+    assert.equal(fs.readFileSync(file, 'utf8'), '{}\n');
+    assert.equal(c.sent, 1);
+  });
+
+  test('an unopenable path is a SINK_WRITE error naming the file', (t) => {
+    const dir = tmpdir(t);
+    const { l } = listener();
+    assert.throws(() => FdSink.file(path.join(dir, 'missing', 'x.jsonl'), l), (err: unknown) => {
+      assert.ok(err instanceof UBPError);
+      assert.equal(err.code, 'SINK_WRITE');
+      assert.match(err.message, /cannot open output file .*missing/);
+      return true;
+    });
+  });
+
+  test('/dev/full: the write fails with a clear "no space" error and the events count as failed', async () => {
+    const { l, c } = listener();
+    const sink = FdSink.file('/dev/full', l);
+    for (let i = 0; i < 5; i++) sink.write(`k${i}`, record(i, 10));
+    await assert.rejects(sink.flush(), (err: unknown) => {
+      assert.ok(err instanceof UBPError);
+      assert.equal(err.code, 'SINK_WRITE');
+      assert.match(err.message, /no space left/);
+      assert.ok(!err.message.includes('\n'));
+      return true;
+    });
+    assert.equal(c.sent, 0);
+    assert.equal(c.failed, 5);
+    assert.throws(() => sink.write('x', '{}'), /no space left/, 'later writes fail at once');
+    await sink.close();
+  });
+
+  test('a full disk leaves the file ending with a whole line and delivered = lines in the file', async (t) => {
+    const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt], { stdio: 'pipe' });
+    } catch (err) {
+      fs.rmdirSync(mnt);
+      t.skip(`cannot mount a tmpfs here: ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
+      return;
+    }
+    t.after(() => {
+      execFileSync('umount', [mnt]);
+      fs.rmdirSync(mnt);
+    });
+    const file = path.join(mnt, 'out.jsonl');
+    fs.writeFileSync(file, '{"before":true}\n');
+    const { l, c } = listener();
+    const sink = FdSink.file(file, l);
+    let error: unknown;
+    let i = 0;
+    try {
+      for (; i < 100_000; i++) sink.write(`k${i}`, record(i, 997));
+      await sink.flush();
+    } catch (err) {
+      error = err;
+    }
+    await sink.close();
+    assert.ok(error instanceof UBPError, 'the disk filled up');
+    assert.equal(error.code, 'SINK_WRITE');
+    assert.match(error.message, /no space left.*ends with a whole line/);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.ok(text.endsWith('\n'), 'the file ends with a newline');
+    const lines = text.slice(0, -1).split('\n');
+    assert.deepEqual(JSON.parse(lines[0]!), { before: true });
+    lines.slice(1).forEach((line, n) => assert.equal(JSON.parse(line).i, n, `line ${n + 1} is whole`));
+    assert.ok(lines.length > 100, 'a good part of 2 MiB was written');
+    assert.equal(c.sent, lines.length - 1, 'delivered equals the lines in the file');
+    assert.equal(c.sent + c.failed, i + 1, 'every event written is either delivered or failed');
+  });
+});
+
+describe('FdSink to a pipe', () => {
+  test('a pipe whose reader is gone gives SINK_CLOSED, and nothing counts as delivered that was not written', async (t) => {
+    const dir = tmpdir(t);
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writer = fs.openSync(fifo, fs.constants.O_WRONLY);
+    fs.closeSync(reader);
+    const { l, c } = listener();
+    const sink = new FdSink(writer, 'stdout', l, true);
+    sink.write('a', '{"a":1}');
+    await assert.rejects(sink.flush(), (err: unknown) => {
+      assert.ok(err instanceof UBPError);
+      assert.equal(err.code, 'SINK_CLOSED');
+      assert.match(err.message, /stdout was closed by its reader/);
+      return true;
+    });
+    assert.equal(c.sent, 0);
+    assert.equal(c.failed, 1);
+    assert.equal(c.errors.length, 1);
+    await sink.close();
+  });
+
+  test('a pipe carries whole lines to a reader that keeps up', async (t) => {
+    const dir = tmpdir(t);
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writer = fs.openSync(fifo, fs.constants.O_WRONLY);
+    const { l, c } = listener();
+    const sink = new FdSink(writer, 'pipe', l, true);
+    for (let i = 0; i < 20; i++) sink.write(`k${i}`, record(i, 100));
+    await sink.close();
+    const buf = Buffer.alloc(1 << 16);
+    const n = fs.readSync(reader, buf);
+    fs.closeSync(reader);
+    const lines = buf.subarray(0, n).toString().split('\n');
+    assert.equal(lines.pop(), '');
+    assert.deepEqual(lines.map((x) => JSON.parse(x).i), [...Array(20).keys()]);
+    assert.equal(c.sent, 20);
+  });
+});
