@@ -65,17 +65,30 @@ const SCREENS: Record<string, ReadonlyArray<readonly [string, string]>> = {
   iPadOS: [['820x1180', '820x1106'], ['810x1080', '810x1006'], ['1024x1366', '1024x1292']],
 };
 
-function osVersion(os: string, rng: Rng): OsVersion {
+/** Indices of the version draws for an OS: [os version, model or browser version]. */
+function versionDraws(os: string, rng: Rng): [number, number] {
   switch (os) {
     case 'iOS':
     case 'iPadOS':
-      return { os: IOS_VERSIONS[rng.int(IOS_VERSIONS.length)]!, model: CHROME[rng.int(CHROME.length)]! };
+      return [rng.int(IOS_VERSIONS.length), rng.int(CHROME.length)];
     case 'Android':
-      return { os: ANDROID_VERSIONS[rng.int(ANDROID_VERSIONS.length)]!, model: ANDROID_MODELS[rng.int(ANDROID_MODELS.length)]! };
-    case 'Windows':
-      return { os: WINDOWS_VERSIONS[0]!, model: CHROME[rng.int(CHROME.length)]! };
+      return [rng.int(ANDROID_VERSIONS.length), rng.int(ANDROID_MODELS.length)];
     default:
-      return { os: MAC_VERSIONS[0]!, model: CHROME[rng.int(CHROME.length)]! };
+      return [0, rng.int(CHROME.length)];
+  }
+}
+
+function osVersion(os: string, [a, b]: [number, number]): OsVersion {
+  switch (os) {
+    case 'iOS':
+    case 'iPadOS':
+      return { os: IOS_VERSIONS[a]!, model: CHROME[b]! };
+    case 'Android':
+      return { os: ANDROID_VERSIONS[a]!, model: ANDROID_MODELS[b]! };
+    case 'Windows':
+      return { os: WINDOWS_VERSIONS[a]!, model: CHROME[b]! };
+    default:
+      return { os: MAC_VERSIONS[a]!, model: CHROME[b]! };
   }
 }
 
@@ -84,13 +97,29 @@ const BROWSER_DISTRIBUTIONS: Record<string, Discrete> = Object.fromEntries(
   Object.entries(BROWSERS).map(([os, list]) => [os, new Discrete(list.map((b) => b.share))]),
 );
 
+/**
+ * There are only a few hundred distinct devices: each is built once and shared by every
+ * user who draws it (less memory per user, no string building per user).
+ */
+const DEVICES = new Map<number, DeviceProfile>();
+
 /** A plausible, internally consistent device for a new user. */
 export function drawDevice(rng: Rng): DeviceProfile {
-  const { os, type } = OS_MIX[OS_DISTRIBUTION.sample(rng)]!;
-  const browser = BROWSERS[os]![BROWSER_DISTRIBUTIONS[os]!.sample(rng)]!;
+  const osIndex = OS_DISTRIBUTION.sample(rng);
+  const { os, type } = OS_MIX[osIndex]!;
+  const browserIndex = BROWSER_DISTRIBUTIONS[os]!.sample(rng);
   const screens = SCREENS[os]!;
-  const [screen, viewport] = screens[rng.int(screens.length)]!;
-  return { type, os, browser: browser.name, userAgent: browser.ua(osVersion(os, rng)), screen, viewport };
+  const screenIndex = rng.int(screens.length);
+  const versions = versionDraws(os, rng);
+  const key = (((osIndex * 8 + browserIndex) * 8 + screenIndex) * 16 + versions[0]) * 16 + versions[1];
+  let device = DEVICES.get(key);
+  if (device === undefined) {
+    const [screen, viewport] = screens[screenIndex]!;
+    const browser = BROWSERS[os]![browserIndex]!;
+    device = { type, os, browser: browser.name, userAgent: browser.ua(osVersion(os, versions)), screen, viewport };
+    DEVICES.set(key, device);
+  }
+  return device;
 }
 
 /** The token every user agent of an OS carries (used by tests and `verify` to check consistency). */

@@ -82,7 +82,6 @@ export class UserPool {
   private readonly ids: IdPermutation;
   private readonly slots: (User | undefined)[][][]; // [city][segment 1..3][slot]
   private nextNum = 0;
-  private readonly userAgents = new Map<string, string>();
   private created = 0;
 
   constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[]) {
@@ -105,16 +104,13 @@ export class UserPool {
     const num = this.nextNum++;
     const rng = this.seeds.fork('user', num);
     const device = drawDevice(rng);
-    // Many users share a user agent: keep one copy of each string.
-    const ua = this.userAgents.get(device.userAgent) ?? device.userAgent;
-    this.userAgents.set(ua, ua);
     this.created++;
     return {
       num,
       id: 'user_' + String(this.ids.apply(num)).padStart(9, '0'),
       segment,
       city,
-      device: ua === device.userAgent ? device : { ...device, userAgent: ua },
+      device,
       ip: privateIp(rng),
       active: false,
       lastStartSecond: -1,
