@@ -20,7 +20,6 @@ export class FdSink implements Sink {
   private parts: string[] = [];
   private pendingChars = 0;
   private pendingCount = 0;
-  private offset = 0;
   private failure: UBPError | null = null;
   private closed = false;
   private flushScheduled = false;
@@ -30,9 +29,7 @@ export class FdSink implements Sink {
     this.name = name;
     this.listener = listener;
     this.ownsFd = ownsFd;
-    const stat = fs.fstatSync(fd);
-    this.seekable = stat.isFile();
-    if (this.seekable) this.offset = stat.size;
+    this.seekable = fs.fstatSync(fd).isFile();
   }
 
   static stdout(listener: DeliveryListener): FdSink {
@@ -99,11 +96,15 @@ export class FdSink implements Sink {
     this.parts = [];
     this.pendingChars = 0;
     this.pendingCount = 0;
+    // Write at the descriptor's own position (not pwrite at a remembered offset): stdout
+    // redirected to a file may share that position with stderr (`> out 2>&1`), and
+    // positional writes would overwrite, and be overwritten by, the log lines.
+    const before = this.seekable ? fs.fstatSync(this.fd).size : 0;
     let written = 0;
     try {
       while (written < buffer.length) {
         try {
-          written += fs.writeSync(this.fd, buffer, written, buffer.length - written, this.seekable ? this.offset + written : null);
+          written += fs.writeSync(this.fd, buffer, written, buffer.length - written, null);
         } catch (err) {
           // A non-blocking pipe that is full: wait for the reader rather than fail.
           if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
@@ -116,7 +117,7 @@ export class FdSink implements Sink {
     } catch (err) {
       if (this.seekable && written > 0) {
         try {
-          fs.ftruncateSync(this.fd, this.offset);
+          fs.ftruncateSync(this.fd, before);
         } catch {
           // The original error is the one to report.
         }
@@ -125,7 +126,6 @@ export class FdSink implements Sink {
       this.listener.failed(count, this.failure);
       throw this.failure;
     }
-    this.offset += buffer.length;
     this.listener.delivered(count, buffer.length - count);
   }
 }

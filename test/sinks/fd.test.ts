@@ -8,24 +8,20 @@ import { UBPError } from '../../src/errors.ts';
 import { FdSink } from '../../src/sinks/fd.ts';
 import type { DeliveryListener } from '../../src/sinks/sink.ts';
 
-class Counter implements DeliveryListener {
-  sent = 0;
-  bytes = 0;
-  failed = 0;
-  errors: Error[] = [];
-  delivered(count: number, bytes: number): void {
-    this.sent += count;
-    this.bytes += bytes;
-  }
-  failed_(count: number, error: Error): void {
-    this.failed += count;
-    this.errors.push(error);
-  }
-}
-// `failed` is both a counter and the listener method; keep them apart.
-function listener(): { l: DeliveryListener; c: Counter } {
-  const c = new Counter();
-  return { c, l: { delivered: (n, b) => c.delivered(n, b), failed: (n, e) => c.failed_(n, e) } };
+/** Counts what the sink reports through its DeliveryListener. */
+function listener(): { l: DeliveryListener; c: { sent: number; bytes: number; failed: number; errors: Error[] } } {
+  const c = { sent: 0, bytes: 0, failed: 0, errors: [] as Error[] };
+  const l: DeliveryListener = {
+    delivered: (count, bytes) => {
+      c.sent += count;
+      c.bytes += bytes;
+    },
+    failed: (count, error) => {
+      c.failed += count;
+      c.errors.push(error);
+    },
+  };
+  return { l, c };
 }
 
 function tmpdir(t: { after(fn: () => void): void }): string {
@@ -92,6 +88,23 @@ describe('FdSink to a file', () => {
     await sink.close();
     assert.equal(fs.readFileSync(file, 'utf8'), '{}\n');
     assert.equal(c.sent, 1);
+  });
+
+  test('writes at the descriptor position, so another writer of the same descriptor (stderr in `> f 2>&1`) is kept, not overwritten', async (t) => {
+    const file = path.join(tmpdir(t), 'shared.txt');
+    const fd = fs.openSync(file, 'w');
+    const { l, c } = listener();
+    const sink = new FdSink(fd, 'stdout', l, false);
+    fs.writeSync(fd, 'log 1\n');
+    sink.write('a', '{"a":1}');
+    await sink.flush();
+    fs.writeSync(fd, 'log 2\n');
+    sink.write('b', '{"b":2}');
+    await sink.close();
+    fs.writeSync(fd, 'log 3\n');
+    fs.closeSync(fd);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'log 1\n{"a":1}\nlog 2\n{"b":2}\nlog 3\n');
+    assert.equal(c.sent, 2);
   });
 
   test('an unopenable path is a SINK_WRITE error naming the file', (t) => {
