@@ -99,7 +99,7 @@ function positive(name: string, value: unknown, what: string): number {
 
 function integer(name: string, value: unknown, min: number, max: number, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw usageError(`${name} must be an integer from ${min} to ${max} ${what} (got ${JSON.stringify(value)})`);
+    throw usageError(`${name} must be an integer from ${min} to ${max}${what ? ' ' + what : ''} (got ${JSON.stringify(value)})`);
   }
   return value;
 }

@@ -7,6 +7,8 @@ export interface Referrer {
   readonly utmSource: string | null;
   readonly utmMedium: string | null;
   readonly utmCampaign: string | null;
+  /** A slot the serializer may use to cache this referrer's constant JSON. */
+  cache: unknown;
 }
 
 const TYPES = ['organic', 'direct', 'paid', 'social', 'email', 'referral'] as const;
@@ -26,29 +28,47 @@ const SOCIAL_CAMPAIGNS = ['influencer_collab', 'organic_post', 'story_promo', 'h
 const EMAIL_CAMPAIGNS = ['weekly_deals', 'abandoned_cart', 'welcome_series', 'loyalty_rewards', 'back_in_stock'];
 const REFERRAL = ['slickdeals.net', 'wirecutter.com', 'reddit.com', 'techradar.com', 'honey.com', 'rakuten.com'];
 
-function one<T>(rng: Rng, list: readonly T[]): T {
-  return list[rng.int(list.length)]!;
+/** Referrers are shared: one object per distinct value, drawn by index. */
+const INTERNED = new Map<number, Referrer>();
+
+function intern(key: number, make: () => Omit<Referrer, 'cache'>): Referrer {
+  let r = INTERNED.get(key);
+  if (r === undefined) {
+    r = { ...make(), cache: undefined };
+    INTERNED.set(key, r);
+  }
+  return r;
 }
 
 /** Where a session came from; UTM fields are set for paid, social and email traffic only. */
 export function drawReferrer(rng: Rng): Referrer {
-  const type = TYPES[TYPE_SHARE.sample(rng)]!;
+  const t = TYPE_SHARE.sample(rng);
+  const type = TYPES[t]!;
   switch (type) {
-    case 'organic':
-      return { type, source: one(rng, ORGANIC), utmSource: null, utmMedium: null, utmCampaign: null };
+    case 'organic': {
+      const i = rng.int(ORGANIC.length);
+      return intern(t * 4096 + i, () => ({ type, source: ORGANIC[i]!, utmSource: null, utmMedium: null, utmCampaign: null }));
+    }
     case 'direct':
-      return { type, source: null, utmSource: null, utmMedium: null, utmCampaign: null };
+      return intern(t * 4096, () => ({ type, source: null, utmSource: null, utmMedium: null, utmCampaign: null }));
     case 'paid': {
-      const p = one(rng, PAID);
-      return { type, source: p.source, utmSource: p.utm, utmMedium: 'cpc', utmCampaign: one(rng, PAID_CAMPAIGNS) };
+      const i = rng.int(PAID.length);
+      const j = rng.int(PAID_CAMPAIGNS.length);
+      return intern(t * 4096 + i * 64 + j, () => ({ type, source: PAID[i]!.source, utmSource: PAID[i]!.utm, utmMedium: 'cpc', utmCampaign: PAID_CAMPAIGNS[j]! }));
     }
     case 'social': {
-      const source = one(rng, SOCIAL);
-      return { type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: one(rng, SOCIAL_CAMPAIGNS) };
+      const i = rng.int(SOCIAL.length);
+      const j = rng.int(SOCIAL_CAMPAIGNS.length);
+      const source = SOCIAL[i]!;
+      return intern(t * 4096 + i * 64 + j, () => ({ type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: SOCIAL_CAMPAIGNS[j]! }));
     }
-    case 'email':
-      return { type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: one(rng, EMAIL_CAMPAIGNS) };
-    default:
-      return { type, source: one(rng, REFERRAL), utmSource: null, utmMedium: null, utmCampaign: null };
+    case 'email': {
+      const j = rng.int(EMAIL_CAMPAIGNS.length);
+      return intern(t * 4096 + j, () => ({ type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: EMAIL_CAMPAIGNS[j]! }));
+    }
+    default: {
+      const i = rng.int(REFERRAL.length);
+      return intern(t * 4096 + i, () => ({ type, source: REFERRAL[i]!, utmSource: null, utmMedium: null, utmCampaign: null }));
+    }
   }
 }

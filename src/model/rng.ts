@@ -35,23 +35,25 @@ export class Sfc32 implements Rng {
   private c: number;
   private d: number;
 
+  // State is kept as signed 32-bit integers: V8 stores those unboxed (small integers),
+  // where unsigned values above 2³¹ would each be a heap-allocated number.
   constructor(a: number, b: number, c: number, d: number) {
-    this.a = a >>> 0;
-    this.b = b >>> 0;
-    this.c = c >>> 0;
-    this.d = d >>> 0;
+    this.a = a | 0;
+    this.b = b | 0;
+    this.c = c | 0;
+    this.d = d | 0;
     // Discard the first outputs: sfc32 needs a few rounds to spread weak seeds.
     for (let i = 0; i < 12; i++) this.u32();
   }
 
   u32(): number {
-    const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
-    this.d = (this.d + 1) >>> 0;
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) >>> 0;
-    this.c = ((this.c << 21) | (this.c >>> 11)) >>> 0;
-    this.c = (this.c + t) >>> 0;
-    return t;
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
   }
 
   next(): number {

@@ -4,7 +4,7 @@ import { T } from './event-types.ts';
 import { firstType, nextType, redrawFree, type SegmentJourney } from './journey.ts';
 import type { Referrer } from './referrers.ts';
 import type { Sfc32 } from './rng.ts';
-import type { User } from './users.ts';
+import type { UserRef } from './users.ts';
 
 export interface CartLine {
   readonly product: Product;
@@ -14,7 +14,7 @@ export interface CartLine {
 export interface Session {
   readonly seq: number;
   readonly id: string;
-  readonly user: User;
+  readonly user: UserRef;
   readonly segment: number;
   readonly referrer: Referrer;
   readonly rng: Sfc32;
@@ -57,7 +57,7 @@ export const BUDGET_FILL = 0.08;
 export function newSession(
   seq: number,
   id: string,
-  user: User,
+  user: UserRef,
   segment: number,
   referrer: Referrer,
   rng: Sfc32,

@@ -162,8 +162,7 @@ export class Simulation {
     if (next < 0) {
       rec.last = true;
       this.heap.pop();
-      session.user.active = false;
-      if (session.segment === S.NEW) this.pool.admit(session.user, session.rng);
+      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.rng);
     } else {
       rec.last = false;
       session.type = next;
@@ -200,9 +199,7 @@ export class Simulation {
     const rng = this.arrivals;
     const segment = this.segmentDistribution.sample(rng);
     const second = Math.floor(atMs / 1000);
-    const user = segment === S.NEW ? this.pool.create(city, S.NEW) : this.pool.drawReturning(city, segment, second, rng);
-    user.active = true;
-    user.lastStartSecond = second;
+    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, second, rng);
     const seq = this.sessionSeq++;
     const sessionRng = this.seeds.fork('session', seq);
     const referrer = drawReferrer(sessionRng);

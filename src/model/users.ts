@@ -1,22 +1,20 @@
-import { drawDevice, type DeviceProfile } from './devices.ts';
+import { DEVICE_LIST, drawDevice, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
 import { SEGMENT_MIX, S } from './segments.ts';
 
-export interface User {
+/** What a session knows of its user. Lives as long as the session; the pool keeps users compactly. */
+export interface UserRef {
+  /** Run-wide user number, from 0. */
   readonly num: number;
   readonly id: string;
-  /** The behaviour segment of this user's later sessions (never new_visitor once stored). */
-  segment: number;
   readonly city: number;
   readonly device: DeviceProfile;
   readonly ip: string;
-  /** True while one of the user's sessions is running: a user never has two at once. */
-  active: boolean;
-  /** Unix second of the user's latest session start, so session ids never repeat. */
-  lastStartSecond: number;
-  /** A slot the serializer may use to cache this user's constant JSON. */
-  cache: unknown;
+  /** The same address packed in 32 bits. */
+  readonly ipNum: number;
+  /** The pool slot the user was drawn from, or -1 for a first-time visitor. */
+  readonly slot: number;
 }
 
 /** Later segment of a first-time visitor, in the proportions of the returning segments. */
@@ -34,7 +32,7 @@ export class IdPermutation {
     this.keys = [mix32(key ^ 0xa5a5), mix32(key ^ 0x5a5a), mix32(key ^ 0x3c3c), mix32(key ^ 0xc3c3)];
   }
   apply(n: number): number {
-    let x = n;
+    let x = n % ID_SPACE;
     do x = this.feistel(x);
     while (x >= ID_SPACE);
     return x;
@@ -51,95 +49,139 @@ export class IdPermutation {
   }
 }
 
-function privateIp(rng: { int(n: number): number }): string {
-  // RFC 1918 private and RFC 5737 documentation ranges only: never a real person's address.
+/** An address from RFC 1918 private or RFC 5737 documentation ranges, packed in 32 bits. */
+function drawIp(rng: { int(n: number): number }): number {
+  const octets = (a: number, b: number, c: number, d: number): number => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
   switch (rng.int(6)) {
     case 0:
-      return `10.${rng.int(256)}.${rng.int(256)}.${1 + rng.int(254)}`;
+      return octets(10, rng.int(256), rng.int(256), 1 + rng.int(254));
     case 1:
-      return `172.${16 + rng.int(16)}.${rng.int(256)}.${1 + rng.int(254)}`;
+      return octets(172, 16 + rng.int(16), rng.int(256), 1 + rng.int(254));
     case 2:
-      return `192.168.${rng.int(256)}.${1 + rng.int(254)}`;
+      return octets(192, 168, rng.int(256), 1 + rng.int(254));
     case 3:
-      return `192.0.2.${1 + rng.int(254)}`;
+      return octets(192, 0, 2, 1 + rng.int(254));
     case 4:
-      return `198.51.100.${1 + rng.int(254)}`;
+      return octets(198, 51, 100, 1 + rng.int(254));
     default:
-      return `203.0.113.${1 + rng.int(254)}`;
+      return octets(203, 0, 113, 1 + rng.int(254));
   }
+}
+
+export function ipText(ip: number): string {
+  return `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
 }
 
 /**
  * The population of known users, bounded: per city and per returning segment a fixed number
- * of slots (proportional to the city's and the segment's share of sessions). Slots start
- * "warm": an empty slot creates its user the first time it is drawn, as if that user had
- * been seen before the run began. A first-time visitor joins the pool after their session
- * by taking a random slot of their new segment, replacing (churning) whoever held it.
+ * of slots (proportional to the city's and the segment's share of sessions), stored in typed
+ * arrays — about 20 bytes a user. Slots start "warm": an empty slot creates its user the
+ * first time it is drawn, as if that user had been seen before the run began. A first-time
+ * visitor joins the pool after their session by taking a random slot of their new segment,
+ * replacing (churning) whoever held it.
  */
 export class UserPool {
   readonly capacity: number;
   private readonly seeds: SeedSource;
   private readonly ids: IdPermutation;
-  private readonly slots: (User | undefined)[][][]; // [city][segment 1..3][slot]
+  /** [city][segment]: first slot and slot count of that part of the pool. */
+  private readonly partStart: number[][];
+  private readonly partSize: number[][];
+  private readonly num: Float64Array;
+  private readonly device: Uint16Array;
+  private readonly ip: Uint32Array;
+  private readonly active: Uint8Array;
+  /** Unix second of the user's latest session start, so session ids never repeat. */
+  private readonly lastStart: Float64Array;
   private nextNum = 0;
-  private created = 0;
 
   constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[]) {
     this.seeds = seeds;
-    this.capacity = capacity;
     this.ids = new IdPermutation(mix32(seeds.seed % 4294967296) ^ 0x1d);
     const returning = SEGMENT_MIX[S.RETURNING] + SEGMENT_MIX[S.LOYAL] + SEGMENT_MIX[S.POWER];
-    this.slots = cityShares.map((share) =>
-      [0, 1, 2, 3].map((s) => (s === S.NEW ? [] : new Array<User | undefined>(Math.max(1, Math.round((capacity * share * SEGMENT_MIX[s]!) / returning))))),
-    );
+    let total = 0;
+    this.partStart = [];
+    this.partSize = [];
+    for (const share of cityShares) {
+      const starts: number[] = [];
+      const sizes: number[] = [];
+      for (let s = 0; s < SEGMENT_MIX.length; s++) {
+        const size = s === S.NEW ? 0 : Math.max(1, Math.round((capacity * share * SEGMENT_MIX[s]!) / returning));
+        starts.push(total);
+        sizes.push(size);
+        total += size;
+      }
+      this.partStart.push(starts);
+      this.partSize.push(sizes);
+    }
+    this.capacity = total;
+    this.num = new Float64Array(total).fill(-1);
+    this.device = new Uint16Array(total);
+    this.ip = new Uint32Array(total);
+    this.active = new Uint8Array(total);
+    this.lastStart = new Float64Array(total).fill(-1);
   }
 
   /** Users created so far (pool members and first-time visitors). */
   get usersCreated(): number {
-    return this.created;
+    return this.nextNum;
   }
 
-  /** A brand-new user (a first-time visitor, or a returning one the pool had no free slot for). */
-  create(city: number, segment: number): User {
+  /** A brand-new user, first-time visitor (slot -1) or the first occupant of a pool slot. */
+  create(city: number, slot = -1): UserRef {
     const num = this.nextNum++;
     const rng = this.seeds.fork('user', num);
     const device = drawDevice(rng);
-    this.created++;
-    return {
-      num,
-      id: 'user_' + String(this.ids.apply(num)).padStart(9, '0'),
-      segment,
-      city,
-      device,
-      ip: privateIp(rng),
-      active: false,
-      lastStartSecond: -1,
-      cache: undefined,
-    };
+    const ip = drawIp(rng);
+    if (slot >= 0) {
+      this.num[slot] = num;
+      this.device[slot] = device.index;
+      this.ip[slot] = ip;
+      this.active[slot] = 0;
+      this.lastStart[slot] = -1;
+    }
+    return this.ref(num, city, device, ip, slot);
   }
 
   /**
-   * A returning user of `segment` in `city` who is free to start a session at `second`.
-   * Falls back to a fresh user of that segment when the drawn ones are busy.
+   * A returning user of `segment` in `city` who is free to start a session at `second`
+   * (not in a session, no session started in that second). Marks them busy. Falls back to a
+   * fresh user of that segment when the drawn ones are busy.
    */
-  drawReturning(city: number, segment: number, second: number, rng: { int(n: number): number }): User {
-    const slots = this.slots[city]![segment]!;
+  startReturning(city: number, segment: number, second: number, rng: { int(n: number): number }): UserRef {
+    const start = this.partStart[city]![segment]!;
+    const size = this.partSize[city]![segment]!;
     for (let attempt = 0; attempt < 4; attempt++) {
-      const k = rng.int(slots.length);
-      let user = slots[k];
-      if (user === undefined) {
-        user = this.create(city, segment);
-        slots[k] = user;
-      }
-      if (!user.active && user.lastStartSecond !== second) return user;
+      const slot = start + rng.int(size);
+      let user: UserRef;
+      if (this.num[slot]! < 0) user = this.create(city, slot);
+      else if (this.active[slot] === 0 && this.lastStart[slot] !== second) {
+        user = this.ref(this.num[slot]!, city, DEVICE_LIST[this.device[slot]!]!, this.ip[slot]!, slot);
+      } else continue;
+      this.active[slot] = 1;
+      this.lastStart[slot] = second;
+      return user;
     }
-    return this.create(city, segment);
+    return this.create(city);
   }
 
-  /** After their first session, a new visitor becomes a returning user of some segment. */
-  admit(user: User, rng: { next(): number; int(n: number): number }): void {
-    user.segment = 1 + LATER_SEGMENT.pick(rng.next());
-    const slots = this.slots[user.city]![user.segment]!;
-    slots[rng.int(slots.length)] = user;
+  /**
+   * A session of `user` ended. A first-time visitor then joins the pool as a returning user
+   * of some segment; anyone else is free for their next session.
+   */
+  finish(user: UserRef, wasNew: boolean, startSecond: number, rng: { next(): number; int(n: number): number }): void {
+    if (user.slot >= 0 && this.num[user.slot] === user.num) this.active[user.slot] = 0;
+    if (!wasNew) return;
+    const segment = 1 + LATER_SEGMENT.pick(rng.next());
+    const slot = this.partStart[user.city]![segment]! + rng.int(this.partSize[user.city]![segment]!);
+    this.num[slot] = user.num;
+    this.device[slot] = user.device.index;
+    this.ip[slot] = user.ipNum;
+    this.active[slot] = 0;
+    this.lastStart[slot] = startSecond;
+  }
+
+  private ref(num: number, city: number, device: DeviceProfile, ip: number, slot: number): UserRef {
+    return { num, id: 'user_' + String(this.ids.apply(num)).padStart(9, '0'), city, device, ip: ipText(ip), ipNum: ip, slot };
   }
 }

@@ -17,8 +17,9 @@ export class FdSink implements Sink {
   private readonly ownsFd: boolean;
   private readonly seekable: boolean;
   private readonly listener: DeliveryListener;
-  private parts: string[] = [];
-  private pendingChars = 0;
+  /** Lines are encoded straight into this buffer; it is written out when (nearly) full. */
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private used = 0;
   private pendingCount = 0;
   private failure: UBPError | null = null;
   private closed = false;
@@ -48,11 +49,25 @@ export class FdSink implements Sink {
 
   write(_key: string, value: string): boolean {
     if (this.failure) throw this.failure;
-    this.parts.push(value);
-    this.pendingChars += value.length + 1;
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8: make sure the whole line fits.
+    const room = value.length * 3 + 1;
+    if (this.used + room > CHUNK_BYTES && this.pendingCount > 0) {
+      try {
+        this.writeChunk();
+      } catch (err) {
+        // This event is lost with the chunk: count it, so nothing goes missing unaccounted.
+        this.listener.failed(1, err as Error);
+        throw err;
+      }
+    }
+    if (room > CHUNK_BYTES) {
+      this.writeOut(Buffer.from(value + '\n', 'utf8'), 1);
+      return true;
+    }
+    this.used += this.chunk.write(value, this.used);
+    this.chunk[this.used++] = 10;
     this.pendingCount++;
-    if (this.pendingChars >= CHUNK_BYTES) this.writeChunk();
-    else if (!this.flushScheduled) {
+    if (!this.flushScheduled) {
       // A paced run waits between events: write what is gathered as soon as the producer
       // pauses, so a real-time stream is not held back until a whole chunk fills.
       this.flushScheduled = true;
@@ -92,10 +107,14 @@ export class FdSink implements Sink {
 
   private writeChunk(): void {
     const count = this.pendingCount;
-    const buffer = Buffer.from(this.parts.join('\n') + '\n', 'utf8');
-    this.parts = [];
-    this.pendingChars = 0;
+    const used = this.used;
+    this.used = 0;
     this.pendingCount = 0;
+    this.writeOut(this.chunk.subarray(0, used), count);
+  }
+
+  /** Write `buffer` (holding `count` whole lines) completely, or fail without a cut line. */
+  private writeOut(buffer: Buffer, count: number): void {
     // Write at the descriptor's own position (not pwrite at a remembered offset): stdout
     // redirected to a file may share that position with stderr (`> out 2>&1`), and
     // positional writes would overwrite, and be overwritten by, the log lines.

@@ -64,6 +64,7 @@ export async function ensureTopic(admin: Admin, request: TopicRequest, logger: L
   }
 
   const partitions = await waitForLeaders(admin, topic);
+  if (created) await waitUntilServed(admin, topic, partitions);
   if (!created) await warnAboutDifferences(admin, request, partitions, replicas, logger);
   return { partitions, created, brokers };
 }
@@ -83,6 +84,32 @@ async function waitForLeaders(admin: Admin, topic: string): Promise<number> {
       throw new UBPError('KAFKA_TOPIC', `Topic "${topic}" still has partitions without a leader after 10 s; check the brokers' health.`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Metadata names a leader some 50-200 ms before that broker serves the new partitions: a produce
+ * in between gets NOT_LEADER_OR_FOLLOWER for some partitions, and the client then re-sends the
+ * whole request, partitions that were written included. With idempotence the broker drops the
+ * repeats; with --acks 1 they stayed in the topic (about 250 duplicates per fresh topic, found by
+ * test/integration/kafka-cli.test.ts). ListOffsets is answered by the same partition leader code,
+ * so once it succeeds for every partition, produce does too.
+ */
+async function waitUntilServed(admin: Admin, topic: string, partitions: number): Promise<void> {
+  const request = { topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] };
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await admin.listOffsets(request);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new UBPError('KAFKA_TOPIC', `Topic "${topic}" was created but its partitions are not served after 10 s: ${describeKafkaError(error)}.`, {
+          cause: error,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Admin, ConfigResourceTypes, Consumer, ListOffsetTimestamps, compatibilityPartitioner } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes, compatibilityPartitioner } from '@platformatic/kafka';
 import { UBPError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { KAFKA_SINK_DEFAULTS, createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka.ts';
 import type { DeliveryListener } from '../../src/sinks/sink.ts';
+import { readAll as readAllFrom, type ReadRecord } from '../helpers/kafka.ts';
 
 interface KafkaLocal {
   startBroker(opts: { ephemeral: boolean }): Promise<{ bootstrap: string; stop(): Promise<void> }>;
@@ -73,45 +74,8 @@ function sinkOptions(overrides: Partial<KafkaSinkOptions> = {}): KafkaSinkOption
   };
 }
 
-interface ReadRecord {
-  key: string;
-  value: string;
-  partition: number;
-  offset: bigint;
-}
-
 /** Reads the whole topic from the earliest offsets up to the end offsets taken before reading. */
-async function readAll(topic: string): Promise<ReadRecord[]> {
-  const consumer = new Consumer({
-    clientId: 'ubp-test-reader',
-    groupId: `ubp-test-${randomUUID()}`,
-    bootstrapBrokers: bootstrap.split(','),
-    autocommit: false,
-    maxWaitTime: 500,
-  });
-  try {
-    const end = (await consumer.listOffsets({ topics: [topic] })).get(topic)!;
-    const start = (await consumer.listOffsets({ topics: [topic], timestamp: ListOffsetTimestamps.EARLIEST })).get(topic)!;
-    const remaining = new Set(end.map((_, p) => p).filter((p) => end[p]! > start[p]!));
-    const records: ReadRecord[] = [];
-    if (remaining.size === 0) return records;
-    const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: false });
-    const guard = setTimeout(() => stream.destroy(new Error(`reading ${topic} took more than 60 s`)), 60_000);
-    try {
-      for await (const m of stream) {
-        records.push({ key: m.key.toString(), value: m.value.toString(), partition: m.partition, offset: m.offset });
-        if (m.offset + 1n >= end[m.partition]!) remaining.delete(m.partition);
-        if (remaining.size === 0) break;
-      }
-    } finally {
-      clearTimeout(guard);
-      await stream.close();
-    }
-    return records;
-  } finally {
-    await consumer.close();
-  }
-}
+const readAll = (topic: string): Promise<ReadRecord[]> => readAllFrom(bootstrap, topic);
 
 async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = new Admin({ clientId: 'ubp-test-admin', bootstrapBrokers: bootstrap.split(',') });

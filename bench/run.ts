@@ -1,0 +1,239 @@
+/**
+ * The benchmark suite (`npm run bench`): generation, stdout and file sinks, Kafka end to end
+ * against Kafka's own kafka-producer-perf-test in the same run, memory, live pacing.
+ * Every figure is the median of several runs. Prints a table and writes bench/results.json.
+ *
+ *   npm run bench                 # everything (about 10 minutes on 2 cores)
+ *   BENCH_ONLY=generation,stdout npm run bench
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventSerializer } from '../src/events/serialize.ts';
+import { Simulation } from '../src/model/simulation.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = path.join(ROOT, 'dist/src/cli/main.js');
+const NODE = process.execPath;
+const only = process.env.BENCH_ONLY?.split(',');
+const want = (name: string): boolean => !only || only.includes(name);
+const START = '2024-03-04T00:00:00Z';
+
+interface Row {
+  case: string;
+  value: number;
+  unit: string;
+  runs: number[];
+  note?: string;
+}
+const rows: Row[] = [];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function record(name: string, unit: string, runs: number[], note?: string): number {
+  const value = median(runs);
+  rows.push({ case: name, value: Math.round(value * 100) / 100, unit, runs: runs.map((r) => Math.round(r * 100) / 100), ...(note ? { note } : {}) });
+  process.stderr.write(`  ${name}: ${value.toFixed(1)} ${unit}  [${runs.map((r) => r.toFixed(1)).join(', ')}]\n`);
+  return value;
+}
+
+function run(cmd: string, args: string[], opts: { stdout?: 'ignore' | 'pipe' | number; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const began = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'], env: opts.env ?? process.env });
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: out, stderr: err, ms: performance.now() - began }));
+  });
+}
+
+function tmpFile(name: string): string {
+  return path.join(os.tmpdir(), `ubp-bench-${process.pid}-${name}`);
+}
+
+async function cliRun(args: string[], stdout: 'ignore' | number = 'ignore'): Promise<{ metrics: { messagesSent: number; bytesSent: number; elapsedSeconds: number }; ms: number }> {
+  const metricsFile = tmpFile('metrics.json');
+  const r = await run(NODE, [CLI, ...args, '--quiet', '--metrics-json', metricsFile], { stdout });
+  if (r.code !== 0) throw new Error(`CLI ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+  const metrics = JSON.parse(fs.readFileSync(metricsFile, 'utf8'));
+  fs.rmSync(metricsFile, { force: true });
+  return { metrics, ms: r.ms };
+}
+
+// ---------------------------------------------------------------- generation only
+
+function generationOnce(n: number): { eps: number; bytes: number } {
+  const sim = new Simulation({ seed: 42, startMs: Date.parse(START), ratePerHour: 5000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: true, userPoolSize: 0 });
+  const ser = new EventSerializer(sim.instanceTag);
+  let bytes = 0;
+  for (let i = 0; i < 50_000; i++) bytes += ser.serialize(sim.next()).length; // warm-up
+  const began = performance.now();
+  bytes = 0;
+  for (let i = 0; i < n; i++) bytes += ser.serialize(sim.next()).length;
+  return { eps: n / ((performance.now() - began) / 1000), bytes: bytes / n };
+}
+
+async function benchGeneration(): Promise<void> {
+  process.stderr.write('generation (engine + serialization, one core, no I/O)\n');
+  const runs = [1, 2, 3, 4, 5].map(() => generationOnce(1_000_000));
+  record('generation only', 'events/s', runs.map((r) => r.eps), `mean event ${Math.round(runs[0]!.bytes)} bytes`);
+}
+
+// ---------------------------------------------------------------- stdout and file
+
+async function benchSinks(): Promise<void> {
+  const n = 1_000_000;
+  const base = ['--seed', '42', '--start', START, '--speed', 'max', '--count', String(n)];
+  process.stderr.write(`stdout to /dev/null and file sink (${n} events, whole CLI process)\n`);
+  const devnull = fs.openSync('/dev/null', 'w');
+  const out: { eps: number; mbps: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await cliRun([...base, '--sink', 'stdout'], devnull);
+    out.push({ eps: r.metrics.messagesSent / r.metrics.elapsedSeconds, mbps: r.metrics.bytesSent / 1e6 / r.metrics.elapsedSeconds });
+  }
+  fs.closeSync(devnull);
+  record('stdout → /dev/null', 'events/s', out.map((r) => r.eps));
+  record('stdout → /dev/null', 'MB/s', out.map((r) => r.mbps));
+  const file = tmpFile('events.ndjson');
+  const fileRuns: { eps: number; mbps: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    fs.rmSync(file, { force: true });
+    const r = await cliRun([...base, '--sink', 'file', '--output', file]);
+    fileRuns.push({ eps: r.metrics.messagesSent / r.metrics.elapsedSeconds, mbps: r.metrics.bytesSent / 1e6 / r.metrics.elapsedSeconds });
+  }
+  fs.rmSync(file, { force: true });
+  record('file sink', 'events/s', fileRuns.map((r) => r.eps));
+  record('file sink', 'MB/s', fileRuns.map((r) => r.mbps));
+}
+
+// ---------------------------------------------------------------- Kafka
+
+async function benchKafka(): Promise<void> {
+  const kafkaLocal = await import('../scripts/kafka-local.mjs');
+  const lib = await kafkaLocal.ensureJars();
+  const broker = await kafkaLocal.startBroker({ ephemeral: true });
+  try {
+    const n = 400_000;
+    const recordSize = Math.round(generationOnce(100_000).bytes);
+    let topicNo = 0;
+    const ours = async (acks: string): Promise<number> => {
+      const topic = `bench-ours-${acks}-${topicNo++}`;
+      const r = await cliRun(['--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--replication-factor', '1', '--acks', acks, '--seed', '42', '--start', START, '--speed', 'max', '--count', String(n)]);
+      return r.metrics.messagesSent / r.metrics.elapsedSeconds;
+    };
+    const theirs = async (acks: string): Promise<number> => {
+      const topic = `bench-perf-${acks}-${topicNo++}`;
+      const create = spawnSync('java', ['-cp', `${lib}/*`, 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', broker.bootstrap, '--create', '--topic', topic, '--partitions', '12', '--replication-factor', '1', '--config', 'compression.type=lz4'], { encoding: 'utf8' });
+      if (create.status !== 0) throw new Error(create.stderr);
+      const props = [`bootstrap.servers=${broker.bootstrap}`, `acks=${acks}`, 'compression.type=lz4', 'batch.size=32768', 'linger.ms=20', 'buffer.memory=67108864', `enable.idempotence=${acks === 'all'}`];
+      const r = await run('java', ['-Xmx512m', '-cp', `${lib}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(n), '--record-size', String(recordSize), '--throughput', '-1', '--command-property', ...props]);
+      const summary = r.stdout.trim().split('\n').pop()!;
+      const m = /([\d.]+) records\/sec/.exec(summary);
+      if (!m) throw new Error(`unexpected ProducerPerformance output: ${summary} ${r.stderr}`);
+      return Number(m[1]);
+    };
+    for (const acks of ['all', '1']) {
+      process.stderr.write(`Kafka end to end, acks=${acks}, lz4, 12 partitions, ${n} events (ours) vs kafka-producer-perf-test (${recordSize}-byte records)\n`);
+      const o: number[] = [];
+      const t: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        o.push(await ours(acks));
+        t.push(await theirs(acks));
+      }
+      const a = record(`kafka acks=${acks}: user-behavior-producer`, 'events/s', o);
+      const b = record(`kafka acks=${acks}: kafka-producer-perf-test`, 'records/s', t);
+      rows.push({ case: `kafka acks=${acks}: ours / perf-test`, value: Math.round((a / b) * 100) / 100, unit: 'ratio', runs: o.map((x, i) => Math.round((x / t[i]!) * 100) / 100) });
+    }
+  } finally {
+    await broker.stop();
+  }
+}
+
+// ---------------------------------------------------------------- memory
+
+const MEMORY_PROBE = `
+import { Simulation } from ${JSON.stringify(path.join(ROOT, 'src/model/simulation.ts'))};
+import { EventSerializer } from ${JSON.stringify(path.join(ROOT, 'src/events/serialize.ts'))};
+const rss = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().rss; };
+const rate = Number(process.argv[2]);
+const sim = new Simulation({ seed: 42, startMs: Date.parse('${START}'), ratePerHour: rate, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: false, userPoolSize: 0 });
+const ser = new EventSerializer(sim.instanceTag);
+const atRest = rss();
+const minutes = Number(process.argv[3]);
+const end = Date.parse('${START}') + minutes * 60000;
+while (sim.peekTimeMs() < end) ser.serialize(sim.next());
+const busy = rss();
+console.log(JSON.stringify({ atRest, busy, active: sim.activeSessions, users: sim.pool.usersCreated }));
+`;
+
+async function benchMemory(): Promise<void> {
+  process.stderr.write('memory: RSS at rest (the CLI, started, no events) and per 1,000 active sessions (≥ 100,000 concurrent)\n');
+  const rest: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const probe = tmpFile('rest.mjs');
+    fs.writeFileSync(probe, `import ${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))};\nconst { UserBehaviorProducer } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))});\nconst p = new UserBehaviorProducer({ seed: 1, sink: 'stdout' });\np.generateMessage();\nglobalThis.gc();\nconsole.log(process.memoryUsage().rss);\n`);
+    const r = await run(NODE, ['--expose-gc', probe]);
+    fs.rmSync(probe, { force: true });
+    rest.push(Number(r.stdout.trim()) / 1e6);
+  }
+  record('RSS at rest', 'MB', rest);
+  const probe = tmpFile('sessions.mts');
+  fs.writeFileSync(probe, MEMORY_PROBE);
+  const per: number[] = [];
+  let active = 0;
+  for (let i = 0; i < 3; i++) {
+    // 40M events/hour with default sessions keeps well over 100,000 sessions open.
+    const r = await run(NODE, ['--expose-gc', '--max-old-space-size=4096', probe, '40000000', '6']);
+    const m = JSON.parse(r.stdout.trim()) as { atRest: number; busy: number; active: number };
+    active = m.active;
+    per.push((m.busy - m.atRest) / (m.active / 1000) / 1024);
+  }
+  fs.rmSync(probe, { force: true });
+  record('RSS per 1,000 active sessions', 'KB', per, `${active} active sessions; includes their users and the pool`);
+}
+
+// ---------------------------------------------------------------- live pacing
+
+async function benchPacing(): Promise<void> {
+  for (const [label, ratePerHour] of [
+    ['100,000 events/hour', 100_000],
+    ['50,000 events/s', 180_000_000],
+  ] as const) {
+    process.stderr.write(`live pacing at ${label}, 60 s, stdout to /dev/null\n`);
+    const devnull = fs.openSync('/dev/null', 'w');
+    const runs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await cliRun(['--sink', 'stdout', '--seed', String(10 + i), '--start', START, '--speed', '1', '--duration', '60', '--rate', String(ratePerHour), '--no-time-patterns'], devnull);
+      // Achieved rate over the wall time of the run vs the model's rate over its 60 simulated seconds.
+      const achieved = r.metrics.messagesSent / r.metrics.elapsedSeconds;
+      const target = r.metrics.messagesSent / 60;
+      runs.push((achieved / target) * 100);
+    }
+    fs.closeSync(devnull);
+    record(`pacing at ${label}: achieved / target`, '%', runs);
+  }
+}
+
+const began = Date.now();
+if (want('generation')) await benchGeneration();
+if (want('stdout')) await benchSinks();
+if (want('kafka')) await benchKafka();
+if (want('memory')) await benchMemory();
+if (want('pacing')) await benchPacing();
+
+const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+const table = ['| case | median | unit | runs |', '|---|---:|---|---|', ...rows.map((r) => `| ${r.case} | ${r.value.toLocaleString('en-US')} | ${r.unit} | ${r.runs.join(', ')}${r.note ? ` (${r.note})` : ''} |`)];
+process.stdout.write(`\n${machine.cores} cores, ${machine.cpu}, Node ${machine.node}\n\n${table.join('\n')}\n\n(${Math.round((Date.now() - began) / 1000)} s)\n`);
+const resultsFile = path.join(ROOT, 'bench/results.json');
+const previous = fs.existsSync(resultsFile) && only ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { rows: Row[] }).rows : [];
+const merged = [...previous.filter((p) => !rows.some((r) => r.case === p.case && r.unit === p.unit)), ...rows];
+fs.writeFileSync(resultsFile, JSON.stringify({ machine, rows: merged }, null, 2) + '\n');

@@ -1,0 +1,148 @@
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp } from 'node:fs/promises';
+import { readTopic, type ReadRecord } from '../../src/sinks/kafka-reader.ts';
+
+export type { ReadRecord };
+
+interface BrokerHandle {
+  bootstrap: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+interface KafkaLocal {
+  startBroker(opts: { ephemeral?: boolean; dir?: string; port?: number; controllerPort?: number }): Promise<BrokerHandle>;
+  stopBroker(opts: { dir: string; timeoutMs?: number }): Promise<boolean>;
+  javaPartitions(keys: string[], partitions: number): Promise<number[]>;
+}
+
+// A computed specifier: the script is plain JavaScript without type declarations.
+const kafkaLocalPath: string = '../../scripts/kafka-local.mjs';
+export const kafkaLocal = (await import(kafkaLocalPath)) as KafkaLocal;
+
+export interface Broker {
+  /** host:port[,host:port] */
+  bootstrap: string;
+  /** Stops the broker if this call started it; a broker given through the environment is left alone. */
+  stop(): Promise<void>;
+}
+
+/** The broker of KAFKA_BOOTSTRAP_SERVERS when set, else a fresh single-node broker of our own. */
+export async function getBroker(): Promise<Broker> {
+  const given = process.env.KAFKA_BOOTSTRAP_SERVERS;
+  if (given !== undefined && given !== '') return { bootstrap: given, stop: async () => {} };
+  const broker = await kafkaLocal.startBroker({ ephemeral: true });
+  return { bootstrap: broker.bootstrap, stop: () => broker.stop() };
+}
+
+export interface RestartableBroker {
+  bootstrap: string;
+  /**
+   * Stops the JVM and keeps its data: a clean shutdown (SIGTERM), or with `crash` a SIGKILL, which
+   * drops requests the broker has written but not answered, so the producer has to re-send them.
+   */
+  pause(options?: { crash?: boolean }): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  resume(): Promise<void>;
+  /** Stops it for good and deletes its data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A broker on a fixed port and data dir, for tests that take it away mid-run. Started as
+ * "ephemeral" with our own dir and ports, so it is not detached and dies with the test process
+ * even when a test crashes; pausing goes through stopBroker, which, unlike the handle's stop(),
+ * leaves the data dir in place.
+ */
+export async function startRestartableBroker(): Promise<RestartableBroker> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kafka-restartable-'));
+  const port = await freePort();
+  let controllerPort = await freePort();
+  while (controllerPort === port) controllerPort = await freePort();
+  const start = () => kafkaLocal.startBroker({ ephemeral: true, dir, port, controllerPort });
+  let handle = await start();
+  return {
+    bootstrap: handle.bootstrap,
+    pause: async ({ crash = false } = {}) => {
+      if (crash) process.kill(handle.pid, 'SIGKILL');
+      // After a SIGKILL this only waits for the process to be gone and clears the state file.
+      await kafkaLocal.stopBroker({ dir });
+    },
+    resume: async () => {
+      handle = await start();
+    },
+    stop: () => handle.stop(),
+  };
+}
+
+/** A port nothing listens on (it was free a moment ago). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every record of the topic, up to its end at the time of the call. */
+export async function readAll(bootstrap: string, topic: string): Promise<ReadRecord[]> {
+  const records: ReadRecord[] = [];
+  for await (const record of readTopic({ bootstrapServers: bootstrap.split(','), topic, timeoutMs: 120_000 })) records.push(record);
+  return records;
+}
+
+export interface RunCheck {
+  count: number;
+  /** Records whose event_id was already seen. */
+  duplicates: number;
+  /** Sessions found in more than one partition. */
+  sessionsSplit: number;
+  /** Records that, in offset order within their session, do not raise events_in_session or move the timestamp back. */
+  outOfOrder: number;
+  /** Records whose key is not their session_id. */
+  keyMismatches: number;
+}
+
+interface EventFields {
+  event_id: string;
+  session_id: string;
+  timestamp: string;
+  session_info: { events_in_session: number };
+}
+
+/** Checks the delivery guarantees of SPEC §6 on records read back from a topic. */
+export function checkRun(records: readonly ReadRecord[]): RunCheck {
+  // Read order interleaves partitions; per-session order is only defined by offsets in one partition.
+  const sorted = [...records].sort((a, b) => a.partition - b.partition || (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0));
+  const ids = new Set<string>();
+  const partitionOf = new Map<string, number>();
+  const split = new Set<string>();
+  const last = new Map<string, { n: number; t: number }>();
+  let duplicates = 0;
+  let outOfOrder = 0;
+  let keyMismatches = 0;
+  for (const record of sorted) {
+    const event = JSON.parse(record.value) as EventFields;
+    if (ids.has(event.event_id)) duplicates++;
+    else ids.add(event.event_id);
+    if (record.key !== event.session_id) keyMismatches++;
+
+    const session = event.session_id;
+    const partition = partitionOf.get(session);
+    if (partition === undefined) partitionOf.set(session, record.partition);
+    else if (partition !== record.partition) split.add(session);
+
+    const n = event.session_info.events_in_session;
+    const t = Date.parse(event.timestamp);
+    const previous = last.get(session);
+    if (previous !== undefined && (n <= previous.n || t < previous.t)) outOfOrder++;
+    last.set(session, { n, t });
+  }
+  return { count: records.length, duplicates, sessionsSplit: split.size, outOfOrder, keyMismatches };
+}
