@@ -10,6 +10,8 @@ import type { JourneyTransitions } from './model/journey.ts';
 import { Simulation } from './model/simulation.ts';
 import { realClock, yieldToEventLoop, type Clock } from './runtime/clock.ts';
 import { runToSink, type StopReason } from './runtime/runner.ts';
+import { Monitor, type RunStatus } from './runtime/monitor.ts';
+import { createRegistry, serveMetrics } from './metrics/prometheus.ts';
 import { FdSink } from './sinks/fd.ts';
 import type { Sink } from './sinks/sink.ts';
 
@@ -45,6 +47,8 @@ export class UserBehaviorProducer {
   private readonly sinkFactory: ProducerExtras['sinkFactory'];
   private readonly transitionsView: JourneyTransitions;
   private sink: Sink | null = null;
+  private monitor: Monitor | null = null;
+  private metricsServer: { port: number; close(): Promise<void> } | null = null;
   private closed = false;
 
   constructor(options: ProducerOptions = {}, extras: ProducerExtras = {}) {
@@ -113,25 +117,38 @@ export class UserBehaviorProducer {
     const duration = options.durationSeconds === undefined ? this.config.durationSeconds : options.durationSeconds;
     if (duration !== null && !(duration > 0)) throw usageError(`durationSeconds must be a positive number of simulated seconds (got ${duration})`);
     const count = options.count === undefined ? this.config.count : options.count;
+    if (this.config.metricsPort !== null) await this.serveMetrics(this.config.metricsPort);
     const sink = await this.openSink();
     const from = this.sim.peekTimeMs();
-    const stopReason = await runToSink(
-      this.sim,
-      sink,
-      this.serializer,
-      this.metrics,
-      this.logger,
+    const limits = {
+      startMs: from,
+      endMs: duration === null ? Infinity : this.runStartMs(from) + duration * 1000,
+      count: count === null ? Infinity : count,
+      speed: this.config.speed,
+      signal: options.signal,
+    };
+    this.monitor?.stop();
+    const sim = this.sim;
+    this.monitor = new Monitor(
       {
-        startMs: from,
-        endMs: duration === null ? Infinity : this.runStartMs(from) + duration * 1000,
-        count: count === null ? Infinity : count,
-        speed: this.config.speed,
-        signal: options.signal,
+        metrics: this.metrics,
+        get activeSessions() {
+          return sim.activeSessions;
+        },
+        peekTimeMs: () => sim.peekTimeMs(),
+        effectiveRatePerHour: (t) => sim.effectiveRatePerHour(t),
+        ratePerHour: this.config.rate,
       },
       this.clock,
+      limits,
     );
-    await sink.flush();
-    return { ...this.getMetrics(), stopReason };
+    try {
+      const stopReason = await runToSink(this.sim, sink, this.serializer, this.metrics, this.logger, limits, this.clock);
+      await sink.flush();
+      return { ...this.getMetrics(), stopReason };
+    } finally {
+      this.monitor.stop();
+    }
   }
 
   /**
@@ -166,8 +183,32 @@ export class UserBehaviorProducer {
       activeSessions: this.sim.activeSessions,
       sessionsStarted: this.sim.sessionCount,
       usersCreated: this.sim.pool.usersCreated,
+      usersInPool: this.sim.pool.size,
       seed: this.config.seed,
     });
+  }
+
+  /** Rates, lag and progress of the run in progress (or the last one); null before any run. */
+  status(): RunStatus | null {
+    return this.monitor?.status() ?? null;
+  }
+
+  /** The port of the Prometheus endpoint, once it is serving. */
+  get metricsPort(): number | null {
+    return this.metricsServer?.port ?? null;
+  }
+
+  /** Serve Prometheus metrics on 127.0.0.1:port (0 = any free port). Idempotent. */
+  async serveMetrics(port: number): Promise<number> {
+    if (this.metricsServer) return this.metricsServer.port;
+    const registry = createRegistry({
+      snapshot: () => this.getMetrics(),
+      status: () => this.status(),
+      onRequest: (observe) => this.metrics.requestObservers.push(observe),
+    });
+    this.metricsServer = await serveMetrics(registry, port);
+    this.logger.info(`Prometheus metrics on http://127.0.0.1:${this.metricsServer.port}/metrics`, { metricsPort: this.metricsServer.port });
+    return this.metricsServer.port;
   }
 
   /** Effective event rate (per hour) at the simulation's current time, time patterns included. */
@@ -179,7 +220,12 @@ export class UserBehaviorProducer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.sink) await this.sink.close();
+    this.monitor?.stop();
+    try {
+      if (this.sink) await this.sink.close();
+    } finally {
+      await this.metricsServer?.close();
+    }
   }
 
   /** A bounded run covers [start, start + duration) of simulated time from where it begins. */

@@ -24,7 +24,8 @@ export function createLogger(level: Level, json: boolean): Logger & { flush(): v
   const write = (l: Level, msg: string): void => {
     if (ORDER[l] < min) return;
     const time = new Date().toISOString().slice(11, 19);
-    process.stderr.write(`${time} ${l.toUpperCase().padEnd(5)} ${msg}\n`);
+    // Start by clearing the line: a progress status line may be drawn there.
+    process.stderr.write(`\r\x1b[2K${time} ${l.toUpperCase().padEnd(5)} ${msg}\n`);
   };
   return {
     debug: (msg) => write('debug', msg),

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
 import { UBPError } from '../errors.ts';
-import type { MetricsSnapshot } from '../metrics/metrics.ts';
 import { UserBehaviorProducer } from '../producer.ts';
 import { HELP, parseCli } from './args.ts';
 import { createLogger } from './log.ts';
+import { startProgress } from './progress.ts';
 
 /** The package version, read from the package.json above this file (in src/ or in dist/src/). */
 function version(): string {
@@ -57,21 +57,21 @@ async function main(argv: string[]): Promise<number> {
     `rate ${config.rate} events/hour at multiplier 1.0; effective now ${Math.round(producer.effectiveRatePerHour())} events/hour` +
       (config.timePatterns ? '' : ' (time patterns off)'),
   );
-  let metrics: MetricsSnapshot | undefined;
   let failure: unknown;
+  const progress = !request.quiet && request.progress !== false ? startProgress(() => producer.status(), logger, Boolean(process.stderr.isTTY)) : null;
   try {
-    const result = await producer.runContinuous({ signal: stop.signal });
-    metrics = result;
+    await producer.runContinuous({ signal: stop.signal });
   } catch (err) {
     failure = err;
+  } finally {
+    progress?.stop();
   }
   try {
     await producer.close();
   } catch (err) {
     failure ??= err;
   }
-  metrics = producer.getMetrics();
-  const m = metrics;
+  const m = producer.getMetrics();
   logger.info(
     `messages sent ${m.messagesSent}, failed ${m.messagesFailed}, bytes ${m.bytesSent}, success rate ${m.successRate.toFixed(2)}%, ` +
       `active sessions ${m.activeSessions}, ${m.eventsPerSecond} events/s over ${m.elapsedSeconds.toFixed(1)} s`,

@@ -12,11 +12,15 @@ export interface MetricsSnapshot {
   activeSessions: number;
   eventsGenerated: number;
   eventsByType: Record<EventType, number>;
+  sentByType: Record<EventType, number>;
+  failedByType: Record<EventType, number>;
   sessionsStarted: number;
   usersCreated: number;
+  usersInPool: number;
   /** Simulated time of the latest event, ISO 8601 (null before the first). */
   simulatedTime: string | null;
   elapsedSeconds: number;
+  /** Delivered events per wall second over the whole run. */
   eventsPerSecond: number;
   seed: number;
 }
@@ -28,7 +32,11 @@ export class Metrics implements DeliveryListener {
   bytesSent = 0;
   eventsGenerated = 0;
   readonly byType = new Float64Array(EVENT_TYPES.length);
+  readonly sentByType = new Float64Array(EVENT_TYPES.length);
+  readonly failedByType = new Float64Array(EVENT_TYPES.length);
   lastEventMs = Number.NaN;
+  /** Listeners for Kafka request durations (the Prometheus histogram). */
+  readonly requestObservers: Array<(seconds: number) => void> = [];
   private readonly startedAt = performance.now();
   private readonly failureKinds = new Set<string>();
   private readonly logger: Logger;
@@ -43,13 +51,15 @@ export class Metrics implements DeliveryListener {
     this.lastEventMs = timeMs;
   }
 
-  delivered(count: number, bytes: number): void {
+  delivered(count: number, bytes: number, byTag?: ArrayLike<number>): void {
     this.messagesSent += count;
     this.bytesSent += bytes;
+    if (byTag) for (let t = 0; t < EVENT_TYPES.length; t++) this.sentByType[t]! += byTag[t]!;
   }
 
-  failed(count: number, error: Error): void {
+  failed(count: number, error: Error, byTag?: ArrayLike<number>): void {
     this.messagesFailed += count;
+    if (byTag) for (let t = 0; t < EVENT_TYPES.length; t++) this.failedByType[t]! += byTag[t]!;
     // One log line per kind of failure, not one per record.
     const kind = (error as { code?: string }).code ?? error.name;
     if (!this.failureKinds.has(kind)) {
@@ -58,15 +68,22 @@ export class Metrics implements DeliveryListener {
     }
   }
 
+  requestCompleted(seconds: number): void {
+    for (const observe of this.requestObservers) observe(seconds);
+  }
+
   get elapsedSeconds(): number {
     return (performance.now() - this.startedAt) / 1000;
   }
 
-  snapshot(extra: { activeSessions: number; sessionsStarted: number; usersCreated: number; seed: number }): MetricsSnapshot {
+  snapshot(extra: { activeSessions: number; sessionsStarted: number; usersCreated: number; usersInPool: number; seed: number }): MetricsSnapshot {
     const finished = this.messagesSent + this.messagesFailed;
     const elapsed = this.elapsedSeconds;
-    const eventsByType = {} as Record<EventType, number>;
-    EVENT_TYPES.forEach((t, i) => (eventsByType[t] = this.byType[i]!));
+    const byName = (counts: Float64Array): Record<EventType, number> => {
+      const out = {} as Record<EventType, number>;
+      EVENT_TYPES.forEach((t, i) => (out[t] = counts[i]!));
+      return out;
+    };
     return {
       messagesSent: this.messagesSent,
       messagesFailed: this.messagesFailed,
@@ -74,9 +91,12 @@ export class Metrics implements DeliveryListener {
       successRate: finished === 0 ? 100 : (100 * this.messagesSent) / finished,
       activeSessions: extra.activeSessions,
       eventsGenerated: this.eventsGenerated,
-      eventsByType,
+      eventsByType: byName(this.byType),
+      sentByType: byName(this.sentByType),
+      failedByType: byName(this.failedByType),
       sessionsStarted: extra.sessionsStarted,
       usersCreated: extra.usersCreated,
+      usersInPool: extra.usersInPool,
       simulatedTime: Number.isNaN(this.lastEventMs) ? null : new Date(this.lastEventMs).toISOString(),
       elapsedSeconds: Math.round(elapsed * 1000) / 1000,
       eventsPerSecond: elapsed > 0 ? Math.round(this.messagesSent / elapsed) : 0,

@@ -94,6 +94,7 @@ export class UserPool {
   /** Unix second of the user's latest session start, so session ids never repeat. */
   private readonly lastStart: Float64Array;
   private nextNum = 0;
+  private filled = 0;
 
   constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[]) {
     this.seeds = seeds;
@@ -122,6 +123,11 @@ export class UserPool {
     this.lastStart = new Float64Array(total).fill(-1);
   }
 
+  /** Known users held in the pool now. */
+  get size(): number {
+    return this.filled;
+  }
+
   /** Users created so far (pool members and first-time visitors). */
   get usersCreated(): number {
     return this.nextNum;
@@ -134,6 +140,7 @@ export class UserPool {
     const device = drawDevice(rng);
     const ip = drawIp(rng);
     if (slot >= 0) {
+      if (this.num[slot]! < 0) this.filled++;
       this.num[slot] = num;
       this.device[slot] = device.index;
       this.ip[slot] = ip;
@@ -174,6 +181,7 @@ export class UserPool {
     if (!wasNew) return;
     const segment = 1 + LATER_SEGMENT.pick(rng.next());
     const slot = this.partStart[user.city]![segment]! + rng.int(this.partSize[user.city]![segment]!);
+    if (this.num[slot]! < 0) this.filled++;
     this.num[slot] = user.num;
     this.device[slot] = user.device.index;
     this.ip[slot] = user.ipNum;

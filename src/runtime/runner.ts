@@ -75,7 +75,7 @@ export async function runToSink(
     const rec = source.next();
     emitted++;
     metrics.generated(rec.type, rec.timeMs);
-    if (!sink.write(rec.session.id, serializer.serialize(rec))) await sink.ready();
+    if (!sink.write(rec.session.id, serializer.serialize(rec), rec.type)) await sink.ready();
     while (rec.timeMs >= nextReport) {
       logger[reportLevel](`active sessions: ${source.activeSessions}`, { activeSessions: source.activeSessions, simulatedTime: new Date(nextReport).toISOString() });
       nextReport += ACTIVE_SESSIONS_EVERY_MS;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { UBPError } from '../errors.ts';
-import type { DeliveryListener, Sink } from './sink.ts';
+import { TAG_COUNT, type DeliveryListener, type Sink } from './sink.ts';
 
 /** Lines are gathered into chunks of about this size before a write. */
 const CHUNK_BYTES = 256 * 1024;
@@ -21,6 +21,7 @@ export class FdSink implements Sink {
   private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private used = 0;
   private pendingCount = 0;
+  private pendingTags = new Uint32Array(TAG_COUNT);
   private failure: UBPError | null = null;
   private closed = false;
   private flushScheduled = false;
@@ -47,7 +48,7 @@ export class FdSink implements Sink {
     return new FdSink(fd, `file ${path}`, listener, true);
   }
 
-  write(_key: string, value: string): boolean {
+  write(_key: string, value: string, tag = 0): boolean {
     if (this.failure) throw this.failure;
     // A UTF-16 code unit takes at most 3 bytes in UTF-8: make sure the whole line fits.
     const room = value.length * 3 + 1;
@@ -56,17 +57,22 @@ export class FdSink implements Sink {
         this.writeChunk();
       } catch (err) {
         // This event is lost with the chunk: count it, so nothing goes missing unaccounted.
-        this.listener.failed(1, err as Error);
+        const one = new Uint32Array(TAG_COUNT);
+        one[tag & (TAG_COUNT - 1)] = 1;
+        this.listener.failed(1, err as Error, one);
         throw err;
       }
     }
     if (room > CHUNK_BYTES) {
-      this.writeOut(Buffer.from(value + '\n', 'utf8'), 1);
+      const one = new Uint32Array(TAG_COUNT);
+      one[tag & (TAG_COUNT - 1)] = 1;
+      this.writeOut(Buffer.from(value + '\n', 'utf8'), 1, one);
       return true;
     }
     this.used += this.chunk.write(value, this.used);
     this.chunk[this.used++] = 10;
     this.pendingCount++;
+    this.pendingTags[tag & (TAG_COUNT - 1)]!++;
     if (!this.flushScheduled) {
       // A paced run waits between events: write what is gathered as soon as the producer
       // pauses, so a real-time stream is not held back until a whole chunk fills.
@@ -108,13 +114,15 @@ export class FdSink implements Sink {
   private writeChunk(): void {
     const count = this.pendingCount;
     const used = this.used;
+    const tags = this.pendingTags;
     this.used = 0;
     this.pendingCount = 0;
-    this.writeOut(this.chunk.subarray(0, used), count);
+    this.pendingTags = new Uint32Array(TAG_COUNT);
+    this.writeOut(this.chunk.subarray(0, used), count, tags);
   }
 
   /** Write `buffer` (holding `count` whole lines) completely, or fail without a cut line. */
-  private writeOut(buffer: Buffer, count: number): void {
+  private writeOut(buffer: Buffer, count: number, tags: Uint32Array): void {
     // Write at the descriptor's own position (not pwrite at a remembered offset): stdout
     // redirected to a file may share that position with stderr (`> out 2>&1`), and
     // positional writes would overwrite, and be overwritten by, the log lines.
@@ -142,10 +150,10 @@ export class FdSink implements Sink {
         }
       }
       this.failure = describeWriteError(err as NodeJS.ErrnoException, this.name, count, this.seekable);
-      this.listener.failed(count, this.failure);
+      this.listener.failed(count, this.failure, tags);
       throw this.failure;
     }
-    this.listener.delivered(count, buffer.length - count);
+    this.listener.delivered(count, buffer.length - count, tags);
   }
 }
 

@@ -25,11 +25,12 @@ export interface ReadRecord {
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const DEFAULT_IDLE_MS = 30_000;
 /**
- * Bytes per partition and per request. The broker answers with whatever it has up to these, so
- * larger values mean fewer round trips; 8 MiB x 12 partitions stays under the request cap.
+ * Bytes per partition and per request. Measured on 2.7M records (3.6 GB, 12 partitions, 2 cores):
+ * 1 MiB / 12 MiB read in 11-13 s at ~500 MB RSS, 8 MiB / 64 MiB took 19 s at 860 MB, because
+ * big responses are parsed in one go while nothing else runs and leave more garbage behind.
  */
-const PARTITION_MAX_BYTES = 4 * 1024 * 1024;
-const REQUEST_MAX_BYTES = 32 * 1024 * 1024;
+const PARTITION_MAX_BYTES = 1024 * 1024;
+const REQUEST_MAX_BYTES = 12 * 1024 * 1024;
 /** Short: the end offsets are known, so a long-poll only delays noticing a partition that has nothing more. */
 const MAX_WAIT_MS = 100;
 /** Batches whose attributes have this bit are transaction markers, not data. */

@@ -11,8 +11,11 @@
  */
 export interface Sink {
   readonly name: string;
-  /** Queue one record. Returns true when more can be written right away. */
-  write(key: string, value: string): boolean;
+  /**
+   * Queue one record; `tag` (0–15, the event type) is only carried back in delivery reports.
+   * Returns true when more can be written right away.
+   */
+  write(key: string, value: string, tag?: number): boolean;
   /** Resolves when writing may continue; rejects with a UBPError when the sink failed for good. */
   ready(): Promise<void>;
   /** Resolves when everything written so far is delivered (or has been reported failed). */
@@ -21,9 +24,14 @@ export interface Sink {
   close(): Promise<void>;
 }
 
+/** Number of distinct tags a sink must keep apart in its reports. */
+export const TAG_COUNT = 16;
+
 export interface DeliveryListener {
-  /** `count` records of `bytes` total value bytes were delivered. */
-  delivered(count: number, bytes: number): void;
-  /** `count` records were lost for good because of `error`. */
-  failed(count: number, error: Error): void;
+  /** `count` records of `bytes` total value bytes were delivered; `byTag[t]` of them had tag t. */
+  delivered(count: number, bytes: number, byTag?: ArrayLike<number>): void;
+  /** `count` records were lost for good because of `error`; `byTag[t]` of them had tag t. */
+  failed(count: number, error: Error, byTag?: ArrayLike<number>): void;
+  /** One request to a remote system (a Kafka produce request) took `seconds`. */
+  requestCompleted?(seconds: number): void;
 }
