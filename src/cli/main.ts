@@ -21,6 +21,10 @@ function version(): string {
 
 /** The only place that parses argv, handles signals and exits the process. */
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'verify') {
+    const { verifyMain } = await import('./verify.ts');
+    return verifyMain(argv.slice(1));
+  }
   const request = parseCli(argv);
   if (request.help) {
     process.stdout.write(HELP);

@@ -119,26 +119,34 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
     };
 
     const launchAll = (): void => {
-      for (const node of new Set([...todo.values()].map((s) => s.leader))) launch(node);
+      // A partition without a leader (-1) waits for the next metadata refresh.
+      for (const node of new Set([...todo.values()].map((s) => s.leader))) if (node >= 0) launch(node);
     };
 
     await refreshLeaders();
     launchAll();
-    while (inflight.size > 0) {
+    while (todo.size > 0) {
       const remaining = timeoutMs - (Date.now() - started);
       const idle = idleMs - (Date.now() - lastProgress);
-      const outcome = await withTimeout(Promise.race(inflight.values()), Math.min(remaining, idle));
-      if (outcome === undefined) {
+      const outcome =
+        inflight.size > 0 ? await withTimeout(Promise.race(inflight.values()), Math.min(remaining, idle)) : await pause(Math.min(200, remaining, idle));
+      if (outcome === undefined && (Date.now() - started >= timeoutMs || Date.now() - lastProgress >= idleMs)) {
         const position = [...todo.values()].map((s) => `${s.partition}@${s.next}/${s.end}`).join(', ');
         const why = remaining <= idle ? `did not finish within ${Math.round(timeoutMs / 1000)} s` : `made no progress for ${Math.round(idleMs / 1000)} s`;
         throw new UBPError('VERIFY', `Reading topic "${topic}" from ${address} ${why} (partition@next/end: ${position}).`);
+      }
+      if (outcome === undefined) {
+        // No leader known for what is left: look again.
+        await refreshLeaders().catch(() => {});
+        launchAll();
+        continue;
       }
       inflight.delete(outcome.node);
       if (outcome.error !== undefined) {
         if (!isRetriable(outcome.error)) throw readError(outcome.error, topic, address);
         // Leadership moved or the connection dropped: the client has retried already, so look up
         // the leaders again and carry on until the idle limit says otherwise.
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await pause(200);
         await refreshLeaders().catch(() => {});
         launchAll();
         continue;
@@ -148,9 +156,9 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
       // Ask for the next chunk before handing this one out, so the broker works while the caller does.
       launchAll();
       for (const record of out) yield record;
+      // Time the caller spent on these records is not the broker's silence.
+      if (out.length > 0) lastProgress = Date.now();
     }
-    // A fetch can end without data for a partition (for example after a retried error); launchAll
-    // only stops when no partition is left, so reaching here means all are done.
   } finally {
     await consumer.close(true).catch(() => {});
   }
@@ -239,6 +247,10 @@ function collect(response: FetchResponse, todo: Map<number, PartitionState>): Re
     }
   }
   return out;
+}
+
+function pause(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), Math.max(0, ms)));
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import { UBPError } from '../errors.ts';
+import { RunVerifier, type VerifyReport } from './check.ts';
+
+export interface VerifyOptions {
+  /** Read a topic ... */
+  bootstrapServers?: readonly string[];
+  topic?: string;
+  /** ... or an NDJSON file. */
+  input?: string;
+  /** Expected number of events (messagesSent of the run's --metrics-json). */
+  expected?: number | null;
+  timeoutMs?: number;
+}
+
+/** Read a run back and check it: count, duplicates, split sessions, order, gaps, schema, keys. */
+export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
+  const verifier = new RunVerifier();
+  let source: string;
+  if (options.input !== undefined) {
+    source = options.input;
+    let stream: fs.ReadStream;
+    try {
+      stream = fs.createReadStream(options.input);
+      await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+    } catch (err) {
+      throw new UBPError('VERIFY', `cannot read ${options.input}: ${(err as Error).message}`, { cause: err });
+    }
+    let line = 0;
+    for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
+      line++;
+      if (text !== '') verifier.add({ value: text, position: line });
+    }
+  } else {
+    const { readTopic } = await import('../sinks/kafka-reader.ts');
+    source = `${options.bootstrapServers!.join(',')}/${options.topic}`;
+    for await (const r of readTopic({ bootstrapServers: [...options.bootstrapServers!], topic: options.topic!, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })) {
+      verifier.add({ value: r.value, key: r.key, partition: r.partition, position: r.offset });
+    }
+  }
+  return verifier.report(source, options.expected ?? null);
+}
+
+/** The report as a table for people. */
+export function formatReport(report: VerifyReport): string {
+  const lines = [
+    `verify ${report.source}: ${report.records} records, ${report.uniqueEvents} distinct events, ${report.sessions} sessions`,
+    '',
+    ...report.checks.flatMap((c) => [
+      `  ${c.ok ? 'ok  ' : 'FAIL'}  ${c.check.padEnd(15)} ${c.detail}`,
+      ...(c.ok ? [] : c.examples.map((e) => `        ${''.padEnd(15)} e.g. ${e}`)),
+    ]),
+    '',
+    report.ok ? 'all checks passed' : `failed: ${report.checks.filter((c) => !c.ok).map((c) => c.check).join(', ')}`,
+  ];
+  return lines.join('\n') + '\n';
+}
