@@ -2,7 +2,7 @@ import { Admin, ProduceAcks, Producer, findErrorBy, type MessageToProduce, type 
 import { UBPError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { describeKafkaError, ensureTopic } from './kafka-topic.ts';
-import type { DeliveryListener, Sink } from './sink.ts';
+import { TAG_COUNT, type DeliveryListener, type Sink } from './sink.ts';
 
 export interface KafkaSinkOptions {
   bootstrapServers: string[];
@@ -74,13 +74,15 @@ const retryDelay = (_client: unknown, _operation: string, attempt: number): numb
 
 const ACKS = { all: ProduceAcks.ALL, 1: ProduceAcks.LEADER, 0: ProduceAcks.NO_RESPONSE } as const;
 
-type OutRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer>;
+/** A record as the client takes it, plus our tag (the event type) for delivery reports; the client ignores extra fields. */
+type OutRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer> & { tag: number };
 
 interface Batch {
   readonly seq: number;
   readonly records: OutRecord[];
   readonly bytes: number;
   readonly valueBytes: number;
+  sentAt: number;
 }
 
 /**
@@ -306,7 +308,7 @@ class KafkaSinkImpl implements KafkaSink {
     return this.#peakBufferedBytes;
   }
 
-  write(key: string, value: string): boolean {
+  write(key: string, value: string, tag = 0): boolean {
     if (this.#closing !== undefined) {
       throw new UBPError('SINK_CLOSED', `The Kafka sink for topic "${this.#topic}" is closed and cannot take more records.`);
     }
@@ -314,7 +316,7 @@ class KafkaSinkImpl implements KafkaSink {
     const valueBytes = Buffer.from(value, 'utf8');
     const partition = javaPartition(keyBytes, this.partitions);
     const size = keyBytes.length + valueBytes.length;
-    this.#records.push({ topic: this.#topic, key: keyBytes, value: valueBytes, partition });
+    this.#records.push({ topic: this.#topic, key: keyBytes, value: valueBytes, partition, tag });
     this.#batchBytes += size;
     this.#batchValueBytes += valueBytes.length;
     const partitionBytes = (this.#partitionBytes[partition]! += size);
@@ -362,6 +364,7 @@ class KafkaSinkImpl implements KafkaSink {
       records: this.#records,
       bytes: this.#batchBytes,
       valueBytes: this.#batchValueBytes,
+      sentAt: 0,
     };
     this.#records = [];
     this.#batchBytes = 0;
@@ -380,6 +383,7 @@ class KafkaSinkImpl implements KafkaSink {
         continue;
       }
       this.#sending++;
+      batch.sentAt = performance.now();
       this.#producer.send({ messages: batch.records }).then(
         (result) => this.#onSent(batch, result),
         (error: unknown) => this.#onFailed(batch, error),
@@ -438,15 +442,22 @@ class KafkaSinkImpl implements KafkaSink {
   #settle(batch: Batch, delivered: number, failure: UBPError | undefined): void {
     this.#bufferedBytes -= batch.bytes;
     this.#pending.delete(batch.seq);
+    if (batch.sentAt > 0) this.#listener.requestCompleted?.((performance.now() - batch.sentAt) / 1000);
+    // Records [0, delivered) were acknowledged, the rest failed (see #onFailed's ordering).
+    const tags = (from: number, to: number): Uint32Array => {
+      const counts = new Uint32Array(TAG_COUNT);
+      for (let i = from; i < to; i++) counts[batch.records[i]!.tag & (TAG_COUNT - 1)]!++;
+      return counts;
+    };
     if (delivered === batch.records.length) {
-      this.#listener.delivered(delivered, batch.valueBytes);
+      this.#listener.delivered(delivered, batch.valueBytes, tags(0, delivered));
     } else {
       if (delivered > 0) {
         let bytes = 0;
         for (let i = 0; i < delivered; i++) bytes += batch.records[i]!.value!.length;
-        this.#listener.delivered(delivered, bytes);
+        this.#listener.delivered(delivered, bytes, tags(0, delivered));
       }
-      this.#listener.failed(batch.records.length - delivered, failure!);
+      this.#listener.failed(batch.records.length - delivered, failure!, tags(delivered, batch.records.length));
     }
     this.#settleWaiters();
     this.#pump();
