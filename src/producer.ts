@@ -11,7 +11,6 @@ import { Simulation } from './model/simulation.ts';
 import { realClock, yieldToEventLoop, type Clock } from './runtime/clock.ts';
 import { runToSink, type StopReason } from './runtime/runner.ts';
 import { Monitor, type RunStatus } from './runtime/monitor.ts';
-import { createRegistry, serveMetrics } from './metrics/prometheus.ts';
 import { FdSink } from './sinks/fd.ts';
 import type { Sink } from './sinks/sink.ts';
 
@@ -201,6 +200,8 @@ export class UserBehaviorProducer {
   /** Serve Prometheus metrics on 127.0.0.1:port (0 = any free port). Idempotent. */
   async serveMetrics(port: number): Promise<number> {
     if (this.metricsServer) return this.metricsServer.port;
+    // Loaded on demand: prom-client is the heaviest module, and most runs do not serve metrics.
+    const { createRegistry, serveMetrics } = await import('./metrics/prometheus.ts');
     const registry = createRegistry({
       snapshot: () => this.getMetrics(),
       status: () => this.status(),
@@ -242,27 +243,26 @@ export class UserBehaviorProducer {
     if (this.sinkFactory) return this.sinkFactory(this.metrics);
     if (this.config.sink === 'stdout') return FdSink.stdout(this.metrics);
     if (this.config.sink === 'file') return FdSink.file(this.config.output!, this.metrics);
-    {
-      const { createKafkaSink } = await import('./sinks/kafka.ts');
-      const k = this.config.kafka;
-      return createKafkaSink(
-        {
-          bootstrapServers: [...k.bootstrapServers],
-          topic: k.topic,
-          clientId: 'user-behavior-producer',
-          acks: k.acks,
-          idempotent: k.acks === 'all',
-          compression: k.compression,
-          batchSizeBytes: k.batchSizeBytes,
-          lingerMs: k.lingerMs,
-          bufferMemoryBytes: k.bufferMemoryBytes,
-          partitions: k.partitions,
-          replicationFactor: k.replicationFactor,
-        },
-        this.metrics,
-        this.logger,
-      );
-    }
+    // Loaded only for Kafka runs: stdout and file runs never pay for the client.
+    const { createKafkaSink } = await import('./sinks/kafka.ts');
+    const k = this.config.kafka;
+    return createKafkaSink(
+      {
+        bootstrapServers: [...k.bootstrapServers],
+        topic: k.topic,
+        clientId: 'user-behavior-producer',
+        acks: k.acks,
+        idempotent: k.acks === 'all',
+        compression: k.compression,
+        batchSizeBytes: k.batchSizeBytes,
+        lingerMs: k.lingerMs,
+        bufferMemoryBytes: k.bufferMemoryBytes,
+        partitions: k.partitions,
+        replicationFactor: k.replicationFactor,
+      },
+      this.metrics,
+      this.logger,
+    );
   }
 
   /** Proxies that validate edits and rebuild the model's sampling tables at once. */

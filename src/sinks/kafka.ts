@@ -62,6 +62,13 @@ const MAX_REQUEST_BYTES = 1024 * 1024;
  * sequences, and five matches Java's max.in.flight default.
  */
 const MAX_SENDS_IDEMPOTENT = 1;
+/**
+ * Bounds of a send that merges several sealed batches: the whole request, and each
+ * partition's share of it (one record batch on the wire, which the broker caps at about
+ * 1 MB after compression; this bound holds even for data that does not compress).
+ */
+const MAX_MERGED_SEND_BYTES = 8 * 1024 * 1024;
+const MAX_MERGED_PARTITION_BYTES = 768 * 1024;
 const MAX_SENDS = 5;
 /**
  * With the backoff below this keeps retrying for about 75 s when the broker refuses connections,
@@ -78,7 +85,8 @@ const ACKS = { all: ProduceAcks.ALL, 1: ProduceAcks.LEADER, 0: ProduceAcks.NO_RE
 type OutRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer> & { tag: number };
 
 interface Batch {
-  readonly seq: number;
+  /** Sequence numbers of the sealed batches this send carries (several when merged). */
+  readonly seqs: number[];
   readonly records: OutRecord[];
   readonly bytes: number;
   readonly valueBytes: number;
@@ -360,7 +368,7 @@ class KafkaSinkImpl implements KafkaSink {
     this.#linger = undefined;
     if (this.#records.length === 0) return;
     const batch: Batch = {
-      seq: this.#nextSeq++,
+      seqs: [this.#nextSeq++],
       records: this.#records,
       bytes: this.#batchBytes,
       valueBytes: this.#batchValueBytes,
@@ -370,14 +378,14 @@ class KafkaSinkImpl implements KafkaSink {
     this.#batchBytes = 0;
     this.#batchValueBytes = 0;
     this.#partitionBytes.fill(0);
-    this.#pending.add(batch.seq);
+    this.#pending.add(batch.seqs[0]!);
     this.#waiting.push(batch);
     this.#pump();
   }
 
   #pump(): void {
     while (this.#waiting.length > 0 && this.#sending < this.#maxSends && !this.#socketBlocked) {
-      const batch = this.#waiting.shift()!;
+      const batch = this.#takeWaiting();
       if (this.#fatal !== undefined) {
         this.#settle(batch, 0, this.#fatal);
         continue;
@@ -389,6 +397,37 @@ class KafkaSinkImpl implements KafkaSink {
         (error: unknown) => this.#onFailed(batch, error),
       );
     }
+  }
+
+  /**
+   * The next send: the oldest sealed batch, merged with the ones sealed behind it while the
+   * request stays within bounds. Sends go out one at a time with idempotence, so batches
+   * sealed during a round trip would otherwise each wait for a round trip of their own;
+   * merged, the request grows with the round trip and the broker stays busy.
+   */
+  #takeWaiting(): Batch {
+    const first = this.#waiting.shift()!;
+    if (this.#waiting.length === 0 || this.#fatal !== undefined) return first;
+    const perPartition = new Int32Array(this.partitions);
+    const add = (batch: Batch, commit: boolean): boolean => {
+      const extra = new Int32Array(this.partitions);
+      for (const r of batch.records) extra[r.partition!]! += r.key!.length + r.value!.length;
+      for (let p = 0; p < extra.length; p++) if (perPartition[p]! + extra[p]! > MAX_MERGED_PARTITION_BYTES) return false;
+      if (commit) for (let p = 0; p < extra.length; p++) perPartition[p]! += extra[p]!;
+      return true;
+    };
+    add(first, true);
+    const merged = { seqs: [...first.seqs], records: [...first.records], bytes: first.bytes, valueBytes: first.valueBytes, sentAt: 0 };
+    while (this.#waiting.length > 0) {
+      const next = this.#waiting[0]!;
+      if (merged.bytes + next.bytes > MAX_MERGED_SEND_BYTES || !add(next, true)) break;
+      this.#waiting.shift();
+      merged.seqs.push(...next.seqs);
+      for (const r of next.records) merged.records.push(r);
+      merged.bytes += next.bytes;
+      merged.valueBytes += next.valueBytes;
+    }
+    return merged;
   }
 
   #onSent(batch: Batch, result: ProduceResult): void {
@@ -441,7 +480,7 @@ class KafkaSinkImpl implements KafkaSink {
 
   #settle(batch: Batch, delivered: number, failure: UBPError | undefined): void {
     this.#bufferedBytes -= batch.bytes;
-    this.#pending.delete(batch.seq);
+    for (const seq of batch.seqs) this.#pending.delete(seq);
     if (batch.sentAt > 0) this.#listener.requestCompleted?.((performance.now() - batch.sentAt) / 1000);
     // Records [0, delivered) were acknowledged, the rest failed (see #onFailed's ordering).
     const tags = (from: number, to: number): Uint32Array => {

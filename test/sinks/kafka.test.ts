@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Admin, ConfigResourceTypes, compatibilityPartitioner } from '@platformatic/kafka';
 import { UBPError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { KAFKA_SINK_DEFAULTS, createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka.ts';
 import type { DeliveryListener } from '../../src/sinks/sink.ts';
-import { readAll as readAllFrom, type ReadRecord } from '../helpers/kafka.ts';
+import { freePort as closedPort, readAll as readAllFrom, type ReadRecord } from '../helpers/kafka.ts';
 
 interface KafkaLocal {
   startBroker(opts: { ephemeral: boolean }): Promise<{ bootstrap: string; stop(): Promise<void> }>;
@@ -245,14 +244,3 @@ describe('kafka sink', () => {
     assert.deepEqual({ delivered: totals.delivered, failed: totals.failed, failures: totals.failures.map((e) => e.message) }, { delivered: total, failed: 0, failures: [] });
   });
 });
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
