@@ -19,7 +19,8 @@ import { TimestampFormatter } from './timestamp.ts';
  * and kept on them. Must equal `JSON.stringify(toEvent(rec))` byte for byte (tested).
  */
 export class EventSerializer {
-  private readonly tag: string;
+  /** `_<instance tag>_`, between the second and the sequence number of an event id. */
+  private readonly tagPart: string;
   private readonly clock = new TimestampFormatter();
   private readonly typePrefix: string[];
   private readonly locations: string[];
@@ -30,7 +31,7 @@ export class EventSerializer {
   private readonly productCache = new WeakMap<Product, ProductText>();
 
   constructor(instanceTag: string) {
-    this.tag = instanceTag;
+    this.tagPart = '_' + instanceTag + '_';
     this.typePrefix = EVENT_TYPES.map((t) => `","event_type":"${t}","timestamp":"`);
     this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);
     this.locations = CITIES.map((c) => `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`);
@@ -45,7 +46,7 @@ export class EventSerializer {
     // Nothing per session is cached: sessions are many and long-lived, and these pieces are
     // shared strings, so joining them per event costs less than keeping them per session.
     return (
-      '{"event_id":"evt_' + sec + '_' + this.tag + '_' + seq +
+      '{"event_id":"evt_' + sec + this.tagPart + seq +
       this.typePrefix[rec.type] + this.clock.format(rec.timeMs) +
       '","session_id":"' + session.id + '","user_id":"' + user.id + this.segmentPrefix[session.segment] +
       this.page(rec) + ',"event_data":' + this.data(rec) +
