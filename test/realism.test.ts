@@ -221,11 +221,13 @@ describe('a default 14-day backfill (seed 42)', () => {
     for (const s of [...sessions.values()]) closeSession(s);
   });
 
-  test('is large enough to judge: over a million events', () => {
+  test('is large enough to judge: over a million events', (t) => {
+    t.diagnostic(`${stats.events} events, ${stats.sessions} sessions, ${stats.orderIds.size} orders`);
     assert.ok(stats.events > 1_000_000, `${stats.events} events`);
   });
 
-  test('event mix: each type within ±15% relative (or ±0.3 pp) of its weight; complete_checkout up to +50%', () => {
+  test('event mix: each type within ±15% relative (or ±0.3 pp) of its weight; complete_checkout up to +50%', (t) => {
+    t.diagnostic(EVENT_TYPES.map((type) => `${type} ${((100 * (stats.typeCounts.get(type) ?? 0)) / stats.events).toFixed(2)}%`).join(', '));
     for (const type of EVENT_TYPES) {
       const share = (stats.typeCounts.get(type) ?? 0) / stats.events;
       const w = EVENT_WEIGHTS[type];
@@ -249,7 +251,7 @@ describe('a default 14-day backfill (seed 42)', () => {
     within(stats.osSessions, { iOS: 0.35, Android: 0.3, Windows: 0.2, macOS: 0.1, iPadOS: 0.05 });
   });
 
-  test("the seed's four transitions hold within ±0.02", () => {
+  test("the seed's four transitions hold within ±0.02", (t) => {
     for (const [from, to, p] of [
       ['page_view', 'product_view', 0.25],
       ['product_view', 'add_to_cart', 0.2],
@@ -258,43 +260,49 @@ describe('a default 14-day backfill (seed 42)', () => {
     ] as const) {
       // Out of every event of type `from`, including those that ended their session.
       const seen = (stats.transitions.get(`${from}>${to}`) ?? 0) / stats.typeCounts.get(from)!;
+      t.diagnostic(`${from} → ${to}: ${seen.toFixed(4)}`);
       assert.ok(Math.abs(seen - p) <= 0.02, `${from} → ${to}: ${seen.toFixed(4)} vs ${p}`);
     }
   });
 
-  test('70% ± 5 pp of events continue a session', () => {
+  test('70% ± 5 pp of events continue a session', (t) => {
     const continuing = 1 - stats.sessions / stats.events;
+    t.diagnostic(`${(continuing * 100).toFixed(2)}% continue a session`);
     assert.ok(Math.abs(continuing - 0.7) <= 0.05, `${(continuing * 100).toFixed(1)}%`);
   });
 
-  test('mean session duration relative to returning visitors: new 0.6, loyal 1.5, power 2.0', () => {
+  test('mean session duration relative to returning visitors: new 0.6, loyal 1.5, power 2.0', (t) => {
     const mean = (s: string): number => stats.durationSum.get(s)! / stats.durationN.get(s)!;
     const base = mean('returning_visitor');
+    t.diagnostic(SEGMENTS.map((s) => `${s} ${(mean(s) / 1000).toFixed(1)} s (${(mean(s) / base).toFixed(3)})`).join(', '));
     for (const [s, target, tol] of [['new_visitor', 0.6, 0.12], ['loyal_customer', 1.5, 0.25], ['power_user', 2.0, 0.35]] as const) {
       const ratio = mean(s) / base;
       assert.ok(Math.abs(ratio - target) <= tol, `${s}: ${ratio.toFixed(3)} (target ${target} ± ${tol})`);
     }
   });
 
-  test('conversion rises strictly: new < returning < loyal < power', () => {
+  test('conversion rises strictly: new < returning < loyal < power', (t) => {
     const rates = SEGMENTS.map((s) => (stats.converted.get(s) ?? 0) / stats.durationN.get(s)!);
+    t.diagnostic(`conversion: ${rates.map((r) => (r * 100).toFixed(2) + '%').join(' < ')}`);
     for (let i = 1; i < rates.length; i++) assert.ok(rates[i]! > rates[i - 1]!, `conversion by segment: ${rates.map((r) => (r * 100).toFixed(2) + '%').join(' < ')}`);
   });
 
-  test('events per local hour on weekdays: peak / late night = 10 ± 15%, business / other = 1.2 ± 10%', () => {
+  test('events per local hour on weekdays: peak / late night = 10 ± 15%, business / other = 1.2 ± 10%', (t) => {
     const hours = exposure();
     const rate = (b: Band, weekend: boolean): number => stats.bandEvents.get(`${b}:${weekend}`)! / hours.get(`${b}:${weekend}`)!;
     const peakLate = rate('peak', false) / rate('late', false);
     const businessOther = rate('business', false) / rate('other', false);
+    t.diagnostic(`peak / late night ${peakLate.toFixed(3)}, business / other ${businessOther.toFixed(3)}`);
     assert.ok(Math.abs(peakLate / 10 - 1) <= 0.15, `peak / late night = ${peakLate.toFixed(2)}`);
     assert.ok(Math.abs(businessOther / 1.2 - 1) <= 0.1, `business / other = ${businessOther.toFixed(3)}`);
   });
 
-  test('weekend / weekday in the same band = 1.8 ± 10%', () => {
+  test('weekend / weekday in the same band = 1.8 ± 10%', (t) => {
     const hours = exposure();
     for (const b of ['business', 'peak', 'late', 'other'] as const) {
       const r = (w: boolean): number => stats.bandEvents.get(`${b}:${w}`)! / hours.get(`${b}:${w}`)!;
       const ratio = r(true) / r(false);
+      t.diagnostic(`${b}: weekend / weekday ${ratio.toFixed(3)}`);
       assert.ok(Math.abs(ratio / 1.8 - 1) <= 0.1, `${b}: weekend / weekday = ${ratio.toFixed(3)}`);
     }
   });
