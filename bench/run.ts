@@ -122,18 +122,24 @@ async function benchKafka(): Promise<void> {
   const lib = await kafkaLocal.ensureJars();
   const broker = await kafkaLocal.startBroker({ ephemeral: true });
   try {
-    const n = 400_000;
+    // Long enough (15–30 s each) that connecting and start-up weigh little for either tool.
+    const n = 1_500_000;
     const recordSize = Math.round(generationOnce(100_000).bytes);
     let topicNo = 0;
+    // Both tools get a topic made the same way beforehand: 12 partitions, lz4.
+    const createTopic = (topic: string): void => {
+      const create = spawnSync('java', ['-cp', `${lib}/*`, 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', broker.bootstrap, '--create', '--topic', topic, '--partitions', '12', '--replication-factor', '1', '--config', 'compression.type=lz4'], { encoding: 'utf8' });
+      if (create.status !== 0) throw new Error(create.stderr);
+    };
     const ours = async (acks: string): Promise<number> => {
       const topic = `bench-ours-${acks}-${topicNo++}`;
+      createTopic(topic);
       const r = await cliRun(['--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--replication-factor', '1', '--acks', acks, '--seed', '42', '--start', START, '--speed', 'max', '--count', String(n)]);
       return r.metrics.messagesSent / r.metrics.elapsedSeconds;
     };
     const theirs = async (acks: string): Promise<number> => {
       const topic = `bench-perf-${acks}-${topicNo++}`;
-      const create = spawnSync('java', ['-cp', `${lib}/*`, 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', broker.bootstrap, '--create', '--topic', topic, '--partitions', '12', '--replication-factor', '1', '--config', 'compression.type=lz4'], { encoding: 'utf8' });
-      if (create.status !== 0) throw new Error(create.stderr);
+      createTopic(topic);
       const props = [`bootstrap.servers=${broker.bootstrap}`, `acks=${acks}`, 'compression.type=lz4', 'batch.size=32768', 'linger.ms=20', 'buffer.memory=67108864', `enable.idempotence=${acks === 'all'}`];
       const r = await run('java', ['-Xmx512m', '-cp', `${lib}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(n), '--record-size', String(recordSize), '--throughput', '-1', '--command-property', ...props]);
       const summary = r.stdout.trim().split('\n').pop()!;
