@@ -103,6 +103,14 @@ async function benchSinks(): Promise<void> {
   fs.closeSync(devnull);
   record('stdout → /dev/null', 'events/s', out.map((r) => r.eps));
   record('stdout → /dev/null', 'MB/s', out.map((r) => r.mbps));
+  const low: number[] = [];
+  const devnull2 = fs.openSync('/dev/null', 'w');
+  for (let i = 0; i < 3; i++) {
+    const r = await cliRun([...base, '--sink', 'stdout', '--low-memory'], devnull2);
+    low.push(r.metrics.messagesSent / r.metrics.elapsedSeconds);
+  }
+  fs.closeSync(devnull2);
+  record('stdout → /dev/null, --low-memory', 'events/s', low);
   const file = tmpFile('events.ndjson');
   const fileRuns: { eps: number; mbps: number }[] = [];
   for (let i = 0; i < 3; i++) {
@@ -167,6 +175,8 @@ async function benchKafka(): Promise<void> {
 // ---------------------------------------------------------------- memory
 
 const MEMORY_PROBE = `
+import v8 from 'node:v8';
+if (process.argv[4] === 'low') v8.setFlagsFromString('--optimize-for-size');
 import { Simulation } from ${JSON.stringify(path.join(ROOT, 'src/model/simulation.ts'))};
 import { EventSerializer } from ${JSON.stringify(path.join(ROOT, 'src/events/serialize.ts'))};
 const rss = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().rss; };
@@ -194,17 +204,19 @@ async function benchMemory(): Promise<void> {
   record('RSS at rest', 'MB', rest);
   const probe = tmpFile('sessions.mts');
   fs.writeFileSync(probe, MEMORY_PROBE);
-  const per: number[] = [];
-  let active = 0;
-  for (let i = 0; i < 3; i++) {
-    // 40M events/hour with default sessions keeps well over 100,000 sessions open.
-    const r = await run(NODE, ['--expose-gc', '--max-old-space-size=4096', probe, '40000000', '6']);
-    const m = JSON.parse(r.stdout.trim()) as { atRest: number; busy: number; active: number };
-    active = m.active;
-    per.push((m.busy - m.atRest) / (m.active / 1000) / 1024);
+  for (const mode of ['default', 'low'] as const) {
+    const per: number[] = [];
+    let active = 0;
+    for (let i = 0; i < 3; i++) {
+      // 40M events/hour with default sessions keeps well over 100,000 sessions open.
+      const r = await run(NODE, ['--expose-gc', '--max-old-space-size=4096', probe, '40000000', '6', mode]);
+      const m = JSON.parse(r.stdout.trim()) as { atRest: number; busy: number; active: number };
+      active = m.active;
+      per.push((m.busy - m.atRest) / (m.active / 1000) / 1024);
+    }
+    record(`RSS per 1,000 active sessions${mode === 'low' ? ' (--low-memory)' : ''}`, 'KB', per, `${active} active sessions; includes their users and the pool`);
   }
   fs.rmSync(probe, { force: true });
-  record('RSS per 1,000 active sessions', 'KB', per, `${active} active sessions; includes their users and the pool`);
 }
 
 // ---------------------------------------------------------------- live pacing

@@ -33,6 +33,7 @@ const FLAGS = {
   quiet: { type: 'boolean', short: 'q' },
   progress: { type: 'boolean' },
   'no-progress': { type: 'boolean' },
+  'low-memory': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -46,6 +47,7 @@ export interface CliRequest {
   verbose: boolean;
   quiet: boolean;
   progress: boolean | undefined;
+  lowMemory: boolean;
 }
 
 function number(flag: string, text: string | undefined, what: string, integer = false): number | undefined {
@@ -156,6 +158,7 @@ export function parseCli(argv: readonly string[]): CliRequest {
     verbose: Boolean(v.verbose),
     quiet: Boolean(v.quiet),
     progress: v['no-progress'] ? false : v.progress ? true : undefined,
+    lowMemory: Boolean(v['low-memory']),
   };
 }
 
@@ -198,6 +201,7 @@ Simulation
   --speed N|max                 1 = real time, N = N times faster, max = no waiting (default 1)
   --no-time-patterns            no daily or weekly rhythm: every multiplier is 1
   --user-pool-size N            known users kept for return visits (default: sized from the rate)
+  --low-memory                  trade about 10% speed for about a third of the memory per session
 
 Kafka producer
   --acks all|1|0                all = idempotent and safe (default); 1 = leader only
