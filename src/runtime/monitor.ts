@@ -85,9 +85,11 @@ export class Monitor {
       const byTime = Math.min(1, (simNow - this.bounds.startMs) / (this.bounds.endMs - this.bounds.startMs));
       done = done === null ? byTime : Math.max(done, byTime);
     }
-    if (done !== null && done > 0) etaSeconds = paced && Number.isFinite(this.bounds.endMs) && !Number.isFinite(this.bounds.count)
-      ? Math.max(0, (this.bounds.endMs - expectedSim) / this.bounds.speed / 1000)
-      : (elapsed * (1 - done)) / done;
+    if (done !== null && done > 0) {
+      // A paced run bounded by time ends on schedule; anything else, at the pace so far.
+      const onSchedule = paced && Number.isFinite(this.bounds.endMs) && !Number.isFinite(this.bounds.count);
+      etaSeconds = onSchedule ? Math.max(0, (this.bounds.endMs - expectedSim) / this.bounds.speed / 1000) : (elapsed * (1 - done)) / done;
+    }
     return {
       eventsGenerated: m.eventsGenerated,
       messagesSent: m.messagesSent,
