@@ -11,62 +11,61 @@ export interface Product {
 export interface Category {
   readonly id: string;
   readonly title: string;
-  readonly minPrice: number;
-  readonly maxPrice: number;
   readonly brands: readonly string[];
   readonly qualifiers: readonly string[];
-  readonly items: readonly string[];
+  /** Kinds of product with their price range in whole currency units: a yoga mat is not priced like a tent. */
+  readonly items: ReadonlyArray<readonly [name: string, minPrice: number, maxPrice: number]>;
   readonly searchTerms: readonly string[];
 }
 
 export const CATEGORIES: readonly Category[] = [
   {
-    id: 'electronics', title: 'Electronics', minPrice: 14.99, maxPrice: 2499.99,
+    id: 'electronics', title: 'Electronics',
     brands: ['Voltra', 'Nimbus', 'Arcwave', 'Pixelon', 'Sonique', 'Kestrel'],
     qualifiers: ['Wireless', 'Noise-Cancelling', 'Ultra HD', 'Smart', 'Portable', 'Pro', 'Compact', 'Gaming'],
-    items: ['Headphones', 'Earbuds', 'Laptop 14-inch', 'Tablet 11-inch', 'Smartwatch', 'Bluetooth Speaker', '4K Monitor', 'Mechanical Keyboard', 'Webcam', 'Power Bank', 'Action Camera', 'E-Reader'],
+    items: [['Headphones', 29, 399], ['Earbuds', 19, 299], ['Laptop 14-inch', 499, 2499], ['Tablet 11-inch', 199, 1099], ['Smartwatch', 99, 799], ['Bluetooth Speaker', 29, 399], ['4K Monitor', 199, 1299], ['Mechanical Keyboard', 49, 249], ['Webcam', 29, 199], ['Power Bank', 19, 99], ['Action Camera', 99, 499], ['E-Reader', 89, 279]],
     searchTerms: ['wireless headphones', 'laptop', 'usb c charger', 'smartwatch', 'bluetooth speaker', '4k monitor', 'gaming keyboard', 'noise cancelling earbuds', 'tablet', 'power bank'],
   },
   {
-    id: 'clothing', title: 'Clothing', minPrice: 9.99, maxPrice: 249.99,
+    id: 'clothing', title: 'Clothing',
     brands: ['Northpine', 'Loomwell', 'Urban Thread', 'Saltmarsh', 'Everlane Row'],
     qualifiers: ['Organic Cotton', 'Slim Fit', 'Relaxed', 'Waterproof', 'Merino', 'Classic', 'Lightweight'],
-    items: ['T-Shirt', 'Hoodie', 'Denim Jeans', 'Rain Jacket', 'Sweater', 'Chinos', 'Running Shorts', 'Wool Socks', 'Parka', 'Linen Shirt'],
+    items: [['T-Shirt', 9, 49], ['Hoodie', 29, 119], ['Denim Jeans', 39, 179], ['Rain Jacket', 59, 249], ['Sweater', 39, 189], ['Chinos', 34, 129], ['Running Shorts', 19, 69], ['Wool Socks', 9, 29], ['Parka', 119, 249], ['Linen Shirt', 29, 99]],
     searchTerms: ['hoodie', 'rain jacket', 'jeans', 'merino sweater', 'running shorts', 'winter coat', 'linen shirt', 'socks'],
   },
   {
-    id: 'home', title: 'Home & Kitchen', minPrice: 4.99, maxPrice: 899.99,
+    id: 'home', title: 'Home & Kitchen',
     brands: ['Hearthly', 'Casa Nova', 'Oakridge', 'Brightnest', 'Kitchora'],
     qualifiers: ['Stainless Steel', 'Non-Stick', 'Ceramic', 'Programmable', 'Bamboo', 'Cordless', 'Glass'],
-    items: ['Coffee Maker', 'Chef Knife', 'Frying Pan', 'Blender', 'Air Fryer', 'Bed Sheet Set', 'Desk Lamp', 'Vacuum Cleaner', 'Dinnerware Set', 'Storage Bins'],
+    items: [['Coffee Maker', 29, 349], ['Chef Knife', 19, 199], ['Frying Pan', 19, 149], ['Blender', 39, 399], ['Air Fryer', 59, 249], ['Bed Sheet Set', 29, 199], ['Desk Lamp', 19, 129], ['Vacuum Cleaner', 79, 699], ['Dinnerware Set', 39, 249], ['Storage Bins', 9, 59]],
     searchTerms: ['air fryer', 'coffee maker', 'knife set', 'frying pan', 'vacuum', 'bed sheets', 'desk lamp', 'blender'],
   },
   {
-    id: 'sports', title: 'Sports & Outdoors', minPrice: 9.99, maxPrice: 599.99,
+    id: 'sports', title: 'Sports & Outdoors',
     brands: ['Trailhead', 'Summitry', 'Pacewell', 'Ridgeline', 'Aquaform'],
     qualifiers: ['Ultralight', 'Insulated', 'Adjustable', 'Trail', 'Foldable', 'All-Weather'],
-    items: ['Yoga Mat', 'Running Shoes', 'Camping Tent', 'Water Bottle', 'Dumbbell Set', 'Hiking Backpack', 'Bike Helmet', 'Sleeping Bag', 'Resistance Bands'],
+    items: [['Yoga Mat', 15, 129], ['Running Shoes', 59, 229], ['Camping Tent', 79, 599], ['Water Bottle', 9, 49], ['Dumbbell Set', 29, 349], ['Hiking Backpack', 49, 299], ['Bike Helmet', 29, 199], ['Sleeping Bag', 39, 299], ['Resistance Bands', 9, 49]],
     searchTerms: ['running shoes', 'yoga mat', 'tent', 'water bottle', 'dumbbells', 'hiking backpack', 'bike helmet'],
   },
   {
-    id: 'books', title: 'Books', minPrice: 4.99, maxPrice: 59.99,
+    id: 'books', title: 'Books',
     brands: ['Lanternhouse', 'Quill & Co', 'Meridian Press', 'Papertrail'],
     qualifiers: ['Illustrated', 'Hardcover', 'Paperback', 'Collector\'s Edition', 'Annotated'],
-    items: ['Cookbook', 'Mystery Novel', 'Science Fiction Saga', 'Travel Guide', 'Biography', 'Programming Handbook', 'Poetry Collection', 'History of Maps'],
+    items: [['Cookbook', 14, 49], ['Mystery Novel', 7, 29], ['Science Fiction Saga', 9, 59], ['Travel Guide', 12, 34], ['Biography', 12, 39], ['Programming Handbook', 24, 59], ['Poetry Collection', 7, 29], ['History of Maps', 19, 59]],
     searchTerms: ['cookbook', 'mystery novel', 'science fiction', 'travel guide', 'biography', 'programming book'],
   },
   {
-    id: 'beauty', title: 'Beauty & Personal Care', minPrice: 3.99, maxPrice: 149.99,
+    id: 'beauty', title: 'Beauty & Personal Care',
     brands: ['Dewdrop', 'Purelle', 'Botanika', 'Glowhaus'],
     qualifiers: ['Hydrating', 'Fragrance-Free', 'Vitamin C', 'Travel Size', 'Gentle', 'Matte'],
-    items: ['Face Serum', 'Moisturizer', 'Sunscreen SPF 50', 'Shampoo', 'Electric Toothbrush', 'Hair Dryer', 'Lip Balm', 'Cleanser'],
+    items: [['Face Serum', 12, 89], ['Moisturizer', 9, 69], ['Sunscreen SPF 50', 7, 39], ['Shampoo', 5, 39], ['Electric Toothbrush', 29, 149], ['Hair Dryer', 24, 149], ['Lip Balm', 3, 14], ['Cleanser', 6, 39]],
     searchTerms: ['sunscreen', 'face serum', 'moisturizer', 'shampoo', 'electric toothbrush', 'hair dryer'],
   },
   {
-    id: 'toys', title: 'Toys & Games', minPrice: 4.99, maxPrice: 199.99,
+    id: 'toys', title: 'Toys & Games',
     brands: ['Playwright Toys', 'Brickwise', 'Tinkerloop', 'Jollyjam'],
     qualifiers: ['Educational', 'Wooden', 'Deluxe', 'Family', 'Remote-Control', 'Puzzle'],
-    items: ['Building Blocks Set', 'Board Game', 'Jigsaw Puzzle 1000 pcs', 'RC Car', 'Plush Bear', 'Science Kit', 'Card Game', 'Drone'],
+    items: [['Building Blocks Set', 14, 199], ['Board Game', 14, 69], ['Jigsaw Puzzle 1000 pcs', 9, 39], ['RC Car', 24, 149], ['Plush Bear', 9, 49], ['Science Kit', 19, 79], ['Card Game', 7, 29], ['Drone', 49, 199]],
     searchTerms: ['board game', 'lego', 'puzzle', 'rc car', 'science kit', 'plush toy'],
   },
 ];
@@ -112,17 +111,15 @@ function buildCategory(c: Category, rng: Rng): Product[] {
     const j = rng.int(i + 1);
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
   }
-  const logMin = Math.log(c.minPrice);
-  const logMax = Math.log(c.maxPrice);
   while (products.length < PRODUCTS_PER_CATEGORY) {
-    const name = `${c.brands[rng.int(c.brands.length)]} ${c.qualifiers[rng.int(c.qualifiers.length)]} ${c.items[rng.int(c.items.length)]}`;
+    const [item, min, max] = c.items[rng.int(c.items.length)]!;
+    const name = `${c.brands[rng.int(c.brands.length)]} ${c.qualifiers[rng.int(c.qualifiers.length)]} ${item}`;
     const variant = names.has(name) ? `${name} (${['Black', 'White', 'Blue', 'Grey', 'Green', 'Red'][rng.int(6)]})` : name;
     if (names.has(variant)) continue;
     names.add(variant);
-    // Log-uniform prices ending in .99, as shops price them.
-    const raw = Math.exp(logMin + rng.next() * (logMax - logMin));
-    const priceCents = Math.max(Math.round(c.minPrice * 100), Math.floor(raw) * 100 + 99);
-    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents });
+    // Log-uniform within the item's range, ending in .99 as shops price them.
+    const whole = Math.floor(Math.exp(Math.log(min) + rng.next() * (Math.log(max) - Math.log(min))));
+    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + 99 });
   }
   return products;
 }

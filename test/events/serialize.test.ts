@@ -70,7 +70,7 @@ test('cached timestamps format like Date.toISOString, in any order', () => {
   for (const t of [...times, ...times.reverse()]) assert.equal(f.format(t), new Date(t).toISOString());
 });
 
-test('product ids are prod_<category>_<4 digits> and unique; catalog is the same in every run', () => {
+test('product ids are prod_<category>_<4 digits> and unique, prices fit the kind of product; catalog is the same in every run', () => {
   const a = new Catalog();
   const b = new Catalog();
   const ids = new Set<string>();
@@ -80,7 +80,9 @@ test('product ids are prod_<category>_<4 digits> and unique; catalog is the same
       assert.ok(!ids.has(p.id));
       ids.add(p.id);
       assert.equal(b.products[c]![k]!.id, p.id);
-      assert.ok(p.priceCents % 100 === 99 || p.priceCents === Math.round(CATEGORIES[c]!.minPrice * 100));
+      assert.equal(p.priceCents % 100, 99, 'prices end in .99');
+      const item = CATEGORIES[c]!.items.find(([name]) => p.name.includes(` ${name}`))!;
+      assert.ok(p.priceCents >= item[1] * 100 && p.priceCents <= item[2] * 100 + 99, `${p.name} at ${p.priceCents / 100} is in its range ${item[1]}–${item[2]}`);
     }),
   );
 });
