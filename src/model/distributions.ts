@@ -59,7 +59,3 @@ export function zipfWeights(n: number, s: number): number[] {
   for (let k = 0; k < n; k++) w.push(1 / Math.pow(k + 1, s));
   return w;
 }
-
-export function pickOne<T>(rng: Rng, items: readonly T[]): T {
-  return items[rng.int(items.length)]!;
-}

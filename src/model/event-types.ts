@@ -54,7 +54,3 @@ export const T = {
 } as const;
 
 export const TYPE_COUNT = EVENT_TYPES.length;
-
-export function typeIndex(name: string): number {
-  return (EVENT_TYPES as readonly string[]).indexOf(name);
-}

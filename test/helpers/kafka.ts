@@ -2,26 +2,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
+import * as kafkaLocal from '../../scripts/kafka-local.mjs';
 import { readTopic, type ReadRecord } from '../../src/sinks/kafka-reader.ts';
 
 export type { ReadRecord };
 
-interface BrokerHandle {
-  bootstrap: string;
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-interface KafkaLocal {
-  startBroker(opts: { ephemeral?: boolean; dir?: string; port?: number; controllerPort?: number }): Promise<BrokerHandle>;
-  stopBroker(opts: { dir: string; timeoutMs?: number }): Promise<boolean>;
-  javaPartitions(keys: string[], partitions: number): Promise<number[]>;
-}
-
-// A computed specifier: the script is plain JavaScript without type declarations.
-const kafkaLocalPath: string = '../../scripts/kafka-local.mjs';
-export const kafkaLocal = (await import(kafkaLocalPath)) as KafkaLocal;
+export { kafkaLocal };
 
 export interface Broker {
   /** host:port[,host:port] */

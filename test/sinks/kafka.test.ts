@@ -6,15 +6,9 @@ import { UBPError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { KAFKA_SINK_DEFAULTS, createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka.ts';
 import type { DeliveryListener } from '../../src/sinks/sink.ts';
+import * as local from '../../scripts/kafka-local.mjs';
 import { freePort as closedPort, readAll as readAllFrom, type ReadRecord } from '../helpers/kafka.ts';
 
-interface KafkaLocal {
-  startBroker(opts: { ephemeral: boolean }): Promise<{ bootstrap: string; stop(): Promise<void> }>;
-  javaPartitions(keys: string[], partitions: number): Promise<number[]>;
-}
-// A computed specifier: the script is plain JavaScript without type declarations.
-const kafkaLocalPath: string = '../../scripts/kafka-local.mjs';
-const local = (await import(kafkaLocalPath)) as KafkaLocal;
 
 let bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '';
 let stopBroker: (() => Promise<void>) | undefined;
