@@ -1,7 +1,7 @@
 import type { Catalog, Product } from './catalog.ts';
 import { Discrete, lognormalWithMean } from './distributions.ts';
 import { T } from './event-types.ts';
-import { cartItemCount, cartValueCents, type Session } from './session.ts';
+import { cartItemCount, cartValueCents, NO_CART, type CartLine, type Session } from './session.ts';
 
 /** Kinds of plain pages a page_view lands on. */
 export const PAGE = { HOME: 0, CATEGORY: 1, DEALS: 2, NEW_ARRIVALS: 3, HELP: 4, SHIPPING: 5, RETURNS: 6, ABOUT: 7 } as const;
@@ -124,6 +124,7 @@ export function performEvent(rec: EventRecord, session: Session, catalog: Catalo
       const quantity = 1 + QUANTITY.sample(rng);
       const line = session.cart.find((l) => l.product === product);
       if (line) line.quantity += quantity;
+      else if (session.cart === NO_CART) session.cart = [{ product, quantity }];
       else session.cart.push({ product, quantity });
       session.lastProduct = product;
       session.orderId = null;
@@ -150,7 +151,7 @@ export function performEvent(rec: EventRecord, session: Session, catalog: Catalo
       rec.cartValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
       rec.choice = PAYMENT.sample(rng);
-      session.cart = [];
+      session.cart = NO_CART as CartLine[];
       session.orderId = null;
       break;
     }

@@ -46,6 +46,14 @@ export class Sfc32 implements Rng {
     for (let i = 0; i < 12; i++) this.u32();
   }
 
+  /** Continue from `other`'s current state (it is not advanced). */
+  protected adoptState(other: Sfc32): void {
+    this.a = other.a;
+    this.b = other.b;
+    this.c = other.c;
+    this.d = other.d;
+  }
+
   u32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;

@@ -3,7 +3,7 @@ import { lognormalWithMean } from './distributions.ts';
 import { T } from './event-types.ts';
 import { firstType, nextType, redrawFree, type SegmentJourney } from './journey.ts';
 import type { Referrer } from './referrers.ts';
-import type { Sfc32 } from './rng.ts';
+import { Sfc32 } from './rng.ts';
 import type { UserRef } from './users.ts';
 
 export interface CartLine {
@@ -11,35 +11,62 @@ export interface CartLine {
   quantity: number;
 }
 
-export interface Session {
+/** The cart of a session that has none: shared, never changed (a cart is made on the first add). */
+export const NO_CART: readonly CartLine[] = Object.freeze([]);
+
+/**
+ * One visit, and its own random stream: a session extends the generator rather than holding
+ * one, as one object per session instead of two matters when a run keeps a million open.
+ */
+export class Session extends Sfc32 {
   readonly seq: number;
   readonly id: string;
   readonly user: UserRef;
   readonly segment: number;
   readonly referrer: Referrer;
-  readonly rng: Sfc32;
   readonly startMs: number;
   /** The session's time budget ends here: no event may be later. */
   readonly plannedEndMs: number;
   /** Mean dwell between events for this session. */
   readonly dwellMeanMs: number;
   /** The pending event: its type and time. */
-  type: number;
+  type = 0;
   timeMs: number;
   /** Events emitted so far. */
-  count: number;
-  loggedIn: boolean;
-  cart: CartLine[];
+  count = 0;
+  /** Every session starts logged out, so a logout always follows a login seen in the same session. */
+  loggedIn = false;
+  /** `NO_CART` until the first add_to_cart. */
+  cart: CartLine[] = NO_CART as CartLine[];
   /** An order begun at checkout and not yet completed (cleared when the cart changes). */
-  orderId: string | null;
-  lastProduct: Product | null;
-  interest: number;
-  wishlist: number;
+  orderId: string | null = null;
+  lastProduct: Product | null = null;
+  interest = 0;
+  wishlist = 0;
   /** A slot the serializer may use to cache this session's constant JSON. */
-  cache: unknown;
-  heapIndex: number;
+  cache: unknown = undefined;
+  heapIndex = -1;
   /** Dwell drawn by the latest `advance`: time on the current page. */
-  dwellMs: number;
+  dwellMs = 0;
+
+  constructor(seq: number, id: string, user: UserRef, segment: number, referrer: Referrer, rng: Sfc32, startMs: number, budgetMs: number, dwellMeanMs: number) {
+    super(0, 0, 0, 0);
+    this.adoptState(rng);
+    this.seq = seq;
+    this.id = id;
+    this.user = user;
+    this.segment = segment;
+    this.referrer = referrer;
+    this.startMs = startMs;
+    this.plannedEndMs = startMs + budgetMs;
+    this.dwellMeanMs = dwellMeanMs;
+    this.timeMs = startMs;
+  }
+
+  /** The session's random stream: the session itself. */
+  get rng(): Sfc32 {
+    return this;
+  }
 }
 
 /** Log-space spread of dwell times: heavy right tail. */
@@ -67,32 +94,11 @@ export function newSession(
   catalog: Catalog,
 ): Session {
   const expectedGaps = Math.max(0.5, journey.expectedEvents - 1);
-  const session: Session = {
-    seq,
-    id,
-    user,
-    segment,
-    referrer,
-    rng,
-    startMs,
-    plannedEndMs: startMs + budgetMs,
-    dwellMeanMs: (BUDGET_FILL * budgetMs) / expectedGaps,
-    type: 0,
-    timeMs: startMs,
-    count: 0,
-    // Every session starts logged out, so a logout always follows a login seen in the same session.
-    loggedIn: false,
-    cart: [],
-    orderId: null,
-    lastProduct: null,
-    interest: catalog.drawCategory(rng),
-    wishlist: 0,
-    cache: undefined,
-    heapIndex: -1,
-    dwellMs: 0,
-  };
-  let type = firstType(journey, rng.next());
-  for (let tries = 0; !isPossible(session, type); tries++) type = tries < MAX_REDRAWS ? firstType(journey, rng.next()) : T.PAGE_VIEW;
+  const session = new Session(seq, id, user, segment, referrer, rng, startMs, budgetMs, (BUDGET_FILL * budgetMs) / expectedGaps);
+  // From here the session draws from its own copy of `rng`'s stream.
+  session.interest = catalog.drawCategory(session);
+  let type = firstType(journey, session.next());
+  for (let tries = 0; !isPossible(session, type); tries++) type = tries < MAX_REDRAWS ? firstType(journey, session.next()) : T.PAGE_VIEW;
   session.type = type;
   return session;
 }

@@ -71,7 +71,7 @@ export class Simulation {
   private sessionsStarted = 0;
   private readonly record: EventRecord;
   private readonly newOrderId = (timeMs: number): string =>
-    `ord_${Math.floor(timeMs / 1000)}_${this.instanceTag}_${String(this.orderSeq++).padStart(6, '0')}`;
+    ['ord_', Math.floor(timeMs / 1000), '_', this.instanceTag, '_', String(this.orderSeq++).padStart(6, '0')].join('');
 
   constructor(options: ModelOptions) {
     this.options = options;
@@ -207,7 +207,7 @@ export class Simulation {
     const budgetSeconds = (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
     const session = newSession(
       seq,
-      `sess_${second}_${user.id}`,
+      ['sess_', second, '_', user.id].join(''), // flat: see UserPool.ref
       user,
       segment,
       referrer,

@@ -11,7 +11,7 @@ export interface UserRef {
   readonly city: number;
   readonly device: DeviceProfile;
   readonly ip: string;
-  /** The same address packed in 32 bits. */
+  /** The same address packed in 32 bits (signed: a small integer, not a boxed number). */
   readonly ipNum: number;
   /** The pool slot the user was drawn from, or -1 for a first-time visitor. */
   readonly slot: number;
@@ -69,7 +69,7 @@ function drawIp(rng: { int(n: number): number }): number {
 }
 
 export function ipText(ip: number): string {
-  return `${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}`;
+  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
 }
 
 /**
@@ -190,6 +190,8 @@ export class UserPool {
   }
 
   private ref(num: number, city: number, device: DeviceProfile, ip: number, slot: number): UserRef {
-    return { num, id: 'user_' + String(this.ids.apply(num)).padStart(9, '0'), city, device, ip: ipText(ip), ipNum: ip, slot };
+    // Joined, not concatenated: a flat string, where `+` would leave a tree of pieces that
+    // costs memory for as long as the session lives and time in every event that copies it.
+    return { num, id: ['user_', String(this.ids.apply(num)).padStart(9, '0')].join(''), city, device, ip: ipText(ip), ipNum: ip | 0, slot };
   }
 }
