@@ -175,8 +175,9 @@ async function benchKafka(): Promise<void> {
 // ---------------------------------------------------------------- memory
 
 const MEMORY_PROBE = `
-import v8 from 'node:v8';
-if (process.argv[4] === 'low') v8.setFlagsFromString('--optimize-for-size');
+import { tuneHeap } from ${JSON.stringify(path.join(ROOT, 'src/runtime/heap-tuning.ts'))};
+// The heap as the CLI keeps it.
+tuneHeap(process.argv[4] === 'low');
 import { Simulation } from ${JSON.stringify(path.join(ROOT, 'src/model/simulation.ts'))};
 import { EventSerializer } from ${JSON.stringify(path.join(ROOT, 'src/events/serialize.ts'))};
 const rss = () => { globalThis.gc(); globalThis.gc(); return process.memoryUsage().rss; };

@@ -201,7 +201,7 @@ Simulation
   --speed N|max                 1 = real time, N = N times faster, max = no waiting (default 1)
   --no-time-patterns            no daily or weekly rhythm: every multiplier is 1
   --user-pool-size N            known users kept for return visits (default: sized from the rate)
-  --low-memory                  trade about 10% speed for about a third of the memory per session
+  --low-memory                  V8 optimize-for-size: a little less memory, much slower with many sessions
 
 Kafka producer
   --acks all|1|0                all = idempotent and safe (default); 1 = leader only

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
-import v8 from 'node:v8';
 import { UBPError } from '../errors.ts';
 import { UserBehaviorProducer } from '../producer.ts';
 import { HELP, parseCli } from './args.ts';
 import { createLogger } from './log.ts';
 import { startProgress } from './progress.ts';
+import { tuneHeap } from '../runtime/heap-tuning.ts';
 
 /** The package version, read from the package.json above this file (in src/ or in dist/src/). */
 function version(): string {
@@ -35,9 +35,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version() + '\n');
     return 0;
   }
-  // A process-wide V8 setting, so the CLI (not the library) makes it: the heap stays close to
-  // what is live instead of growing ahead, at some cost in speed. Set before anything large exists.
-  if (request.lowMemory) v8.setFlagsFromString('--optimize-for-size');
+  tuneHeap(request.lowMemory);
   const logger = createLogger(request.options.logLevel ?? 'info', !process.stderr.isTTY);
   const producer = new UserBehaviorProducer(request.options, { logger, optionNames: request.names });
   const config = producer.config;
