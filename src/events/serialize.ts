@@ -10,29 +10,42 @@ import type { Session } from '../model/session.ts';
 import type { DeviceProfile } from '../model/devices.ts';
 import type { Referrer } from '../model/referrers.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
-import { TimestampFormatter } from './timestamp.ts';
+import { IsoClock, MILLIS } from './timestamp.ts';
+
+/** `events_in_session` values with the key that follows, for the usual small counts. */
+const INDEX_TEXT: readonly string[] = Array.from({ length: 256 }, (_, i) => i + ',"session_duration_so_far":');
 
 /**
  * The hot path: one event to its JSON text without building the object. Every string the
  * model emits comes from fixed vocabularies that need no JSON escaping (a test checks this),
- * so values are spliced in directly; constant parts of a user and a session are built once
- * and kept on them. Must equal `JSON.stringify(toEvent(rec))` byte for byte (tested).
+ * so values are spliced in directly. Must equal `JSON.stringify(toEvent(rec))` byte for byte
+ * (tested).
+ *
+ * `+` on strings makes a rope, and turning the rope into bytes costs about as much per piece
+ * as per kilobyte (measured), so the text is built from as few pieces as possible: whatever
+ * is constant for a second, a session, a product or a device × city × referrer is kept as one
+ * flat string (`join` builds flat strings; `+` would build another rope).
  */
 export class EventSerializer {
-  /** `_<instance tag>_`, between the second and the sequence number of an event id. */
+  /** `{"event_id":"evt_<second>_<instance tag>_` for the current second. */
+  private idPrefix = '';
+  private idSecond = Number.NaN;
   private readonly tagPart: string;
-  private readonly clock = new TimestampFormatter();
-  private readonly typePrefix: string[];
-  private readonly locations: string[];
+  private readonly clock = new IsoClock();
+  /** Per event type: `","event_type":"<type>","timestamp":"<date>T` of the current day. */
+  private readonly typeDate: string[] = [];
+  private typeDateText = '';
   private readonly segmentPrefix: string[];
-  /** Plain pages by `page * 64 + category`, search pages by term. */
+  private readonly locations: string[];
+  /** Plain pages by `page * 64 + category`, search pages by term; each ends with `,"event_data":`. */
   private readonly plainPages: string[] = [];
   private readonly searchPages = new Map<string, string>();
   private readonly productCache = new WeakMap<Product, ProductText>();
+  /** page_view event_data by `scroll depth * 2 + landing`. */
+  private readonly scrollData: string[] = [];
 
   constructor(instanceTag: string) {
     this.tagPart = '_' + instanceTag + '_';
-    this.typePrefix = EVENT_TYPES.map((t) => `","event_type":"${t}","timestamp":"`);
     this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);
     this.locations = CITIES.map((c) => `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`);
   }
@@ -41,36 +54,74 @@ export class EventSerializer {
     const session = rec.session;
     const user = session.user;
     const d = deviceText(user.device);
-    const sec = Math.floor(rec.timeMs / 1000);
+    const ms = rec.timeMs;
+    const sec = Math.floor(ms / 1000);
+    if (sec !== this.idSecond) {
+      this.idSecond = sec;
+      this.idPrefix = ['{"event_id":"evt_', sec, this.tagPart].join('');
+    }
     const seq = rec.seq < 100000 ? String(rec.seq).padStart(6, '0') : rec.seq;
-    // Nothing per session is cached: sessions are many and long-lived, and these pieces are
-    // shared strings, so joining them per event costs less than keeping them per session.
+    const index = rec.index;
     return (
-      '{"event_id":"evt_' + sec + this.tagPart + seq +
-      this.typePrefix[rec.type] + this.clock.format(rec.timeMs) +
-      '","session_id":"' + session.id + '","user_id":"' + user.id + this.segmentPrefix[session.segment] +
-      this.page(rec) + ',"event_data":' + this.data(rec) +
-      d.info + this.locations[user.city] + referrerText(session.referrer) +
-      ',"session_info":{"session_start":"' + this.startText(session) + '","events_in_session":' + rec.index +
-      ',"session_duration_so_far":' + Math.floor((rec.timeMs - session.startMs) / 1000) +
-      (rec.index === 1 ? ',"is_new_session":true},"technical_info":{"ip_address":"' : ',"is_new_session":false},"technical_info":{"ip_address":"') +
+      this.idPrefix + seq + this.typeDatePrefix(rec.type, sec) + this.clock.time(sec) + MILLIS[ms - sec * 1000] +
+      this.head(session) + this.page(rec) + this.data(rec) +
+      this.sessionConstants(d, user.city, session.referrer) + this.startText(session) +
+      (index < 256 ? INDEX_TEXT[index] : index + ',"session_duration_so_far":') + Math.floor((ms - session.startMs) / 1000) +
+      (index === 1 ? ',"is_new_session":true},"technical_info":{"ip_address":"' : ',"is_new_session":false},"technical_info":{"ip_address":"') +
       user.ip + d.tech + rec.pageLoadMs + ',"time_on_page_ms":' + rec.timeOnPageMs + '}}'
     );
   }
 
-  /** The session's first timestamp: formatted on its first event, kept on the session. */
+  private typeDatePrefix(type: number, second: number): string {
+    const date = this.clock.date(second);
+    if (date !== this.typeDateText) {
+      this.typeDateText = date;
+      this.typeDate.length = 0;
+    }
+    return (this.typeDate[type] ??= ['","event_type":"', EVENT_TYPES[type], '","timestamp":"', date].join(''));
+  }
+
+  /** From session_id to page_info's key: constant for the session, built on its first event. */
+  private head(session: Session): string {
+    return (session.cache as string | undefined) ??
+      (session.cache = ['","session_id":"', session.id, '","user_id":"', session.user.id, this.segmentPrefix[session.segment]].join(''));
+  }
+
+  /** The session's first timestamp and the key after it, kept on the session. */
   private startText(session: Session): string {
-    return (session.cache as string | undefined) ?? (session.cache = new Date(session.startMs).toISOString());
+    let text = session.cache2 as string | undefined;
+    if (text === undefined) {
+      const second = Math.floor(session.startMs / 1000);
+      text = [this.clock.date(second), this.clock.time(second), MILLIS[session.startMs - second * 1000], '","events_in_session":'].join('');
+      session.cache2 = text;
+    }
+    return text;
+  }
+
+  /** device_info, location and referrer, and the key of session_start: shared by all sessions alike. */
+  private sessionConstants(d: DeviceText, city: number, referrer: Referrer): string {
+    const r = referrerText(referrer);
+    const key = d.index * 64 + city;
+    let text = r.withDevice.get(key);
+    if (text === undefined) {
+      text = [d.info, this.locations[city], r.text, ',"session_info":{"session_start":"'].join('');
+      r.withDevice.set(key, text);
+    }
+    return text;
   }
 
   private product(p: Product): ProductText {
     let text = this.productCache.get(p);
     if (text === undefined) {
+      const ids = `{"product_id":"${p.id}","product_category":"${p.category}"`;
+      const price = moneyText(p.priceCents);
+      const view = (inStock: boolean): string => [ids, ',"product_name":"', p.name, '","price":', price, ',"in_stock":', inStock, '}'].join('');
       text = {
-        page: JSON.stringify({ page_url: `/product/${p.id}`, page_title: `${p.name} - Product`, page_category: 'product', product_id: p.id, product_category: p.category }),
-        ids: `{"product_id":"${p.id}","product_category":"${p.category}"`,
-        price: moneyText(p.priceCents),
+        page: withDataKey(JSON.stringify({ page_url: `/product/${p.id}`, page_title: `${p.name} - Product`, page_category: 'product', product_id: p.id, product_category: p.category })),
+        ids,
+        price,
         review: undefined,
+        view: [view(false), view(true)],
       };
       this.productCache.set(p, text);
     }
@@ -85,17 +136,17 @@ export class EventSerializer {
         return this.product(rec.product!).page;
       case T.REVIEW_WRITE: {
         const t = this.product(rec.product!);
-        return (t.review ??= JSON.stringify(pageInfo(rec)));
+        return (t.review ??= withDataKey(JSON.stringify(pageInfo(rec))));
       }
       case T.SEARCH: {
         let text = this.searchPages.get(rec.searchTerm);
-        if (text === undefined) this.searchPages.set(rec.searchTerm, (text = JSON.stringify(pageInfo(rec))));
+        if (text === undefined) this.searchPages.set(rec.searchTerm, (text = withDataKey(JSON.stringify(pageInfo(rec)))));
         return text;
       }
       default: {
         // Page views depend on the page kind and category; the other steps on their type.
         const key = rec.type === T.PAGE_VIEW ? rec.page * 64 + rec.category : 64 * 64 + rec.type;
-        return (this.plainPages[key] ??= JSON.stringify(pageInfo(rec) satisfies PageInfo));
+        return (this.plainPages[key] ??= withDataKey(JSON.stringify(pageInfo(rec) satisfies PageInfo)));
       }
     }
   }
@@ -103,12 +154,9 @@ export class EventSerializer {
   private data(rec: EventRecord): string {
     switch (rec.type) {
       case T.PAGE_VIEW:
-        return '{"scroll_depth_pct":' + rec.amount + ',"is_landing_page":' + rec.flag + '}';
-      case T.PRODUCT_VIEW: {
-        const p = rec.product!;
-        const t = this.product(p);
-        return t.ids + ',"product_name":"' + p.name + '","price":' + t.price + ',"in_stock":' + rec.flag + '}';
-      }
+        return (this.scrollData[rec.amount * 2 + +rec.flag] ??= ['{"scroll_depth_pct":', rec.amount, ',"is_landing_page":', rec.flag, '}'].join(''));
+      case T.PRODUCT_VIEW:
+        return this.product(rec.product!).view[+rec.flag]!;
       case T.SEARCH:
         return '{"search_term":"' + rec.searchTerm + '","search_results_count":' + rec.amount + ',"search_duration_ms":' + rec.amount2 + '}';
       case T.ADD_TO_CART:
@@ -143,12 +191,15 @@ export class EventSerializer {
 }
 
 interface DeviceText {
+  index: number;
   info: string;
   /** Everything of technical_info after the IP address up to page_load_time_ms. */
   tech: string;
 }
 interface ProductText {
   page: string;
+  /** product_view event_data, out of stock and in stock. */
+  view: string[];
   review: string | undefined;
   ids: string;
   price: string;
@@ -158,6 +209,7 @@ function deviceText(d: DeviceProfile): DeviceText {
   let text = d.cache as DeviceText | undefined;
   if (text === undefined) {
     text = {
+      index: d.index,
       info: `,"device_info":{"type":"${d.type}","os":"${d.os}","browser":"${d.browser}","user_agent":"${d.userAgent}","screen_resolution":"${d.screen}","viewport_size":"${d.viewport}"}`,
       tech: `","user_agent":"${d.userAgent}","page_load_time_ms":`,
     };
@@ -166,8 +218,20 @@ function deviceText(d: DeviceProfile): DeviceText {
   return text;
 }
 
-function referrerText(r: Referrer): string {
-  return (r.cache as string | undefined) ?? (r.cache = `,"referrer":{"type":"${r.type}","source":${str(r.source)},"utm_source":${str(r.utmSource)},"utm_medium":${str(r.utmMedium)},"utm_campaign":${str(r.utmCampaign)}}`);
+interface ReferrerText {
+  text: string;
+  /** `sessionConstants` by device and city. */
+  withDevice: Map<number, string>;
+}
+
+function referrerText(r: Referrer): ReferrerText {
+  return (r.cache as ReferrerText | undefined) ??
+    (r.cache = { text: `,"referrer":{"type":"${r.type}","source":${str(r.source)},"utm_source":${str(r.utmSource)},"utm_medium":${str(r.utmMedium)},"utm_campaign":${str(r.utmCampaign)}}`, withDevice: new Map() });
+}
+
+/** page_info's text and the key that follows it, as one flat string. */
+function withDataKey(pageInfo: string): string {
+  return [pageInfo, ',"event_data":'].join('');
 }
 
 /**

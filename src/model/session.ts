@@ -43,8 +43,9 @@ export class Session extends Sfc32 {
   lastProduct: Product | null = null;
   interest = 0;
   wishlist = 0;
-  /** A slot the serializer may use to cache this session's constant JSON. */
+  /** Two slots the serializer may use to keep this session's constant JSON. */
   cache: unknown = undefined;
+  cache2: unknown = undefined;
   heapIndex = -1;
   /** Dwell drawn by the latest `advance`: time on the current page. */
   dwellMs = 0;

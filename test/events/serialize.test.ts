@@ -4,8 +4,9 @@ import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { toEvent } from '../../src/events/event.ts';
 import { EventSerializer } from '../../src/events/serialize.ts';
-import { TimestampFormatter } from '../../src/events/timestamp.ts';
+import { IsoClock, MILLIS } from '../../src/events/timestamp.ts';
 import { CATEGORIES, Catalog } from '../../src/model/catalog.ts';
+import { SeedSource } from '../../src/model/rng.ts';
 import { Simulation } from '../../src/model/simulation.ts';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -64,10 +65,16 @@ test('vocabulary strings need no JSON escaping (the fast path splices them in ra
   }
 });
 
-test('cached timestamps format like Date.toISOString, in any order', () => {
-  const f = new TimestampFormatter();
-  const times = [0, 999, 1000, 59_999, 60_000, Date.parse('2024-02-29T23:59:59.999Z'), Date.parse('2024-03-01T00:00:00.005Z'), 1_709_510_400_123];
-  for (const t of [...times, ...times.reverse()]) assert.equal(f.format(t), new Date(t).toISOString());
+test('timestamps in pieces format like Date.toISOString, in any order', () => {
+  const clock = new IsoClock();
+  const format = (t: number): string => {
+    const second = Math.floor(t / 1000);
+    return clock.date(second) + clock.time(second) + MILLIS[t - second * 1000];
+  };
+  const times = [0, 999, 1000, 59_999, 60_000, -1, -86_400_001, Date.parse('2024-02-29T23:59:59.999Z'), Date.parse('2024-03-01T00:00:00.005Z'), 1_709_510_400_123];
+  const rng = new SeedSource(3).fork('times');
+  for (let i = 0; i < 10_000; i++) times.push(Math.floor(rng.next() * 4_102_444_800_000)); // 1970 … 2100
+  for (const t of [...times, ...times.reverse()]) assert.equal(format(t), new Date(t).toISOString());
 });
 
 test('product ids are prod_<category>_<4 digits> and unique, prices fit the kind of product; catalog is the same in every run', () => {
