@@ -65,7 +65,7 @@ export class EventSerializer {
     return (
       this.idPrefix + seq + this.typeDatePrefix(rec.type, sec) + this.clock.time(sec) + MILLIS[ms - sec * 1000] +
       this.head(session) + this.page(rec) + this.data(rec) +
-      this.sessionConstants(d, user.city, session.referrer) + this.startText(session) +
+      d.info + this.placeAndReferrer(user.city, session.referrer) + this.startText(session) +
       (index < 256 ? INDEX_TEXT[index] : index + ',"session_duration_so_far":') + Math.floor((ms - session.startMs) / 1000) +
       (index === 1 ? ',"is_new_session":true},"technical_info":{"ip_address":"' : ',"is_new_session":false},"technical_info":{"ip_address":"') +
       user.ip + d.tech + rec.pageLoadMs + ',"time_on_page_ms":' + rec.timeOnPageMs + '}}'
@@ -98,16 +98,14 @@ export class EventSerializer {
     return text;
   }
 
-  /** device_info, location and referrer, and the key of session_start: shared by all sessions alike. */
-  private sessionConstants(d: DeviceText, city: number, referrer: Referrer): string {
+  /**
+   * location and referrer, and the key of session_start: shared by the sessions of a city
+   * and referrer (device_info stays a piece of its own: device × city × referrer would be
+   * too many strings to keep).
+   */
+  private placeAndReferrer(city: number, referrer: Referrer): string {
     const r = referrerText(referrer);
-    const key = d.index * 64 + city;
-    let text = r.withDevice.get(key);
-    if (text === undefined) {
-      text = [d.info, this.locations[city], r.text, ',"session_info":{"session_start":"'].join('');
-      r.withDevice.set(key, text);
-    }
-    return text;
+    return (r.byCity[city] ??= [this.locations[city], r.text, ',"session_info":{"session_start":"'].join(''));
   }
 
   private product(p: Product): ProductText {
@@ -191,7 +189,6 @@ export class EventSerializer {
 }
 
 interface DeviceText {
-  index: number;
   info: string;
   /** Everything of technical_info after the IP address up to page_load_time_ms. */
   tech: string;
@@ -209,7 +206,6 @@ function deviceText(d: DeviceProfile): DeviceText {
   let text = d.cache as DeviceText | undefined;
   if (text === undefined) {
     text = {
-      index: d.index,
       info: `,"device_info":{"type":"${d.type}","os":"${d.os}","browser":"${d.browser}","user_agent":"${d.userAgent}","screen_resolution":"${d.screen}","viewport_size":"${d.viewport}"}`,
       tech: `","user_agent":"${d.userAgent}","page_load_time_ms":`,
     };
@@ -220,13 +216,13 @@ function deviceText(d: DeviceProfile): DeviceText {
 
 interface ReferrerText {
   text: string;
-  /** `sessionConstants` by device and city. */
-  withDevice: Map<number, string>;
+  /** `placeAndReferrer` by city. */
+  byCity: string[];
 }
 
 function referrerText(r: Referrer): ReferrerText {
   return (r.cache as ReferrerText | undefined) ??
-    (r.cache = { text: `,"referrer":{"type":"${r.type}","source":${str(r.source)},"utm_source":${str(r.utmSource)},"utm_medium":${str(r.utmMedium)},"utm_campaign":${str(r.utmCampaign)}}`, withDevice: new Map() });
+    (r.cache = { text: `,"referrer":{"type":"${r.type}","source":${str(r.source)},"utm_source":${str(r.utmSource)},"utm_medium":${str(r.utmMedium)},"utm_campaign":${str(r.utmCampaign)}}`, byCity: [] });
 }
 
 /** page_info's text and the key that follows it, as one flat string. */

@@ -20,7 +20,6 @@ export const NO_CART: readonly CartLine[] = Object.freeze([]);
  */
 export class Session extends Sfc32 {
   readonly seq: number;
-  readonly id: string;
   readonly user: UserRef;
   readonly segment: number;
   readonly referrer: Referrer;
@@ -50,11 +49,10 @@ export class Session extends Sfc32 {
   /** Dwell drawn by the latest `advance`: time on the current page. */
   dwellMs = 0;
 
-  constructor(seq: number, id: string, user: UserRef, segment: number, referrer: Referrer, rng: Sfc32, startMs: number, budgetMs: number, dwellMeanMs: number) {
+  constructor(seq: number, user: UserRef, segment: number, referrer: Referrer, rng: Sfc32, startMs: number, budgetMs: number, dwellMeanMs: number) {
     super(0, 0, 0, 0);
     this.adoptState(rng);
     this.seq = seq;
-    this.id = id;
     this.user = user;
     this.segment = segment;
     this.referrer = referrer;
@@ -62,6 +60,11 @@ export class Session extends Sfc32 {
     this.plannedEndMs = startMs + budgetMs;
     this.dwellMeanMs = dwellMeanMs;
     this.timeMs = startMs;
+  }
+
+  /** `sess_<start second>_<user id>`: made when asked rather than kept, as sessions are many. */
+  get id(): string {
+    return 'sess_' + Math.floor(this.startMs / 1000) + '_' + this.user.id;
   }
 
   /** The session's random stream: the session itself. */
@@ -84,7 +87,6 @@ export const BUDGET_FILL = 0.08;
 
 export function newSession(
   seq: number,
-  id: string,
   user: UserRef,
   segment: number,
   referrer: Referrer,
@@ -95,7 +97,7 @@ export function newSession(
   catalog: Catalog,
 ): Session {
   const expectedGaps = Math.max(0.5, journey.expectedEvents - 1);
-  const session = new Session(seq, id, user, segment, referrer, rng, startMs, budgetMs, (BUDGET_FILL * budgetMs) / expectedGaps);
+  const session = new Session(seq, user, segment, referrer, rng, startMs, budgetMs, (BUDGET_FILL * budgetMs) / expectedGaps);
   // From here the session draws from its own copy of `rng`'s stream.
   session.interest = catalog.drawCategory(session);
   let type = firstType(journey, session.next());

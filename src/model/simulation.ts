@@ -207,7 +207,6 @@ export class Simulation {
     const budgetSeconds = (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
     const session = newSession(
       seq,
-      ['sess_', second, '_', user.id].join(''), // flat: see UserPool.ref
       user,
       segment,
       referrer,
