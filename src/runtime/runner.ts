@@ -50,8 +50,10 @@ export async function runToSink(
   let emitted = 0;
   let warnedLag = false;
   const reportLevel = paced ? 'info' : 'debug';
+  const signal = limits.signal;
+  const usesKeys = sink.usesKeys;
+  if (signal?.aborted) return 'signal';
   for (let i = 1; ; i++) {
-    if (limits.signal?.aborted) return 'signal';
     if (emitted >= limits.count) return 'count';
     const t = source.peekTimeMs();
     if (t >= limits.endMs) return 'duration';
@@ -59,7 +61,8 @@ export async function runToSink(
       const due = wallStart + (t - limits.startMs) / limits.speed;
       const wait = due - clock.now();
       if (wait > 1) {
-        await clock.sleep(wait, limits.signal);
+        await clock.sleep(wait, signal);
+        if (signal?.aborted) return 'signal';
         continue;
       }
       if (!warnedLag && -wait > LAG_WARNING_MS) {
@@ -71,11 +74,18 @@ export async function runToSink(
       }
     }
     // Let signals and I/O through now and then, even when nothing makes us wait.
-    if ((i & 4095) === 0) await yieldToEventLoop();
+    // (A signal can only arrive while we wait, so that is when to look.)
+    if ((i & 4095) === 0) {
+      await yieldToEventLoop();
+      if (signal?.aborted) return 'signal';
+    }
     const rec = source.next();
     emitted++;
     metrics.generated(rec.type, rec.timeMs);
-    if (!sink.write(rec.session.id, serializer.serialize(rec), rec.type)) await sink.ready();
+    if (!sink.write(usesKeys ? rec.session.id : '', serializer.serialize(rec), rec.type)) {
+      await sink.ready();
+      if (signal?.aborted) return 'signal';
+    }
     while (rec.timeMs >= nextReport) {
       logger[reportLevel](`active sessions: ${source.activeSessions}`, { activeSessions: source.activeSessions, simulatedTime: new Date(nextReport).toISOString() });
       nextReport += ACTIVE_SESSIONS_EVERY_MS;

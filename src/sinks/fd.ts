@@ -13,6 +13,7 @@ const CHUNK_BYTES = 256 * 1024;
  */
 export class FdSink implements Sink {
   readonly name: string;
+  readonly usesKeys = false;
   private readonly fd: number;
   private readonly ownsFd: boolean;
   private readonly seekable: boolean;

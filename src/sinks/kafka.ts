@@ -239,6 +239,7 @@ function protocolErrorId(error: unknown): string | undefined {
 
 class KafkaSinkImpl implements KafkaSink {
   readonly name = 'kafka';
+  readonly usesKeys = true;
   readonly partitions: number;
 
   readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
