@@ -35,10 +35,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(version() + '\n');
     return 0;
   }
-  tuneHeap(request.lowMemory);
   const logger = createLogger(request.options.logLevel ?? 'info', !process.stderr.isTTY);
   const producer = new UserBehaviorProducer(request.options, { logger, optionNames: request.names });
   const config = producer.config;
+  tuneHeap(request.lowMemory, config.sink === 'kafka');
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
