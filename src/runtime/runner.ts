@@ -82,7 +82,8 @@ export async function runToSink(
     const rec = source.next();
     emitted++;
     metrics.generated(rec.type, rec.timeMs);
-    if (!sink.write(usesKeys ? rec.session.id : '', serializer.serialize(rec), rec.type)) {
+    const more = sink.writeWith ? sink.writeWith(serializer, rec, rec.type) : sink.write(usesKeys ? rec.session.id : '', serializer.serialize(rec), rec.type);
+    if (!more) {
       await sink.ready();
       if (signal?.aborted) return 'signal';
     }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { UBPError } from '../errors.ts';
-import { TAG_COUNT, type DeliveryListener, type Sink } from './sink.ts';
+import { TAG_COUNT, type ByteEncoder, type DeliveryListener, type Latin1Buffer, type Sink } from './sink.ts';
 
 /** Lines are gathered into chunks of about this size before a write. */
 const CHUNK_BYTES = 256 * 1024;
@@ -19,7 +19,7 @@ export class FdSink implements Sink {
   private readonly seekable: boolean;
   private readonly listener: DeliveryListener;
   /** Lines are encoded straight into this buffer; it is written out when (nearly) full. */
-  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES) as Latin1Buffer;
   private used = 0;
   private pendingCount = 0;
   private pendingTags = new Uint32Array(TAG_COUNT);
@@ -50,9 +50,32 @@ export class FdSink implements Sink {
   }
 
   write(_key: string, value: string, tag = 0): boolean {
-    if (this.failure) throw this.failure;
     // A UTF-16 code unit takes at most 3 bytes in UTF-8: make sure the whole line fits.
     const room = value.length * 3 + 1;
+    if (room > CHUNK_BYTES) {
+      if (this.failure) throw this.failure;
+      const one = new Uint32Array(TAG_COUNT);
+      one[tag & (TAG_COUNT - 1)] = 1;
+      this.writeOut(Buffer.from(value + '\n', 'utf8'), 1, one);
+      return true;
+    }
+    this.makeRoom(room, tag);
+    this.used += this.chunk.write(value, this.used);
+    this.added(tag);
+    return true;
+  }
+
+  /** Like `write`, with the line encoded straight into the chunk instead of made as a string. */
+  writeWith<T>(encoder: ByteEncoder<T>, item: T, tag = 0): boolean {
+    this.makeRoom(encoder.maxBytes + 1, tag);
+    this.used = encoder.encodeInto(item, this.chunk, this.used);
+    this.added(tag);
+    return true;
+  }
+
+  /** Write out the gathered lines if `room` more bytes would not fit. */
+  private makeRoom(room: number, tag: number): void {
+    if (this.failure) throw this.failure;
     if (this.used + room > CHUNK_BYTES && this.pendingCount > 0) {
       try {
         this.writeChunk();
@@ -64,13 +87,10 @@ export class FdSink implements Sink {
         throw err;
       }
     }
-    if (room > CHUNK_BYTES) {
-      const one = new Uint32Array(TAG_COUNT);
-      one[tag & (TAG_COUNT - 1)] = 1;
-      this.writeOut(Buffer.from(value + '\n', 'utf8'), 1, one);
-      return true;
-    }
-    this.used += this.chunk.write(value, this.used);
+  }
+
+  /** The line just put in the chunk: end it and count it. */
+  private added(tag: number): void {
     this.chunk[this.used++] = 10;
     this.pendingCount++;
     this.pendingTags[tag & (TAG_COUNT - 1)]!++;
@@ -80,7 +100,6 @@ export class FdSink implements Sink {
       this.flushScheduled = true;
       setImmediate(() => this.flushWhenIdle());
     }
-    return true;
   }
 
   private flushWhenIdle(): void {
