@@ -259,17 +259,17 @@ function withDataKey(pageInfo: string): string {
  * returns the position after it. Anything else (never made by the model) goes through String.
  */
 function writeDigits(buf: Latin1Buffer, pos: number, n: number, width: number): number {
-  if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n)) return pos + buf.latin1Write(String(n).padStart(width, '0'), pos);
-  let digits = 1;
-  for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+  // Small integers (all the model makes until 2038) in 32-bit arithmetic; anything else via String.
+  if (!(n >= 0 && n <= 0x7fffffff && (n | 0) === n)) return pos + buf.latin1Write(String(n).padStart(width, '0'), pos);
+  let digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
   if (digits < width) digits = width;
-  let p = pos + digits;
-  for (let i = 0; i < digits; i++) {
-    const q = Math.floor(n / 10);
+  const end = pos + digits;
+  for (let p = end; p > pos; ) {
+    const q = (n / 10) | 0;
     buf[--p] = 48 + n - q * 10;
     n = q;
   }
-  return pos + digits;
+  return end;
 }
 
 /** `HH:MM:SS.mmmZ` of `ms` (whose Unix second is `sec`) as bytes at `pos`. */

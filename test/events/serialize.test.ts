@@ -26,6 +26,21 @@ test('the fast serializer writes exactly JSON.stringify of the reference event o
   assert.equal(seen.size, 14, 'all 14 event types were compared');
 });
 
+test('numbers past 32 bits and times past 2038 are written like JSON.stringify, and bytes equal the text', () => {
+  const sim = new Simulation({ ...OPTIONS, startMs: Date.parse('2040-01-01T00:00:00Z') });
+  const fast = new EventSerializer(sim.instanceTag);
+  const buf = Buffer.alloc(fast.maxBytes * 2);
+  for (let i = 0; i < 2_000; i++) {
+    const rec = sim.next();
+    if (i % 2 === 0) rec.seq += 5_000_000_000;
+    if (i % 3 === 0) rec.timeOnPageMs += 2 ** 31;
+    const expected = JSON.stringify(toEvent(rec, sim.instanceTag));
+    assert.equal(fast.serialize(rec), expected);
+    const end = fast.encodeInto(rec, buf as never, 7);
+    assert.equal(buf.toString('utf8', 7, end), expected);
+  }
+});
+
 test('every event of a large sample is valid against the shipped JSON Schema', () => {
   const schema = JSON.parse(fs.readFileSync(`${ROOT}/schema/event.schema.json`, 'utf8'));
   const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
