@@ -8,7 +8,7 @@ import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
 import { EVENT_TYPES, type EventType } from './model/event-types.ts';
 import type { JourneyTransitions } from './model/journey.ts';
 import { Simulation } from './model/simulation.ts';
-import { realClock, yieldToEventLoop, type Clock } from './runtime/clock.ts';
+import { dueAt, realClock, yieldToEventLoop, type Clock } from './runtime/clock.ts';
 import { runToSink, type StopReason } from './runtime/runner.ts';
 import { Monitor, type RunStatus } from './runtime/monitor.ts';
 import { FdSink } from './sinks/fd.ts';
@@ -165,7 +165,7 @@ export class UserBehaviorProducer {
       const t = this.sim.peekTimeMs();
       if (t >= endMs) return;
       if (Number.isFinite(this.config.speed)) {
-        const wait = wallStart + (t - first) / this.config.speed - this.clock.now();
+        const wait = dueAt(wallStart, first, this.config.speed, t) - this.clock.now();
         if (wait > 1) await this.clock.sleep(wait, options.signal);
       } else if ((n & 4095) === 4095) await yieldToEventLoop();
       if (options.signal?.aborted) return;

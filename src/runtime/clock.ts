@@ -27,3 +27,11 @@ export const realClock: Clock = {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * The pacing rule, from an absolute schedule so that waits never add up to drift: the event
+ * simulated at `simMs` is due at `wallStart + (simMs − simStart) / speed` (wall ms).
+ */
+export function dueAt(wallStart: number, simStart: number, speed: number, simMs: number): number {
+  return wallStart + (simMs - simStart) / speed;
+}

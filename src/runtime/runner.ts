@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { EventRecord } from '../model/activity.ts';
 import type { Sink } from '../sinks/sink.ts';
-import { yieldToEventLoop, type Clock } from './clock.ts';
+import { dueAt, yieldToEventLoop, type Clock } from './clock.ts';
 
 /** Where events come from: the simulation (or anything with the same two methods). */
 export interface EventSource {
@@ -58,7 +58,7 @@ export async function runToSink(
     const t = source.peekTimeMs();
     if (t >= limits.endMs) return 'duration';
     if (paced) {
-      const due = wallStart + (t - limits.startMs) / limits.speed;
+      const due = dueAt(wallStart, limits.startMs, limits.speed, t);
       const wait = due - clock.now();
       if (wait > 1) {
         await clock.sleep(wait, signal);
