@@ -37,13 +37,13 @@ export class Sfc32 implements Rng {
 
   // State is kept as signed 32-bit integers: V8 stores those unboxed (small integers),
   // where unsigned values above 2³¹ would each be a heap-allocated number.
-  constructor(a: number, b: number, c: number, d: number) {
+  /** `rounds`: first outputs to discard, as sfc32 needs a few to spread weak seeds. */
+  constructor(a: number, b: number, c: number, d: number, rounds = 12) {
     this.a = a | 0;
     this.b = b | 0;
     this.c = c | 0;
     this.d = d | 0;
-    // Discard the first outputs: sfc32 needs a few rounds to spread weak seeds.
-    for (let i = 0; i < 12; i++) this.u32();
+    for (let i = 0; i < rounds; i++) this.u32();
   }
 
   /** Continue from `other`'s current state (it is not advanced). */

@@ -50,7 +50,7 @@ export class Session extends Sfc32 {
   dwellMs = 0;
 
   constructor(seq: number, user: UserRef, segment: number, referrer: Referrer, rng: Sfc32, startMs: number, budgetMs: number, dwellMeanMs: number) {
-    super(0, 0, 0, 0);
+    super(0, 0, 0, 0, 0); // no rounds: the state is `rng`'s, already mixed
     this.adoptState(rng);
     this.seq = seq;
     this.user = user;
