@@ -51,7 +51,7 @@ export async function runToSink(
   let warnedLag = false;
   const reportLevel = paced ? 'info' : 'debug';
   const signal = limits.signal;
-  const usesKeys = sink.usesKeys;
+  const usesKeys = sink.usesKeys !== false;
   if (signal?.aborted) return 'signal';
   for (let i = 1; ; i++) {
     if (emitted >= limits.count) return 'count';

@@ -11,8 +11,8 @@
  */
 export interface Sink {
   readonly name: string;
-  /** Whether `write` uses its key; when not, callers may pass '' instead of making one. */
-  readonly usesKeys: boolean;
+  /** False when `write` ignores its key, so callers may pass '' instead of making one. Default true. */
+  readonly usesKeys?: boolean;
   /**
    * Queue one record; `tag` (0–15, the event type) is only carried back in delivery reports.
    * Returns true when more can be written right away.

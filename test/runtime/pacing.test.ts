@@ -28,7 +28,6 @@ function virtualClock(): Clock & { slept: number[] } {
 function collectingSink(out: Array<{ key: string; value: string }>, metrics: Metrics): Sink {
   return {
     name: 'memory',
-    usesKeys: true,
     write(key, value) {
       out.push({ key, value });
       metrics.delivered(1, value.length);
