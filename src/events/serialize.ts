@@ -11,7 +11,8 @@ import type { DeviceProfile } from '../model/devices.ts';
 import type { Referrer } from '../model/referrers.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
 import type { ByteEncoder, Latin1Buffer } from '../sinks/sink.ts';
-import { IsoClock, MILLIS } from './timestamp.ts';
+import { writeDigits } from './bytes.ts';
+import { IsoClock, writeTimeOfDay } from './timestamp.ts';
 
 /** Room an event may need when encoded; real ones take 1–2 KB. */
 export const MAX_EVENT_BYTES = 16 * 1024;
@@ -44,6 +45,8 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
   /** page_view event_data by `scroll depth * 2 + landing`. */
   private readonly scrollData: string[] = [];
   private readonly scratch = Buffer.allocUnsafe(MAX_EVENT_BYTES * 2) as Latin1Buffer;
+  /** For a session's start time: `scratch` may hold the event being encoded. */
+  private readonly startScratch = Buffer.allocUnsafe(16) as Latin1Buffer;
 
   constructor(instanceTag: string) {
     this.tagPart = '_' + instanceTag + '_';
@@ -116,7 +119,8 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
     let text = session.cache2 as string | undefined;
     if (text === undefined) {
       const second = Math.floor(session.startMs / 1000);
-      text = [this.clock.date(second), this.clock.time(second), MILLIS[session.startMs - second * 1000], '","events_in_session":'].join('');
+      const end = writeTimeOfDay(this.startScratch, 0, session.startMs, second);
+      text = [this.clock.date(second), this.startScratch.latin1Slice(0, end), '","events_in_session":'].join('');
       session.cache2 = text;
     }
     return text;
@@ -252,42 +256,6 @@ function referrerText(r: Referrer): ReferrerText {
 /** page_info's text and the key that follows it, as one flat string. */
 function withDataKey(pageInfo: string): string {
   return [pageInfo, ',"event_data":'].join('');
-}
-
-/**
- * A non-negative integer in decimal, zero-padded to `width` digits, as bytes at `pos`;
- * returns the position after it. Anything else (never made by the model) goes through String.
- */
-function writeDigits(buf: Latin1Buffer, pos: number, n: number, width: number): number {
-  // Small integers (all the model makes until 2038) in 32-bit arithmetic; anything else via String.
-  if (!(n >= 0 && n <= 0x7fffffff && (n | 0) === n)) return pos + buf.latin1Write(String(n).padStart(width, '0'), pos);
-  let digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
-  if (digits < width) digits = width;
-  const end = pos + digits;
-  for (let p = end; p > pos; ) {
-    const q = (n / 10) | 0;
-    buf[--p] = 48 + n - q * 10;
-    n = q;
-  }
-  return end;
-}
-
-/** `HH:MM:SS.mmmZ` of `ms` (whose Unix second is `sec`) as bytes at `pos`. */
-function writeTimeOfDay(buf: Latin1Buffer, pos: number, ms: number, sec: number): number {
-  let s = sec - Math.floor(sec / 86_400) * 86_400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  pos = writeDigits(buf, pos, h, 2);
-  buf[pos++] = 58; // :
-  pos = writeDigits(buf, pos, m, 2);
-  buf[pos++] = 58;
-  pos = writeDigits(buf, pos, s, 2);
-  buf[pos++] = 46; // .
-  pos = writeDigits(buf, pos, ms - sec * 1000, 3);
-  buf[pos++] = 90; // Z
-  return pos;
 }
 
 /**

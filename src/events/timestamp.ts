@@ -1,17 +1,16 @@
+import { writeDigits } from './bytes.ts';
+import type { Latin1Buffer } from '../sinks/sink.ts';
+
 /** ISO 8601 UTC with milliseconds and `Z`, e.g. 2024-03-04T09:15:02.250Z. */
 export function isoTimestamp(ms: number): string {
   return new Date(ms).toISOString();
 }
 
 const DAY_SECONDS = 86_400;
-const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
-/** "000Z" … "999Z": the millisecond part of a timestamp. */
-export const MILLIS: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0') + 'Z');
 
 /**
- * The same format in pieces, fast for times that arrive mostly in order, as the serializer
- * wants them: the date part (`2024-03-04T`) is worked out once per day, the time of day
- * (`09:15:02.`) from two-digit tables, and the milliseconds (`250Z`) come from `MILLIS`.
+ * The date part of the same format (`2024-03-04T`), worked out once per day: the serializer
+ * asks for it on every event, and times arrive mostly in order.
  */
 export class IsoClock {
   private day = Number.NaN;
@@ -27,13 +26,22 @@ export class IsoClock {
     }
     return this.dayText;
   }
+}
 
-  /** `HH:MM:SS.` of `second`; short enough that V8 builds it as one flat string. */
-  time(second: number): string {
-    let s = second - Math.floor(second / DAY_SECONDS) * DAY_SECONDS;
-    const h = Math.floor(s / 3600);
-    s -= h * 3600;
-    const m = Math.floor(s / 60);
-    return TWO_DIGITS[h] + ':' + TWO_DIGITS[m] + ':' + TWO_DIGITS[s - m * 60] + '.';
-  }
+/** `HH:MM:SS.mmmZ` of `ms` (whose Unix second is `sec`) as bytes at `pos`. */
+export function writeTimeOfDay(buf: Latin1Buffer, pos: number, ms: number, sec: number): number {
+  let s = sec - Math.floor(sec / DAY_SECONDS) * DAY_SECONDS;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  pos = writeDigits(buf, pos, h, 2);
+  buf[pos++] = 58; // :
+  pos = writeDigits(buf, pos, m, 2);
+  buf[pos++] = 58;
+  pos = writeDigits(buf, pos, s, 2);
+  buf[pos++] = 46; // .
+  pos = writeDigits(buf, pos, ms - sec * 1000, 3);
+  buf[pos++] = 90; // Z
+  return pos;
 }
