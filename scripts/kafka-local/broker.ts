@@ -11,7 +11,7 @@ import { TOOLS_LOG4J, classpathArgs, javaBin, javaNotFound } from './java.ts';
 import { ensureJars } from './jars.ts';
 import { HOST, defaultDir, defaultLibDir, envPort, layout, type Layout } from './paths.ts';
 import { probeBroker, type ProbeResult } from './probe.ts';
-import { clearState, freePort, isOurBroker, isZombie, portInUse, readState, terminate, writeState } from './process.ts';
+import { clearState, freePort, isOurBroker, portInUse, readState, terminate, writeState } from './process.ts';
 
 const DEFAULT_HEAP = '-Xms256m -Xmx512m';
 
@@ -133,7 +133,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     child.exitCode !== null || child.signalCode !== null ? `broker exited (${child.exitCode ?? child.signalCode})` : undefined,
   );
   if (!ready.ok) {
-    await terminate(pid, 5_000);
+    await terminate(pid, { timeoutMs: 5_000 });
     clearState(L);
     const logTail = [fileTail(L.stdoutLog, 15), tail(readFileSync(L.serverLog, 'utf8').slice(logStart), 25)].filter(Boolean).join('\n');
     throw new KafkaLocalError(`local Kafka did not come up: ${ready.reason} (logs in ${L.logsDir})`, logTail);
@@ -141,12 +141,20 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   return handle(pid, port, controllerPort, false);
 }
 
-/** Stops the broker of a state dir if it runs (SIGTERM, SIGKILL after timeoutMs); true if it ran. */
-export async function stopBroker(options: { dir?: string; timeoutMs?: number } = {}): Promise<boolean> {
+export interface StopOptions {
+  dir?: string;
+  /** How long a clean shutdown may take before SIGKILL. Default 30 s. */
+  timeoutMs?: number;
+  /** SIGKILL at once, as a crash would: the broker drops requests it has written but not answered. */
+  kill?: boolean;
+}
+
+/** Stops the broker of a state dir if it runs and resolves once it is gone; true if it ran. */
+export async function stopBroker(options: StopOptions = {}): Promise<boolean> {
   const L = layout(path.resolve(options.dir ?? defaultDir()));
   const pid = readState(L)?.pid;
-  const running = isOurBroker(pid, L) && !isZombie(pid);
-  if (running) await terminate(pid, options.timeoutMs ?? 30_000);
+  const running = isOurBroker(pid, L);
+  if (running) await terminate(pid, { timeoutMs: options.timeoutMs ?? 30_000, signal: options.kill ? 'SIGKILL' : 'SIGTERM' });
   clearState(L);
   return running;
 }

@@ -2,7 +2,7 @@
 // tests, benchmarks and CI, on machines with a JDK and Maven but no Docker and no Kafka
 // distribution: the jars come from Maven Central through kafka/pom.xml. cli.ts is the command
 // line (npm run kafka:*); this is what tests and the bench import.
-export { brokerStatus, resetBroker, startBroker, stopBroker, type BrokerHandle, type BrokerOptions, type BrokerStatus } from './broker.ts';
+export { brokerStatus, resetBroker, startBroker, stopBroker, type BrokerHandle, type BrokerOptions, type BrokerStatus, type StopOptions } from './broker.ts';
 export { KafkaLocalError } from './errors.ts';
 export { runTool } from './java.ts';
 export { ensureJars } from './jars.ts';

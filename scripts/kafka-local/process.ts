@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { sleep } from './exec.ts';
 import { HOST, type Layout } from './paths.ts';
@@ -37,15 +37,27 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-/**
- * A child that died while the Node process that spawned it still runs stays a zombie until Node
- * reaps it, and kill(pid, 0) succeeds on zombies.
- */
-export function isZombie(pid: number): boolean {
+function isZombie(pid: number): boolean {
   try {
     return /\)\s+Z\s/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether a process has finished exiting. kill(pid, 0) is not enough: a child that died while the
+ * Node process that spawned it still runs stays a zombie until Node reaps it. Nor is the zombie
+ * state: /proc shows the state of a JVM's main thread, which can end while its other threads still
+ * shut the broker down and hold its ports; the process has exited once only that thread is left.
+ */
+export function exited(pid: number): boolean {
+  if (!pidAlive(pid)) return true;
+  if (!isZombie(pid)) return false;
+  try {
+    return readdirSync(`/proc/${pid}/task`).length <= 1;
+  } catch {
+    return true;
   }
 }
 
@@ -60,21 +72,26 @@ function commandLineOf(pid: number): string {
 
 /** A pid from a state file only counts while it is still that broker's JVM: pids get reused. */
 export function isOurBroker(pid: number | undefined, layout: Layout): pid is number {
-  if (pid === undefined || !pidAlive(pid)) return false;
+  if (pid === undefined || exited(pid)) return false;
   const command = commandLineOf(pid);
+  // A JVM whose main thread has ended shows no command line while its other threads shut it down.
+  if (command === '') return isZombie(pid);
   return command.includes('kafka.Kafka') && command.includes(layout.serverProps);
 }
 
-/** SIGTERM, then SIGKILL if the process is still there after timeoutMs; resolves once it is gone. */
-export async function terminate(pid: number, timeoutMs = 30_000): Promise<void> {
+/**
+ * Sends `signal` (SIGTERM by default), then SIGKILL if the process is still there after timeoutMs,
+ * and resolves once it has exited, so that its ports and data dir are free for the next broker.
+ */
+export async function terminate(pid: number, options: { timeoutMs?: number; signal?: NodeJS.Signals } = {}): Promise<void> {
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, options.signal ?? 'SIGTERM');
   } catch {
     return;
   }
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    if (!pidAlive(pid) || isZombie(pid)) return;
+    if (exited(pid)) return;
     await sleep(100);
   }
   try {
@@ -82,7 +99,7 @@ export async function terminate(pid: number, timeoutMs = 30_000): Promise<void> 
   } catch {
     // Gone meanwhile.
   }
-  while (pidAlive(pid) && !isZombie(pid)) await sleep(50);
+  while (!exited(pid)) await sleep(50);
 }
 
 /** Whether something already listens on HOST:port (binding it ourselves is the only reliable test). */

@@ -36,7 +36,7 @@ export interface RestartableBroker {
    * drops requests the broker has written but not answered, so the producer has to re-send them.
    */
   pause(options?: { crash?: boolean }): Promise<void>;
-  /** Starts it again on the same port with the same data. */
+  /** Starts it again on the same port with the same data; a broker that runs is left as it is. */
   resume(): Promise<void>;
   /** Stops it for good and deletes its data. */
   stop(): Promise<void>;
@@ -58,9 +58,7 @@ export async function startRestartableBroker(): Promise<RestartableBroker> {
   return {
     bootstrap: handle.bootstrap,
     pause: async ({ crash = false } = {}) => {
-      if (crash) process.kill(handle.pid, 'SIGKILL');
-      // After a SIGKILL this only waits for the process to be gone and clears the state file.
-      await stopBroker({ dir });
+      await stopBroker({ dir, kill: crash });
     },
     resume: async () => {
       handle = await start();
