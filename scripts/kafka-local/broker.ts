@@ -11,7 +11,7 @@ import { TOOLS_LOG4J, classpathArgs, javaBin, javaNotFound } from './java.ts';
 import { ensureJars } from './jars.ts';
 import { HOST, defaultDir, defaultLibDir, envPort, layout, type Layout } from './paths.ts';
 import { probeBroker, type ProbeResult } from './probe.ts';
-import { clearState, freePort, isOurBroker, portInUse, readState, terminate, writeState } from './process.ts';
+import { clearState, exited, freePort, isOurBroker, portInUse, readState, terminate, writeState } from './process.ts';
 
 const DEFAULT_HEAP = '-Xms256m -Xmx512m';
 
@@ -119,10 +119,16 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     // The broker must not outlive a test run that crashed or forgot stop().
     process.once('exit', () => {
       if (stopped) return;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // Already gone.
+      // Checked, as a broker stopped through another handle (a restart) leaves a pid that may be reused.
+      if (isOurBroker(pid, L)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone meanwhile.
+        }
+        // A dying JVM can still create files while its dir is deleted; an exit handler cannot await.
+        const until = Date.now() + 2_000;
+        while (!exited(pid) && Date.now() < until) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
       }
       rmSync(L.dir, { recursive: true, force: true });
     });
