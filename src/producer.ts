@@ -1,18 +1,21 @@
 import { randomInt } from 'node:crypto';
-import { resolveConfig, type ProducerConfig, type ProducerOptions } from './config/options.ts';
-import { UBPError, usageError } from './errors.ts';
+import { resolveConfig, resolveTable, type OptionNames, type ProducerConfig, type ProducerOptions } from './config/options.ts';
+import { RUN_OPTIONS } from './config/option-table.ts';
+import { UBPError } from './errors.ts';
 import { toEvent, type UserEvent } from './events/event.ts';
 import { EventSerializer } from './events/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
-import { EVENT_TYPES, type EventType } from './model/event-types.ts';
-import type { JourneyTransitions } from './model/journey.ts';
+import { editableTransitions, type JourneyTransitions } from './model/journey.ts';
 import { Simulation } from './model/simulation.ts';
-import { dueAt, realClock, yieldToEventLoop, type Clock } from './runtime/clock.ts';
-import { runToSink, type StopReason } from './runtime/runner.ts';
+import { realClock, type Clock } from './runtime/clock.ts';
+import { runToSink, Stepper, type RunLimits, type StopReason } from './runtime/runner.ts';
 import { Monitor, type RunStatus } from './runtime/monitor.ts';
 import { FdSink } from './sinks/fd.ts';
-import type { Sink } from './sinks/sink.ts';
+import type { DeliveryListener, RecordEncoder, Sink } from './sinks/sink.ts';
+import type { EventRecord } from './model/activity.ts';
+
+const RUN_BOUNDS = { durationSeconds: RUN_OPTIONS.durationSeconds, count: RUN_OPTIONS.count } as const;
 
 export interface RunOptions {
   /** Simulated seconds to run (default: the configured duration, else until stopped). */
@@ -27,9 +30,9 @@ export interface ProducerExtras {
   logger?: Logger;
   clock?: Clock;
   /** How to name options in error messages (the CLI passes its flags). */
-  optionNames?: Partial<Record<keyof ProducerOptions, string>>;
-  /** Use this sink instead of the configured one. */
-  sinkFactory?: (listener: Metrics) => Promise<Sink> | Sink;
+  optionNames?: OptionNames;
+  /** Use this sink instead of the configured one; it is handed the event encoder and the listener to report deliveries to. */
+  sinkFactory?: (encoder: RecordEncoder<EventRecord>, listener: DeliveryListener) => Promise<Sink<EventRecord>> | Sink<EventRecord>;
 }
 
 /**
@@ -45,7 +48,7 @@ export class UserBehaviorProducer {
   private readonly clock: Clock;
   private readonly sinkFactory: ProducerExtras['sinkFactory'];
   private readonly transitionsView: JourneyTransitions;
-  private sink: Sink | null = null;
+  private sink: Sink<EventRecord> | null = null;
   private monitor: Monitor | null = null;
   private metricsServer: { port: number; close(): Promise<void> } | null = null;
   private closed = false;
@@ -66,8 +69,12 @@ export class UserBehaviorProducer {
       userPoolSize: c.userPoolSize,
     });
     this.serializer = new EventSerializer(this.sim.instanceTag);
-    this.metrics = new Metrics(this.logger);
-    this.transitionsView = this.watchTransitions();
+    this.metrics = new Metrics();
+    this.transitionsView = editableTransitions(
+      this.sim.journeyTransitions,
+      () => this.sim.journeyChanged(),
+      (row) => this.logger.warn(`journeyTransitions.${row} sums above 1; its probabilities are scaled down to fit`),
+    );
   }
 
   /** The seed of this run (drawn at random when none was given). */
@@ -113,19 +120,9 @@ export class UserBehaviorProducer {
    */
   async runContinuous(options: RunOptions = {}): Promise<MetricsSnapshot & { stopReason: StopReason }> {
     if (this.closed) throw new UBPError('CONFIG', 'this producer is closed');
-    const duration = options.durationSeconds === undefined ? this.config.durationSeconds : options.durationSeconds;
-    if (duration !== null && !(duration > 0)) throw usageError(`durationSeconds must be a positive number of simulated seconds (got ${duration})`);
-    const count = options.count === undefined ? this.config.count : options.count;
+    const limits = this.limits(options);
     if (this.config.metricsPort !== null) await this.serveMetrics(this.config.metricsPort);
     const sink = await this.openSink();
-    const from = this.sim.peekTimeMs();
-    const limits = {
-      startMs: from,
-      endMs: duration === null ? Infinity : this.runStartMs(from) + duration * 1000,
-      count: count === null ? Infinity : count,
-      speed: this.config.speed,
-      signal: options.signal,
-    };
     this.monitor?.stop();
     const sim = this.sim;
     this.monitor = new Monitor(
@@ -142,7 +139,7 @@ export class UserBehaviorProducer {
       limits,
     );
     try {
-      const stopReason = await runToSink(this.sim, sink, this.serializer, this.metrics, this.logger, limits, this.clock);
+      const stopReason = await runToSink(new Stepper(sim, this.metrics, this.logger, limits, this.clock), sink, options.signal);
       await sink.flush();
       return { ...this.getMetrics(), stopReason };
     } finally {
@@ -155,21 +152,16 @@ export class UserBehaviorProducer {
    * `for await (const event of producer.events({ count: 100 })) …`
    */
   async *events(options: RunOptions = {}): AsyncGenerator<UserEvent, void, undefined> {
-    const duration = options.durationSeconds === undefined ? this.config.durationSeconds : options.durationSeconds;
-    const count = options.count === undefined ? this.config.count : options.count;
-    const first = this.sim.peekTimeMs();
-    const endMs = duration === null ? Infinity : this.runStartMs(first) + duration * 1000;
-    const wallStart = this.clock.now();
-    for (let n = 0; count === null || n < count; n++) {
+    const stepper = new Stepper(this.sim, this.metrics, this.logger, this.limits(options), this.clock);
+    for (;;) {
+      let gate = stepper.gate();
+      if (gate !== undefined) {
+        if (typeof gate !== 'string') gate = await gate;
+        if (gate !== undefined) return;
+      }
+      yield toEvent(stepper.take(), this.sim.instanceTag);
+      // The consumer ran between events: it may have aborted.
       if (options.signal?.aborted) return;
-      const t = this.sim.peekTimeMs();
-      if (t >= endMs) return;
-      if (Number.isFinite(this.config.speed)) {
-        const wait = dueAt(wallStart, first, this.config.speed, t) - this.clock.now();
-        if (wait > 1) await this.clock.sleep(wait, options.signal);
-      } else if ((n & 4095) === 4095) await yieldToEventLoop();
-      if (options.signal?.aborted) return;
-      yield this.generateMessage();
     }
   }
 
@@ -230,75 +222,35 @@ export class UserBehaviorProducer {
   }
 
   /** A bounded run covers [start, start + duration) of simulated time from where it begins. */
-  private runStartMs(firstEventMs: number): number {
-    return this.sim.eventsEmitted === 0 ? this.config.startMs : firstEventMs;
+  private limits(options: RunOptions): RunLimits {
+    // Checked by the same rows as the producer's own options.
+    const given = resolveTable(RUN_BOUNDS, { durationSeconds: options.durationSeconds, count: options.count });
+    const duration = options.durationSeconds === undefined ? this.config.durationSeconds : given.durationSeconds;
+    const count = options.count === undefined ? this.config.count : given.count;
+    const first = this.sim.peekTimeMs();
+    const runStart = this.sim.eventsEmitted === 0 ? this.config.startMs : first;
+    return {
+      startMs: first,
+      endMs: duration === null ? Infinity : runStart + duration * 1000,
+      count: count === null ? Infinity : count,
+      speed: this.config.speed,
+      signal: options.signal,
+    };
   }
 
-  private async openSink(): Promise<Sink> {
+  private async openSink(): Promise<Sink<EventRecord>> {
     this.sink ??= await this.createSink();
     return this.sink;
   }
 
-  private async createSink(): Promise<Sink> {
-    if (this.sinkFactory) return this.sinkFactory(this.metrics);
-    if (this.config.sink === 'stdout') return FdSink.stdout(this.metrics);
-    if (this.config.sink === 'file') return FdSink.file(this.config.output!, this.metrics);
+  private async createSink(): Promise<Sink<EventRecord>> {
+    const encoder = this.serializer;
+    if (this.sinkFactory) return this.sinkFactory(encoder, this.metrics);
+    if (this.config.sink === 'stdout') return FdSink.stdout(encoder, this.metrics);
+    if (this.config.sink === 'file') return FdSink.file(this.config.output!, encoder, this.metrics);
     // Loaded only for Kafka runs: stdout and file runs never pay for the client.
     const { createKafkaSink } = await import('./sinks/kafka.ts');
-    const k = this.config.kafka;
-    return createKafkaSink(
-      {
-        bootstrapServers: [...k.bootstrapServers],
-        topic: k.topic,
-        clientId: 'user-behavior-producer',
-        acks: k.acks,
-        idempotent: k.acks === 'all',
-        compression: k.compression,
-        batchSizeBytes: k.batchSizeBytes,
-        lingerMs: k.lingerMs,
-        bufferMemoryBytes: k.bufferMemoryBytes,
-        partitions: k.partitions,
-        replicationFactor: k.replicationFactor,
-      },
-      this.metrics,
-      this.logger,
-    );
+    return createKafkaSink(this.config.kafka, encoder, this.metrics, this.logger);
   }
 
-  /** Proxies that validate edits and rebuild the model's sampling tables at once. */
-  private watchTransitions(): JourneyTransitions {
-    const sim = this.sim;
-    const logger = this.logger;
-    const rows = new Map<string, object>();
-    const isType = (k: string | symbol): k is EventType => typeof k === 'string' && (EVENT_TYPES as readonly string[]).includes(k);
-    const rowProxy = (from: EventType): object =>
-      new Proxy(sim.journeyTransitions[from], {
-        set(row, to, value) {
-          if (!isType(to)) throw usageError(`journeyTransitions.${from}: unknown event type ${String(to)}; use one of ${EVENT_TYPES.join(', ')}`);
-          if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-            throw usageError(`journeyTransitions.${from}.${to} must be a probability from 0 to 1 (got ${JSON.stringify(value)})`);
-          }
-          row[to] = value;
-          const compiled = sim.journeyChanged();
-          if (compiled.normalizedRows.includes(from)) logger.warn(`journeyTransitions.${from} sums above 1; its probabilities are scaled down to fit`);
-          return true;
-        },
-        deleteProperty(row, to) {
-          delete row[to as EventType];
-          sim.journeyChanged();
-          return true;
-        },
-      });
-    return new Proxy(sim.journeyTransitions, {
-      get(target, from) {
-        if (!isType(from)) return Reflect.get(target, from);
-        let row = rows.get(from);
-        if (!row) rows.set(from, (row = rowProxy(from)));
-        return row;
-      },
-      set(_target, from) {
-        throw usageError(`journeyTransitions.${String(from)} cannot be replaced; set its entries instead`);
-      },
-    });
-  }
 }

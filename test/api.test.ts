@@ -46,7 +46,7 @@ test('a bad journey edit is refused with a message naming the entry', () => {
 
 test('bad options throw a usage error naming the option', () => {
   assert.throws(() => new UserBehaviorProducer({ generationRate: -1 }), (e: unknown) => e instanceof UBPError && e.code === 'USAGE' && /generationRate/.test(e.message));
-  assert.throws(() => new UserBehaviorProducer({ sessionDurationRange: [100, 10] }), /maximum session duration/);
+  assert.throws(() => new UserBehaviorProducer({ sessionDurationRange: [100, 10] }), /sessionDurationRange\[1\] \(10\) must not be below/);
   assert.throws(() => new UserBehaviorProducer({ start: 'soon' }), /ISO 8601/);
 });
 

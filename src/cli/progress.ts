@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.ts';
-import type { RunStatus } from '../runtime/monitor.ts';
+import type { RunStatus } from '../metrics/status.ts';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -21,7 +21,7 @@ export function progressLine(s: RunStatus): string {
  * Progress of a long run on stderr: one status line redrawn in place on a terminal, a log
  * line every 10 s otherwise.
  */
-export function startProgress(status: () => RunStatus | null, logger: Logger, tty: boolean): { stop(): void } {
+export function startProgress(status: () => RunStatus | null, logger: Logger, tty: boolean, intervalMs = tty ? 500 : 10_000): { stop(): void } {
   let drawn = false;
   const timer = setInterval(
     () => {
@@ -38,7 +38,7 @@ export function startProgress(status: () => RunStatus | null, logger: Logger, tt
         });
       }
     },
-    tty ? 500 : 10_000,
+    intervalMs,
   );
   timer.unref();
   return {

@@ -10,7 +10,7 @@ import type { Session } from '../model/session.ts';
 import type { DeviceProfile } from '../model/devices.ts';
 import type { Referrer } from '../model/referrers.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
-import type { ByteEncoder, Latin1Buffer } from '../sinks/sink.ts';
+import type { Latin1Buffer, RecordEncoder } from '../sinks/sink.ts';
 import { writeDigits } from './bytes.ts';
 import { IsoClock, writeTimeOfDay } from './timestamp.ts';
 
@@ -29,7 +29,7 @@ export const MAX_EVENT_BYTES = 16 * 1024;
  * city and referrer is kept as one flat string (`join` builds flat strings) and copied in one
  * call; numbers are written digit by digit. An event is about 20 pieces.
  */
-export class EventSerializer implements ByteEncoder<EventRecord> {
+export class EventSerializer implements RecordEncoder<EventRecord> {
   readonly maxBytes = MAX_EVENT_BYTES;
   private readonly tagPart: string;
   private readonly clock = new IsoClock();
@@ -52,6 +52,16 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
     this.tagPart = '_' + instanceTag + '_';
     this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);
     this.locations = CITIES.map((c) => `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`);
+  }
+
+  /** Records are keyed by session_id, so a session stays in one partition, in order. */
+  key(rec: EventRecord): string {
+    return rec.session.id;
+  }
+
+  /** Delivery reports count records by event type. */
+  tag(rec: EventRecord): number {
+    return rec.type;
   }
 
   /** The event's JSON text. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { UBPError } from '../errors.ts';
 import { EVENT_TYPES } from '../model/event-types.ts';
-import type { RunStatus } from '../runtime/monitor.ts';
+import type { RunStatus } from './status.ts';
 import type { MetricsSnapshot } from './metrics.ts';
 
 export interface PrometheusSource {

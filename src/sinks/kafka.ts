@@ -2,42 +2,18 @@ import { Admin, ProduceAcks, Producer, findErrorBy, type MessageToProduce, type 
 import { UBPError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { describeKafkaError, ensureTopic } from './kafka-topic.ts';
-import { TAG_COUNT, type DeliveryListener, type Sink } from './sink.ts';
+import type { KafkaConfig } from '../config/options.ts';
+import { TAG_COUNT, type DeliveryListener, type Latin1Buffer, type RecordEncoder, type Sink } from './sink.ts';
 
-export interface KafkaSinkOptions {
-  bootstrapServers: string[];
-  topic: string;
-  clientId: string;
-  acks: 'all' | 1 | 0;
-  /** Requires acks 'all'; makes retries after a lost connection free of duplicates. */
-  idempotent: boolean;
-  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
-  /** A send starts once one partition has this many bytes waiting (Java `batch.size`). */
-  batchSizeBytes: number;
-  /** A send starts at the latest this long after the first record of a batch was written. */
-  lingerMs: number;
-  /** Cap on bytes written but not yet acknowledged; write() returns false above it. */
-  bufferMemoryBytes: number;
-  /** Used only when the topic has to be created. */
-  partitions: number;
-  /** Used only when the topic has to be created; capped at the broker count. */
-  replicationFactor: number;
+/** The resolved Kafka settings (checked by config/) and what only code sets. */
+export interface KafkaSinkOptions extends KafkaConfig {
+  /** Defaults to `user-behavior-producer`. */
+  clientId?: string;
   /** Per connection attempt; the whole start-up is bounded by 30 s regardless. */
   connectTimeoutMs?: number;
 }
 
-export const KAFKA_SINK_DEFAULTS = Object.freeze({
-  acks: 'all',
-  idempotent: true,
-  compression: 'lz4',
-  batchSizeBytes: 32_768,
-  lingerMs: 20,
-  bufferMemoryBytes: 64 * 1024 * 1024,
-  partitions: 12,
-  replicationFactor: 3,
-} as const satisfies Partial<KafkaSinkOptions>);
-
-export interface KafkaSink extends Sink {
+export interface KafkaSink<T> extends Sink<T> {
   /** The topic's real partition count, which keys are hashed over. */
   readonly partitions: number;
   /** Key and value bytes written and not yet acknowledged or failed (batching, waiting or in flight). */
@@ -98,28 +74,35 @@ interface Batch {
  * the client (which has no accumulator of its own) and keeps a few sends in flight.
  * Rejects with KAFKA_UNREACHABLE when no broker answers within 30 s.
  */
-export async function createKafkaSink(options: KafkaSinkOptions, listener: DeliveryListener, logger: Logger): Promise<KafkaSink> {
-  validate(options);
+export async function createKafkaSink<T>(
+  options: KafkaSinkOptions,
+  encoder: RecordEncoder<T>,
+  listener: DeliveryListener,
+  logger: Logger,
+): Promise<KafkaSink<T>> {
+  const clientId = options.clientId ?? 'user-behavior-producer';
+  // Idempotence is what makes acks=all safe across retries; it needs acks=all.
+  const idempotent = options.acks === 'all';
   const address = options.bootstrapServers.join(',');
   const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   // A separate admin client with few retries: start-up must fail fast, the producer must not.
   const admin = new Admin({
-    clientId: `${options.clientId}-admin`,
-    bootstrapBrokers: options.bootstrapServers,
+    clientId: `${clientId}-admin`,
+    bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout,
     retries: 3,
     retryDelay: 1_000,
     strict: true,
   });
   const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
-    clientId: options.clientId,
-    bootstrapBrokers: options.bootstrapServers,
+    clientId,
+    bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout,
     timeout: 10_000,
     retries: SEND_RETRIES,
     retryDelay,
-    idempotent: options.idempotent,
+    idempotent,
     acks: ACKS[options.acks],
     compression: options.compression,
     // Only acks=0 resolves sends on socket write; without this the socket buffer would be our unbounded queue.
@@ -138,7 +121,7 @@ export async function createKafkaSink(options: KafkaSinkOptions, listener: Deliv
     const start = async () => {
       const state = await ensureTopic(admin, options, logger);
       // Fetching the producer id now surfaces a broker that refuses idempotence here rather than on the first batch.
-      if (options.idempotent) await producer.initIdempotentProducer({});
+      if (idempotent) await producer.initIdempotentProducer({});
       else await producer.metadata({ topics: [options.topic] });
       return state;
     };
@@ -148,37 +131,16 @@ export async function createKafkaSink(options: KafkaSinkOptions, listener: Deliv
       partitions: state.partitions,
       brokers: state.brokers,
       acks: options.acks,
-      idempotent: options.idempotent,
+      idempotent,
       compression: options.compression,
     });
-    return new KafkaSinkImpl(producer, options, state.partitions, listener, logger);
+    return new KafkaSinkImpl(producer, options, idempotent, encoder, state.partitions, listener, logger);
   } catch (error) {
     await producer.close(true).catch(() => {});
     throw toStartupError(error, address, options.topic);
   } finally {
     clearTimeout(deadline);
     await admin.close().catch(() => {});
-  }
-}
-
-function validate(options: KafkaSinkOptions): void {
-  if (options.bootstrapServers.length === 0) {
-    throw new UBPError('CONFIG', 'The Kafka sink needs at least one bootstrap server (got an empty list).');
-  }
-  if (options.idempotent && options.acks !== 'all') {
-    throw new UBPError('CONFIG', `An idempotent producer needs acks=all (got acks=${options.acks}); use --acks all or turn idempotence off.`);
-  }
-  const positive: [string, number][] = [
-    ['batchSizeBytes', options.batchSizeBytes],
-    ['bufferMemoryBytes', options.bufferMemoryBytes],
-    ['partitions', options.partitions],
-    ['replicationFactor', options.replicationFactor],
-  ];
-  for (const [name, value] of positive) {
-    if (!Number.isInteger(value) || value < 1) throw new UBPError('CONFIG', `Kafka option ${name} must be a positive integer (got ${value}).`);
-  }
-  if (!Number.isFinite(options.lingerMs) || options.lingerMs < 0) {
-    throw new UBPError('CONFIG', `Kafka option lingerMs must be 0 or more milliseconds (got ${options.lingerMs}).`);
   }
 }
 
@@ -237,10 +199,13 @@ function protocolErrorId(error: unknown): string | undefined {
   return protocolErrorId(cause);
 }
 
-class KafkaSinkImpl implements KafkaSink {
+class KafkaSinkImpl<T> implements KafkaSink<T> {
   readonly name = 'kafka';
-  readonly usesKeys = true;
   readonly partitions: number;
+
+  readonly #encoder: RecordEncoder<T>;
+  /** Each value is encoded here, then copied into a Buffer of its own size. */
+  readonly #scratch: Latin1Buffer;
 
   readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   readonly #topic: string;
@@ -278,11 +243,15 @@ class KafkaSinkImpl implements KafkaSink {
   constructor(
     producer: Producer<Buffer, Buffer, Buffer, Buffer>,
     options: KafkaSinkOptions,
+    idempotent: boolean,
+    encoder: RecordEncoder<T>,
     partitions: number,
     listener: DeliveryListener,
     logger: Logger,
   ) {
     this.#producer = producer;
+    this.#encoder = encoder;
+    this.#scratch = Buffer.allocUnsafe(encoder.maxBytes) as Latin1Buffer;
     this.#topic = options.topic;
     this.partitions = partitions;
     this.#listener = listener;
@@ -290,7 +259,7 @@ class KafkaSinkImpl implements KafkaSink {
     this.#batchSizeBytes = options.batchSizeBytes;
     this.#lingerMs = options.lingerMs;
     this.#bufferMemoryBytes = options.bufferMemoryBytes;
-    this.#maxSends = options.idempotent ? MAX_SENDS_IDEMPOTENT : MAX_SENDS;
+    this.#maxSends = idempotent ? MAX_SENDS_IDEMPOTENT : MAX_SENDS;
     this.#partitionBytes = new Int32Array(partitions);
 
     producer.on('client:broker:drain', () => {
@@ -317,12 +286,14 @@ class KafkaSinkImpl implements KafkaSink {
     return this.#peakBufferedBytes;
   }
 
-  write(key: string, value: string, tag = 0): boolean {
+  write(item: T): boolean {
     if (this.#closing !== undefined) {
       throw new UBPError('SINK_CLOSED', `The Kafka sink for topic "${this.#topic}" is closed and cannot take more records.`);
     }
-    const keyBytes = Buffer.from(key, 'utf8');
-    const valueBytes = Buffer.from(value, 'utf8');
+    const encoder = this.#encoder;
+    const tag = encoder.tag(item);
+    const keyBytes = Buffer.from(encoder.key(item), 'utf8');
+    const valueBytes = Buffer.from(this.#scratch.subarray(0, encoder.encodeInto(item, this.#scratch, 0)));
     const partition = javaPartition(keyBytes, this.partitions);
     const size = keyBytes.length + valueBytes.length;
     this.#records.push({ topic: this.#topic, key: keyBytes, value: valueBytes, partition, tag });

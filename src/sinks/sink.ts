@@ -1,6 +1,7 @@
 /**
- * The seam between the simulation and the outside world. A sink receives fully serialized
- * events (one JSON object, no trailing newline) keyed by session_id.
+ * The seam between the simulation and the outside world: write / flush / close, plus the
+ * backpressure promise. A sink is built with its encoder (how an item becomes key and bytes),
+ * so it writes items and nothing is probed at run time.
  *
  * Backpressure: `write` returns false when the sink wants the producer to pause; the
  * caller then awaits `ready()` before writing again. No sink may queue without bound.
@@ -9,20 +10,10 @@
  * acknowledged by Kafka) through the DeliveryListener given at construction; the caller
  * never counts an event as sent on its own.
  */
-export interface Sink {
+export interface Sink<T> {
   readonly name: string;
-  /** False when `write` ignores its key, so callers may pass '' instead of making one. Default true. */
-  readonly usesKeys?: boolean;
-  /**
-   * Queue one record; `tag` (0–15, the event type) is only carried back in delivery reports.
-   * Returns true when more can be written right away.
-   */
-  write(key: string, value: string, tag?: number): boolean;
-  /**
-   * Optional: the same for a sink that can take the bytes straight from an encoder (no
-   * string made in between, which is most of the cost of a fast local sink). No key.
-   */
-  writeWith?<T>(encoder: ByteEncoder<T>, item: T, tag?: number): boolean;
+  /** Queue one item. Returns true when more can be written right away. */
+  write(item: T): boolean;
   /** Resolves when writing may continue; rejects with a UBPError when the sink failed for good. */
   ready(): Promise<void>;
   /** Resolves when everything written so far is delivered (or has been reported failed). */
@@ -30,6 +21,34 @@ export interface Sink {
   /** Flushes, then releases resources. Idempotent. */
   close(): Promise<void>;
 }
+
+/** How a sink turns an item into a record: its bytes, its key, and a tag for delivery reports. */
+export interface RecordEncoder<T> extends ByteEncoder<T> {
+  /** The record key (sinks without keys never ask). */
+  key(item: T): string;
+  /** 0–15 (the event type): delivery reports count records per tag. */
+  tag(item: T): number;
+}
+
+/** A ready-made record: a key, a text value, a tag. For tests and callers with their own data. */
+export interface TextRecord {
+  key: string;
+  value: string;
+  tag?: number;
+}
+
+/** Most bytes of one TextRecord's value. */
+const TEXT_MAX_BYTES = 64 * 1024;
+
+export const textRecords: RecordEncoder<TextRecord> = {
+  maxBytes: TEXT_MAX_BYTES,
+  encodeInto(item, buf, pos) {
+    if (Buffer.byteLength(item.value) > TEXT_MAX_BYTES) throw new RangeError(`a record value may take at most ${TEXT_MAX_BYTES} bytes`);
+    return pos + buf.write(item.value, pos, 'utf8');
+  },
+  key: (item) => item.key,
+  tag: (item) => item.tag ?? 0,
+};
 
 /**
  * Node's Buffer has had these Latin-1 methods on its prototype for as long as it has had

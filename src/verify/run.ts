@@ -33,7 +33,7 @@ export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
       if (text !== '') verifier.add({ value: text, position: line });
     }
   } else {
-    const { readTopic } = await import('../sinks/kafka-reader.ts');
+    const { readTopic } = await import('./kafka-reader.ts');
     source = `${options.bootstrapServers!.join(',')}/${options.topic}`;
     for await (const r of readTopic({ bootstrapServers: [...options.bootstrapServers!], topic: options.topic!, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })) {
       verifier.add({ value: r.value, key: r.key, partition: r.partition, position: r.offset });

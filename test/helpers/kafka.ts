@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
 import * as kafkaLocal from '../../scripts/kafka-local.mjs';
-import { readTopic, type ReadRecord } from '../../src/sinks/kafka-reader.ts';
+import { readTopic, type ReadRecord } from '../../src/verify/kafka-reader.ts';
 
 export type { ReadRecord };
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { topicPartitionCount } from '../../src/sinks/kafka-reader.ts';
+import { topicPartitionCount } from '../../src/verify/kafka-reader.ts';
 import { javaPartition } from '../../src/sinks/kafka.ts';
 import { CLI, runCli, type CliResult } from '../helpers/cli.ts';
 import { checkRun, freePort, getBroker, readAll, startRestartableBroker, type Broker, type ReadRecord } from '../helpers/kafka.ts';

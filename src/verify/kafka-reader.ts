@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps, findErrorBy } from '@platformatic/kafka';
 import { UBPError } from '../errors.ts';
-import { describeKafkaError } from './kafka-topic.ts';
+import { describeKafkaError } from '../sinks/kafka-topic.ts';
 
 export interface ReadTopicOptions {
   bootstrapServers: string[];

@@ -1,0 +1,204 @@
+import {
+  booleanKind, choiceKind, instantKind, numberKind, serverListKind, speedKind, textKind, type Kind,
+} from './kinds.ts';
+
+/**
+ * THE option table: one row per option, for the library, the command line and its help, and
+ * the README's flag table (a test keeps that in step). Validation, messages, defaults and the
+ * library's option types are all derived from these rows; nothing else declares an option.
+ */
+
+export type Group = 'Output' | 'Simulation' | 'Kafka producer' | 'Reporting' | 'Verify';
+
+/** A flag that sets its option to a fixed value (`--no-time-patterns`, `--verbose`). */
+export interface Switch<Out> {
+  readonly flag: string;
+  readonly short?: string;
+  readonly value: Out;
+  readonly help: string;
+}
+
+export interface OptionRow<In, Out, D extends Out | null = Out | null> {
+  readonly kind: Kind<In, Out>;
+  /** Used when the option is not given; null = off / none. */
+  readonly default: D;
+  /** How the default reads in help and the README, when not the value itself. */
+  readonly defaultText?: string;
+  /** The long flag that takes a value (`--rate N`), its other spellings, its one-letter form. */
+  readonly flag?: string;
+  readonly aliases?: readonly string[];
+  readonly short?: string;
+  /** The value's placeholder in help: `N`, `FILE`. */
+  readonly valueName?: string;
+  readonly switches?: readonly Switch<NoInfer<Out>>[];
+  readonly help: string;
+  readonly group: Group;
+}
+
+export function row<In, Out, const D extends Out | null>(r: OptionRow<In, Out, D>): OptionRow<In, Out, D> {
+  return r;
+}
+
+const SINKS = ['kafka', 'stdout', 'file'] as const;
+const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const TOPIC = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,249}$/;
+
+export type SinkKind = (typeof SINKS)[number];
+export type Compression = (typeof COMPRESSIONS)[number];
+export type Acks = 'all' | 1 | 0;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const bootstrapServersRow = row({
+  kind: serverListKind(),
+  default: ['localhost:9092'],
+  defaultText: 'localhost:9092',
+  flag: 'bootstrap-servers',
+  valueName: 'LIST',
+  help: 'Kafka brokers, `host:port[,host:port]`',
+  group: 'Output',
+});
+
+export const topicRow = row({
+  kind: textKind("1–249 characters of letters, digits, '.', '_' or '-'", TOPIC),
+  default: 'user-events',
+  flag: 'topic',
+  valueName: 'NAME',
+  help: 'Kafka topic',
+  group: 'Output',
+});
+
+export const RUN_OPTIONS = {
+  sink: row({ kind: choiceKind(SINKS), default: 'kafka', flag: 'sink', help: 'where events go', group: 'Output' }),
+  output: row({
+    kind: textKind('a file path'), default: null, flag: 'output', short: 'o', valueName: 'FILE',
+    help: 'file for `--sink file` (appended to; whole lines only)', group: 'Output',
+  }),
+  bootstrapServers: bootstrapServersRow,
+  topic: topicRow,
+  generationRate: row({
+    kind: numberKind({ min: 0, above: true, unit: 'of events per hour' }), default: 5000, flag: 'rate', valueName: 'N',
+    help: 'events per hour at time multiplier 1.0', group: 'Simulation',
+  }),
+  durationSeconds: row({
+    kind: numberKind({ min: 0, above: true, unit: 'of simulated seconds' }), default: null, defaultText: 'until stopped',
+    flag: 'duration', valueName: 'SECONDS', help: 'simulated seconds to run', group: 'Simulation',
+  }),
+  count: row({
+    kind: numberKind({ min: 1, integer: true, unit: 'of events' }), default: null, flag: 'count', valueName: 'N',
+    help: 'stop after N events', group: 'Simulation',
+  }),
+  minSessionSeconds: row({
+    kind: numberKind({ min: 0, above: true, unit: 'of seconds' }), default: 60, flag: 'min-session-duration', aliases: ['min-session'],
+    valueName: 'S', help: 'shortest session time budget', group: 'Simulation',
+  }),
+  maxSessionSeconds: row({
+    kind: numberKind({ min: 0, above: true, unit: 'of seconds' }), default: 1800, flag: 'max-session-duration', aliases: ['max-session'],
+    valueName: 'S', help: 'longest session time budget', group: 'Simulation',
+  }),
+  seed: row({
+    kind: numberKind({ min: 0, integer: true }), default: null, defaultText: 'random, logged', flag: 'seed', valueName: 'N',
+    help: 'same seed + start + flags → same bytes', group: 'Simulation',
+  }),
+  start: row({
+    kind: instantKind(), default: null, defaultText: 'now', flag: 'start', valueName: 'ISO',
+    help: 'simulated start, e.g. `2024-03-04T00:00:00Z`', group: 'Simulation',
+  }),
+  speed: row({
+    kind: speedKind(), default: 1, flag: 'speed', valueName: 'N|max',
+    help: '1 = real time, N = N× faster, max = no waiting', group: 'Simulation',
+  }),
+  timePatterns: row({
+    kind: booleanKind(), default: true, defaultText: '—',
+    switches: [{ flag: 'no-time-patterns', value: false, help: 'every multiplier is 1' }],
+    help: 'daily and weekly rhythm', group: 'Simulation',
+  }),
+  userPoolSize: row({
+    kind: numberKind({ min: 0, max: 100_000_000, integer: true, unit: 'of users (0 = sized from the rate)' }), default: 0,
+    defaultText: 'from the rate', flag: 'user-pool-size', valueName: 'N', help: 'known users kept for return visits', group: 'Simulation',
+  }),
+  acks: row({
+    kind: choiceKind<Acks>(['all', 1, 0], new Map<unknown, Acks>([[-1, 'all'], ['-1', 'all']])), default: 'all', flag: 'acks',
+    help: '`all` = idempotent, no loss, no duplicates; `1` = leader only (faster)', group: 'Kafka producer',
+  }),
+  compression: row({ kind: choiceKind(COMPRESSIONS), default: 'lz4', flag: 'compression', help: 'producer compression', group: 'Kafka producer' }),
+  batchSize: row({
+    kind: numberKind({ min: 1, max: 64 * 1024 * 1024, integer: true, unit: 'of bytes' }), default: 32 * 1024, flag: 'batch-size',
+    valueName: 'BYTES', help: 'records gathered per request', group: 'Kafka producer',
+  }),
+  lingerMs: row({
+    kind: numberKind({ min: 0, max: 60_000, integer: true, unit: 'of milliseconds' }), default: 20, flag: 'linger-ms', valueName: 'MS',
+    help: 'longest wait to fill a batch', group: 'Kafka producer',
+  }),
+  bufferMemory: row({
+    kind: numberKind({ min: 1024, max: 2 ** 40, integer: true, unit: 'of bytes' }), default: 64 * 1024 * 1024, flag: 'buffer-memory',
+    valueName: 'BYTES', help: 'most bytes queued or in flight; generation waits beyond it', group: 'Kafka producer',
+  }),
+  partitions: row({
+    kind: numberKind({ min: 1, max: 10_000, integer: true }), default: 12, flag: 'partitions', valueName: 'N',
+    help: 'partitions of a topic the tool creates', group: 'Kafka producer',
+  }),
+  replicationFactor: row({
+    kind: numberKind({ min: 1, max: 100, integer: true }), default: 3, flag: 'replication-factor', valueName: 'N',
+    help: 'of a topic the tool creates; capped at the broker count (with a warning)', group: 'Kafka producer',
+  }),
+  metricsJson: row({
+    kind: textKind('a file path'), default: null, flag: 'metrics-json', valueName: 'FILE', help: 'final metrics as JSON at exit', group: 'Reporting',
+  }),
+  metricsPort: row({
+    kind: numberKind({ min: 0, max: 65535, integer: true, unit: '(a TCP port)' }), default: null, defaultText: 'off', flag: 'metrics-port',
+    valueName: 'PORT', help: 'serve Prometheus metrics on `127.0.0.1:PORT/metrics` (0 = a free port, logged)', group: 'Reporting',
+  }),
+  progress: row({
+    kind: booleanKind(), default: false, defaultText: 'on a terminal',
+    switches: [
+      { flag: 'progress', value: true, help: 'a status line on stderr (default when stderr is a terminal), else a log line every 10 s' },
+      { flag: 'no-progress', value: false, help: 'no progress line / progress logs' },
+    ],
+    help: 'progress line', group: 'Reporting',
+  }),
+  logLevel: row({
+    kind: choiceKind(LOG_LEVELS), default: 'info', defaultText: '—',
+    switches: [
+      { flag: 'verbose', short: 'v', value: 'debug', help: 'debug logs' },
+      { flag: 'quiet', short: 'q', value: 'warn', help: 'warnings and errors only (no progress)' },
+    ],
+    help: 'log level', group: 'Reporting',
+  }),
+} as const;
+
+export const VERIFY_OPTIONS = {
+  bootstrapServers: bootstrapServersRow,
+  topic: { ...topicRow, help: 'topic to read, from the beginning to its current end' },
+  input: row({ kind: textKind('a file path'), default: null, flag: 'input', valueName: 'FILE', help: 'read an NDJSON file instead of a topic', group: 'Verify' }),
+  metricsJson: row({
+    kind: textKind('a file path'), default: null, flag: 'metrics-json', valueName: 'FILE',
+    help: "the run's --metrics-json: its messagesSent is the expected count", group: 'Verify',
+  }),
+  expected: row({
+    kind: numberKind({ min: 0, integer: true, unit: 'of events' }), default: null, flag: 'expected', valueName: 'N',
+    help: 'the expected count, given directly', group: 'Verify',
+  }),
+  json: row({ kind: booleanKind(), default: false, switches: [{ flag: 'json', value: true, help: 'print the report as JSON' }], help: 'JSON report', group: 'Verify' }),
+  timeoutSeconds: row({
+    kind: numberKind({ min: 1, integer: true, unit: 'of seconds' }), default: 600, flag: 'timeout', valueName: 'SECONDS',
+    help: 'give up reading after this long', group: 'Verify',
+  }),
+} as const;
+
+// biome-ignore lint/suspicious/noExplicitAny: any row, whatever its value types
+export type AnyRow = OptionRow<any, any>;
+export type OptionTable = Readonly<Record<string, AnyRow>>;
+
+type InOf<R> = R extends OptionRow<infer In, infer _Out> ? In : never;
+type ResolvedOf<R> = R extends OptionRow<infer _In, infer Out, infer D> ? (null extends D ? Out | null : Out) : never;
+
+/** What a caller may give for a table: every option optional, in the types the rows accept. */
+export type OptionsOf<T extends OptionTable> = { -readonly [K in keyof T]?: InOf<T[K]> | (null extends T[K]['default'] ? null : never) };
+/** A table's options after validation: every option present, normalised, defaults filled in. */
+export type ResolvedOptionsOf<T extends OptionTable> = { readonly [K in keyof T]: ResolvedOf<T[K]> };
+
+/** The names a flag table knows a row by: its long flag, its aliases, its switches. */
+export function flagsOf(r: AnyRow): string[] {
+  return [...(r.flag ? [r.flag, ...(r.aliases ?? [])] : []), ...(r.switches ?? []).map((s) => s.flag)];
+}
