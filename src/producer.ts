@@ -54,10 +54,11 @@ export class UserBehaviorProducer {
   private closed = false;
 
   constructor(options: ProducerOptions = {}, extras: ProducerExtras = {}) {
-    this.config = resolveConfig(options, { now: () => Date.now(), randomSeed: () => randomInt(0, 2 ** 31) }, extras.optionNames);
+    this.config = resolveConfig(options, { now: () => Date.now(), randomSeed: () => randomInt(0, 2 ** 31), vars: process.env }, extras.optionNames);
     this.logger = extras.logger ?? silentLogger;
     this.clock = extras.clock ?? realClock;
     this.sinkFactory = extras.sinkFactory;
+    for (const warning of this.config.warnings) this.logger.warn(warning);
     const c = this.config;
     this.sim = new Simulation({
       seed: c.seed,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { VERIFY_OPTIONS } from '../config/option-table.ts';
 import { resolveTable } from '../config/options.ts';
+import { gatherKafkaSources, resolveSecurity } from '../config/security.ts';
 import { usageError } from '../errors.ts';
 import { formatReport, verifyRun } from '../verify/run.ts';
 import { parseFlags, renderHelp } from './flags.ts';
@@ -12,7 +13,7 @@ export const VERIFY_HELP = renderHelp(
 Reads a run back and checks it: every record once (no duplicate event_id), each session in one
 partition and in order, no session skipping events, every record valid against the event JSON
 Schema and keyed by its session_id, and — with --metrics-json — as many events as the run sent.`,
-  ['Output', 'Verify'],
+  ['Output', 'Security', 'Verify'],
   'Exit codes: 0 every check passed; 1 a check failed or the input could not be read; 2 bad usage.',
 );
 
@@ -24,7 +25,10 @@ export async function verifyMain(argv: string[]): Promise<number> {
     return 0;
   }
   const prefixed = Object.fromEntries(Object.entries(names).map(([k, n]) => [k, `verify: ${n}`]));
-  const o = resolveTable(VERIFY_OPTIONS, values, prefixed);
+  const sources = gatherKafkaSources(values, prefixed, process.env);
+  for (const warning of sources.warnings) process.stderr.write(`user-behavior-producer: warning: ${warning}\n`);
+  const o = resolveTable(VERIFY_OPTIONS, sources.input, sources.names);
+  const security = resolveSecurity(o, sources.names);
   if (values.input !== undefined && (values.topic !== undefined || values.bootstrapServers !== undefined)) {
     throw usageError('verify: give --input FILE or --bootstrap-servers/--topic, not both');
   }
@@ -41,7 +45,7 @@ export async function verifyMain(argv: string[]): Promise<number> {
     expected = sent;
   }
   const report = await verifyRun({
-    ...(o.input !== null ? { input: o.input } : { bootstrapServers: o.bootstrapServers, topic: o.topic }),
+    ...(o.input !== null ? { input: o.input } : { bootstrapServers: o.bootstrapServers, topic: o.topic, security }),
     expected,
     timeoutMs: o.timeoutSeconds * 1000,
   });

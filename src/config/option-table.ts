@@ -1,3 +1,4 @@
+import { SASL_MECHANISMS, SECURITY_PROTOCOLS } from './client-config.ts';
 import {
   booleanKind, choiceKind, instantKind, numberKind, serverListKind, speedKind, textKind, type Kind,
 } from './kinds.ts';
@@ -8,7 +9,7 @@ import {
  * library's option types are all derived from these rows; nothing else declares an option.
  */
 
-export type Group = 'Output' | 'Simulation' | 'Kafka producer' | 'Reporting' | 'Verify';
+export type Group = 'Output' | 'Security' | 'Simulation' | 'Kafka producer' | 'Reporting' | 'Verify';
 
 /** A flag that sets its option to a fixed value (`--no-time-patterns`, `--verbose`). */
 export interface Switch<Out> {
@@ -33,6 +34,10 @@ export interface OptionRow<In, Out, D extends Out | null = Out | null> {
   readonly switches?: readonly Switch<NoInfer<Out>>[];
   readonly help: string;
   readonly group: Group;
+  /** Never echoed in messages (passwords, tokens). Secret rows have no flag: files and the environment only. */
+  readonly secret?: boolean;
+  /** The environment variable that may give it (after the client config file, before flags). */
+  readonly env?: string;
 }
 
 export function row<In, Out, const D extends Out | null>(r: OptionRow<In, Out, D>): OptionRow<In, Out, D> {
@@ -68,6 +73,31 @@ export const topicRow = row({
   group: 'Output',
 });
 
+const file = (help: string) => ({ kind: textKind('a file path'), default: null, valueName: 'FILE', help, group: 'Security' }) as const;
+
+/** Reaching a secured cluster: flags for the common settings, the rest from a client properties file. */
+export const SECURITY_OPTIONS = {
+  clientConfig: row({
+    ...file('Kafka client properties file, Java or librdkafka names (bootstrap.servers, security.protocol, sasl.*, ssl.*)'),
+    flag: 'client-config',
+  }),
+  securityProtocol: row({
+    kind: choiceKind(SECURITY_PROTOCOLS), default: null, defaultText: 'PLAINTEXT', flag: 'security-protocol',
+    help: 'how to reach the brokers', group: 'Security',
+  }),
+  saslMechanism: row({ kind: choiceKind(SASL_MECHANISMS), default: null, flag: 'sasl-mechanism', help: 'SASL login mechanism', group: 'Security' }),
+  saslUsername: row({ kind: textKind('a user name'), default: null, flag: 'sasl-username', valueName: 'NAME', help: 'SASL user (the password comes from the client config file or UBP_SASL_PASSWORD)', group: 'Security' }),
+  saslPassword: row({ kind: textKind('a password'), default: null, secret: true, env: 'UBP_SASL_PASSWORD', help: 'SASL password', group: 'Security' }),
+  saslToken: row({ kind: textKind('a token'), default: null, secret: true, env: 'UBP_SASL_TOKEN', help: 'OAUTHBEARER token', group: 'Security' }),
+  saslTokenFile: row({ ...file('OAUTHBEARER token file, read again at every login (so a refreshed token is picked up)'), flag: 'sasl-token-file' }),
+  sslCaLocation: row({ ...file('CA certificates (PEM) to trust instead of the system ones'), flag: 'ssl-ca-location' }),
+  sslCertificateLocation: row({ ...file('client certificate (PEM) for mutual TLS'), flag: 'ssl-certificate-location' }),
+  sslKeyLocation: row({ ...file('private key (PEM) of the client certificate'), flag: 'ssl-key-location' }),
+  sslKeyPassword: row({ kind: textKind('a password'), default: null, secret: true, env: 'UBP_SSL_KEY_PASSWORD', help: 'password of an encrypted private key', group: 'Security' }),
+  sslVerifyHostname: row({ kind: booleanKind(), default: true, help: "check that the broker's certificate names the host", group: 'Security' }),
+  sslVerifyCertificate: row({ kind: booleanKind(), default: true, help: "check the broker's certificate against the CAs", group: 'Security' }),
+} as const;
+
 export const RUN_OPTIONS = {
   sink: row({ kind: choiceKind(SINKS), default: 'kafka', flag: 'sink', help: 'where events go', group: 'Output' }),
   output: row({
@@ -76,6 +106,7 @@ export const RUN_OPTIONS = {
   }),
   bootstrapServers: bootstrapServersRow,
   topic: topicRow,
+  ...SECURITY_OPTIONS,
   generationRate: row({
     kind: numberKind({ min: 0, above: true, unit: 'of events per hour' }), default: 5000, flag: 'rate', valueName: 'N',
     help: 'events per hour at time multiplier 1.0', group: 'Simulation',
@@ -170,6 +201,7 @@ export const RUN_OPTIONS = {
 export const VERIFY_OPTIONS = {
   bootstrapServers: bootstrapServersRow,
   topic: { ...topicRow, help: 'topic to read, from the beginning to its current end' },
+  ...SECURITY_OPTIONS,
   input: row({ kind: textKind('a file path'), default: null, flag: 'input', valueName: 'FILE', help: 'read an NDJSON file instead of a topic', group: 'Verify' }),
   metricsJson: row({
     kind: textKind('a file path'), default: null, flag: 'metrics-json', valueName: 'FILE',

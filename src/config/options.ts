@@ -1,5 +1,6 @@
 import { usageError } from '../errors.ts';
 import { INVALID } from './kinds.ts';
+import { gatherKafkaSources, resolveSecurity, type KafkaSecurity } from './security.ts';
 import {
   RUN_OPTIONS, type Acks, type Compression, type LogLevel, type OptionTable, type OptionsOf, type ResolvedOptionsOf, type SinkKind,
 } from './option-table.ts';
@@ -16,6 +17,7 @@ export interface KafkaConfig {
   readonly bufferMemoryBytes: number;
   readonly partitions: number;
   readonly replicationFactor: number;
+  readonly security: KafkaSecurity;
 }
 
 /** The resolved, frozen configuration of a run. */
@@ -42,6 +44,15 @@ export interface ProducerConfig {
   readonly metricsPort: number | null;
   readonly logLevel: LogLevel;
   readonly progress: boolean;
+  /** Things the caller should hear about (keys of a client config file that were ignored). */
+  readonly warnings: readonly string[];
+}
+
+/** What resolution may read from outside the options: the clock, a seed source, environment variables. */
+export interface ResolveEnv {
+  now: () => number;
+  randomSeed: () => number;
+  vars?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -77,7 +88,7 @@ export function resolveTable<T extends OptionTable>(table: T, input: Readonly<Re
       continue;
     }
     const value = r.kind.read(given);
-    if (value === INVALID) throw usageError(`${names[key] ?? key} must be ${r.kind.what} (got ${show(given)})`);
+    if (value === INVALID) throw usageError(`${names[key] ?? key} must be ${r.kind.what} (${r.secret ? 'the value is not shown' : `got ${show(given)}`})`);
     out[key] = value;
   }
   return out as ResolvedOptionsOf<T>;
@@ -95,7 +106,7 @@ function show(value: unknown): string {
  */
 export function resolveConfig(
   options: ProducerOptions,
-  env: { now: () => number; randomSeed: () => number },
+  env: ResolveEnv,
   names: OptionNames = {},
 ): ProducerConfig {
   const { sessionDurationRange: range, ...rest } = options;
@@ -108,8 +119,10 @@ export function resolveConfig(
     named.minSessionSeconds ??= 'sessionDurationRange[0]';
     named.maxSessionSeconds ??= 'sessionDurationRange[1]';
   }
-  const o = resolveTable(RUN_OPTIONS, input, named);
-  const name = (key: keyof typeof RUN_OPTIONS): string => named[key] ?? key;
+  const sources = gatherKafkaSources(input, named, env.vars ?? {});
+  const o = resolveTable(RUN_OPTIONS, sources.input, sources.names);
+  const name = (key: keyof typeof RUN_OPTIONS): string => sources.names[key] ?? key;
+  const security = resolveSecurity(o, sources.names);
 
   if (o.sink === 'file' && o.output === null) throw usageError(`${name('sink')} file needs ${name('output')} FILE`);
   let maxSessionSeconds = o.maxSessionSeconds;
@@ -134,6 +147,7 @@ export function resolveConfig(
       bufferMemoryBytes: o.bufferMemory,
       partitions: o.partitions,
       replicationFactor: o.replicationFactor,
+      security,
     }),
     rate: o.generationRate,
     durationSeconds: o.durationSeconds,
@@ -150,5 +164,6 @@ export function resolveConfig(
     metricsPort: o.metricsPort,
     logLevel: o.logLevel,
     progress: o.progress,
+    warnings: Object.freeze(sources.warnings),
   });
 }

@@ -1,6 +1,7 @@
 import { Admin, ProduceAcks, Producer, findErrorBy, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
 import { UBPError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { connectionSecurity } from './kafka-connection.ts';
 import { describeKafkaError, ensureTopic } from './kafka-topic.ts';
 import type { KafkaConfig } from '../config/options.ts';
 import { TAG_COUNT, type DeliveryListener, type Latin1Buffer, type RecordEncoder, type Sink } from './sink.ts';
@@ -87,7 +88,9 @@ export async function createKafkaSink<T>(
   const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   // A separate admin client with few retries: start-up must fail fast, the producer must not.
+  const security = connectionSecurity(options.security);
   const admin = new Admin({
+    ...security,
     clientId: `${clientId}-admin`,
     bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout,
@@ -96,6 +99,7 @@ export async function createKafkaSink<T>(
     strict: true,
   });
   const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
+    ...security,
     clientId,
     bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout,

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps, findErrorBy } from '@platformatic/kafka';
 import { UBPError } from '../errors.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../config/security.ts';
+import { connectionSecurity } from '../sinks/kafka-connection.ts';
 import { describeKafkaError } from '../sinks/kafka-topic.ts';
 
 export interface ReadTopicOptions {
-  bootstrapServers: string[];
+  bootstrapServers: readonly string[];
   topic: string;
+  /** How to reach a secured cluster (default plaintext). */
+  security?: KafkaSecurity;
   /** The whole read must finish within this (default 10 minutes). */
   timeoutMs?: number;
   /** Give up when no partition advances for this long (default 30 s). */
@@ -165,7 +169,7 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
 }
 
 /** The partition count of a topic; rejects like readTopic when the broker or the topic is missing. */
-export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'topic' | 'connectTimeoutMs'>): Promise<number> {
+export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'topic' | 'connectTimeoutMs' | 'security'>): Promise<number> {
   const consumer = newConsumer(options);
   try {
     const metadata = await consumer.metadata({ topics: [options.topic] }).catch((error: unknown) => {
@@ -179,12 +183,13 @@ export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'boots
   }
 }
 
-function newConsumer(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'connectTimeoutMs'>): Client {
+function newConsumer(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'connectTimeoutMs' | 'security'>): Client {
   return new Consumer<Buffer, Buffer, Buffer, Buffer>({
+    ...connectionSecurity(options.security ?? PLAINTEXT),
     clientId: 'ubp-reader',
     // Required by the client's constructor; never joined, so no group is created on the broker.
     groupId: `ubp-reader-${randomUUID()}`,
-    bootstrapBrokers: options.bootstrapServers,
+    bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout: options.connectTimeoutMs ?? 5_000,
     retries: 3,
     retryDelay: 500,

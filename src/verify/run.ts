@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import type { KafkaSecurity } from '../config/security.ts';
 import { UBPError } from '../errors.ts';
 import { RunVerifier, type VerifyReport } from './check.ts';
 
@@ -7,6 +8,7 @@ export interface VerifyOptions {
   /** Read a topic ... */
   bootstrapServers?: readonly string[];
   topic?: string;
+  security?: KafkaSecurity;
   /** ... or an NDJSON file. */
   input?: string;
   /** Expected number of events (messagesSent of the run's --metrics-json). */
@@ -35,7 +37,13 @@ export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
   } else {
     const { readTopic } = await import('./kafka-reader.ts');
     source = `${options.bootstrapServers!.join(',')}/${options.topic}`;
-    for await (const r of readTopic({ bootstrapServers: [...options.bootstrapServers!], topic: options.topic!, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) })) {
+    const read = {
+      bootstrapServers: options.bootstrapServers!,
+      topic: options.topic!,
+      ...(options.security ? { security: options.security } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    };
+    for await (const r of readTopic(read)) {
       verifier.add({ value: r.value, key: r.key, partition: r.partition, position: r.offset });
     }
   }
