@@ -3,6 +3,7 @@ import { resolveConfig, resolveTable, type OptionNames, type ProducerConfig, typ
 import { RUN_OPTIONS } from './config/option-table.ts';
 import { UBPError } from './errors.ts';
 import { toEvent, type UserEvent } from './events/event.ts';
+import { eventRouting } from './events/kafka-routing.ts';
 import { EventSerializer } from './events/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
@@ -250,8 +251,31 @@ export class UserBehaviorProducer {
     if (this.config.sink === 'stdout') return FdSink.stdout(encoder, this.metrics);
     if (this.config.sink === 'file') return FdSink.file(this.config.output!, encoder, this.metrics);
     // Loaded only for Kafka runs: stdout and file runs never pay for the client.
-    const { createKafkaSink } = await import('./sinks/kafka.ts');
-    return createKafkaSink(this.config.kafka, encoder, this.metrics, this.logger);
+    const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
+    const kafka = this.config.kafka;
+    const sink = await createKafkaSink(kafka, encoder, eventRouting(kafka), this.metrics, this.logger);
+    if (kafka.recordTimestamp === 'event') this.warnAboutRetention(sink.retentionMs);
+    return sink;
   }
+
+  /**
+   * Records carry their events' times: a topic deletes those older than its retention.ms
+   * within minutes, so a backfill that starts further back than that would vanish.
+   */
+  private warnAboutRetention(retention: ReadonlyMap<string, number | null>): void {
+    const ageMs = Date.now() - this.sim.peekTimeMs();
+    const short = [...retention].filter(([, ms]) => ms !== null && ms >= 0 && ageMs > ms) as [string, number][];
+    if (short.length === 0) return;
+    const days = (n: number): string => `${(n / 86_400_000).toFixed(1)} days`;
+    const keep = Math.min(...short.map(([, ms]) => ms));
+    const topics = short.length === 1 ? `topic ${short[0]![0]} keeps` : `${short.length} topics (${short.map(([t]) => t).join(', ')}) keep`;
+    this.logger.warn(
+      `the run starts ${days(ageMs)} ago, but ${topics} records for ${days(keep)} (retention.ms ${keep}) and records carry their events' times: ` +
+        'the broker will delete the older ones within minutes. Use a topic with a longer retention (--retention-ms for one the tool creates, -1 = forever), ' +
+        'a later --start, or --record-timestamp send',
+      { topics: short.map(([t]) => t), retentionMs: keep },
+    );
+  }
+
 
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { VERIFY_OPTIONS } from '../config/option-table.ts';
-import { resolveTable } from '../config/options.ts';
+import { resolveTable, topicTemplate } from '../config/options.ts';
 import { gatherKafkaSources, resolveSecurity } from '../config/security.ts';
 import { usageError } from '../errors.ts';
 import { formatReport, verifyRun } from '../verify/run.ts';
@@ -45,7 +45,8 @@ export async function verifyMain(argv: string[]): Promise<number> {
     expected = sent;
   }
   const report = await verifyRun({
-    ...(o.input !== null ? { input: o.input } : { bootstrapServers: o.bootstrapServers, topic: o.topic, security }),
+    ...(o.input !== null ? { input: o.input } : { bootstrapServers: o.bootstrapServers, topic: topicTemplate(o.topic, o.topicPerType), security }),
+    expect: { key: o.key, eventTimestamps: o.recordTimestamp === 'event', headers: o.headers },
     expected,
     timeoutMs: o.timeoutSeconds * 1000,
   });

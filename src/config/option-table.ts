@@ -47,12 +47,17 @@ export function row<In, Out, const D extends Out | null>(r: OptionRow<In, Out, D
 const SINKS = ['kafka', 'stdout', 'file'] as const;
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-const TOPIC = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,249}$/;
+const RECORD_KEYS = ['session_id', 'user_id', 'none'] as const;
+const RECORD_TIMESTAMPS = ['event', 'send'] as const;
+/** A topic name, or a template with `{event_type}` in it (one topic per event type). */
+const TOPIC = /^(?!\.{1,2}$)(?:[A-Za-z0-9._-]|\{event_type\}){1,249}$/;
 
 export type SinkKind = (typeof SINKS)[number];
 export type Compression = (typeof COMPRESSIONS)[number];
 export type Acks = 'all' | 1 | 0;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type RecordKey = (typeof RECORD_KEYS)[number];
+export type RecordTimestamp = (typeof RECORD_TIMESTAMPS)[number];
 
 export const bootstrapServersRow = row({
   kind: serverListKind(),
@@ -65,12 +70,35 @@ export const bootstrapServersRow = row({
 });
 
 export const topicRow = row({
-  kind: textKind("1–249 characters of letters, digits, '.', '_' or '-'", TOPIC),
+  kind: textKind("1–249 characters of letters, digits, '.', '_' or '-', optionally with {event_type} in it", TOPIC),
   default: 'user-events',
   flag: 'topic',
   valueName: 'NAME',
-  help: 'Kafka topic',
+  help: 'Kafka topic; a name with `{event_type}` in it (`user-events.{event_type}`) routes each event type to its own topic',
   group: 'Output',
+});
+
+export const topicPerTypeRow = row({
+  kind: booleanKind(), default: false,
+  switches: [{ flag: 'topic-per-type', value: true, help: 'each event type to its own topic, `<topic>.<event_type>` (as `--topic <topic>.{event_type}`)' }],
+  help: 'one topic per event type', group: 'Output',
+});
+
+export const recordTimestampRow = row({
+  kind: choiceKind(RECORD_TIMESTAMPS), default: 'event', flag: 'record-timestamp',
+  help: "each record's timestamp (CreateTime): the event's `timestamp`, or the time it was sent", group: 'Kafka producer',
+});
+
+export const headersRow = row({
+  kind: booleanKind(), default: false,
+  switches: [{ flag: 'headers', value: true, help: 'record headers `event_type`, `schema` and `content-type: application/json`' }],
+  help: 'record headers', group: 'Kafka producer',
+});
+
+export const keyRow = row({
+  kind: choiceKind(RECORD_KEYS), default: 'session_id', flag: 'key',
+  help: 'record key: a session stays in one partition, in order (`session_id`), or a user (`user_id`); `none` spreads records as the Java client does without keys',
+  group: 'Kafka producer',
 });
 
 const file = (help: string) => ({ kind: textKind('a file path'), default: null, valueName: 'FILE', help, group: 'Security' }) as const;
@@ -106,6 +134,7 @@ export const RUN_OPTIONS = {
   }),
   bootstrapServers: bootstrapServersRow,
   topic: topicRow,
+  topicPerType: topicPerTypeRow,
   ...SECURITY_OPTIONS,
   generationRate: row({
     kind: numberKind({ min: 0, above: true, unit: 'of events per hour' }), default: 5000, flag: 'rate', valueName: 'N',
@@ -153,6 +182,9 @@ export const RUN_OPTIONS = {
     help: '`all` = idempotent, no loss, no duplicates; `1` = leader only (faster)', group: 'Kafka producer',
   }),
   compression: row({ kind: choiceKind(COMPRESSIONS), default: 'lz4', flag: 'compression', help: 'producer compression', group: 'Kafka producer' }),
+  key: keyRow,
+  recordTimestamp: recordTimestampRow,
+  headers: headersRow,
   batchSize: row({
     kind: numberKind({ min: 1, max: 64 * 1024 * 1024, integer: true, unit: 'of bytes' }), default: 32 * 1024, flag: 'batch-size',
     valueName: 'BYTES', help: 'records gathered per request', group: 'Kafka producer',
@@ -172,6 +204,10 @@ export const RUN_OPTIONS = {
   replicationFactor: row({
     kind: numberKind({ min: 1, max: 100, integer: true }), default: 3, flag: 'replication-factor', valueName: 'N',
     help: 'of a topic the tool creates; capped at the broker count (with a warning)', group: 'Kafka producer',
+  }),
+  retentionMs: row({
+    kind: numberKind({ min: -1, integer: true, unit: 'of milliseconds (-1 = keep forever)' }), default: 3 * 24 * 3600 * 1000, flag: 'retention-ms',
+    valueName: 'MS', help: '`retention.ms` of a topic the tool creates (3 days; -1 = forever)', group: 'Kafka producer',
   }),
   metricsJson: row({
     kind: textKind('a file path'), default: null, flag: 'metrics-json', valueName: 'FILE', help: 'final metrics as JSON at exit', group: 'Reporting',
@@ -200,7 +236,11 @@ export const RUN_OPTIONS = {
 
 export const VERIFY_OPTIONS = {
   bootstrapServers: bootstrapServersRow,
-  topic: { ...topicRow, help: 'topic to read, from the beginning to its current end' },
+  topic: { ...topicRow, help: 'topic to read, from the beginning to its current end (a `{event_type}` template: all of them)' },
+  topicPerType: topicPerTypeRow,
+  key: { ...keyRow, help: 'the key the records should have' },
+  recordTimestamp: { ...recordTimestampRow, help: 'record timestamps the run used; `event` ones are checked against the events' },
+  headers: { ...headersRow, switches: [{ flag: 'headers', value: true, help: 'check the headers a `--headers` run adds' }] },
   ...SECURITY_OPTIONS,
   input: row({ kind: textKind('a file path'), default: null, flag: 'input', valueName: 'FILE', help: 'read an NDJSON file instead of a topic', group: 'Verify' }),
   metricsJson: row({

@@ -2,14 +2,28 @@ import { usageError } from '../errors.ts';
 import { INVALID } from './kinds.ts';
 import { gatherKafkaSources, resolveSecurity, type KafkaSecurity } from './security.ts';
 import {
-  RUN_OPTIONS, type Acks, type Compression, type LogLevel, type OptionTable, type OptionsOf, type ResolvedOptionsOf, type SinkKind,
+  RUN_OPTIONS, type Acks, type Compression, type LogLevel, type OptionTable, type RecordKey, type RecordTimestamp, type OptionsOf, type ResolvedOptionsOf, type SinkKind,
 } from './option-table.ts';
 
-export type { Acks, Compression, LogLevel, SinkKind };
+export type { Acks, Compression, LogLevel, RecordKey, RecordTimestamp, SinkKind };
+
+/** In a topic name, where the event type goes: `user-events.{event_type}`. */
+export const EVENT_TYPE_PLACEHOLDER = '{event_type}';
+
+/** The topic, or with `--topic-per-type` the template `<topic>.{event_type}`. */
+export function topicTemplate(topic: string, perType: boolean): string {
+  return perType && !topic.includes(EVENT_TYPE_PLACEHOLDER) ? `${topic}.${EVENT_TYPE_PLACEHOLDER}` : topic;
+}
 
 export interface KafkaConfig {
   readonly bootstrapServers: readonly string[];
+  /** A topic name, or a template with `{event_type}`: one topic per event type. */
   readonly topic: string;
+  readonly key: RecordKey;
+  readonly recordTimestamp: RecordTimestamp;
+  readonly headers: boolean;
+  /** retention.ms of topics the tool creates (-1 = forever). */
+  readonly retentionMs: number;
   readonly acks: Acks;
   readonly compression: Compression;
   readonly batchSizeBytes: number;
@@ -139,7 +153,11 @@ export function resolveConfig(
     output: o.output,
     kafka: Object.freeze({
       bootstrapServers: o.bootstrapServers,
-      topic: o.topic,
+      topic: topicTemplate(o.topic, o.topicPerType),
+      key: o.key,
+      recordTimestamp: o.recordTimestamp,
+      headers: o.headers,
+      retentionMs: o.retentionMs,
       acks: o.acks,
       compression: o.compression,
       batchSizeBytes: o.batchSize,

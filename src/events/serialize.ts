@@ -54,11 +54,6 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     this.locations = CITIES.map((c) => `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`);
   }
 
-  /** Records are keyed by session_id, so a session stays in one partition, in order. */
-  key(rec: EventRecord): string {
-    return rec.session.id;
-  }
-
   /** Delivery reports count records by event type. */
   tag(rec: EventRecord): number {
     return rec.type;

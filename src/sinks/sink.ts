@@ -22,10 +22,8 @@ export interface Sink<T> {
   close(): Promise<void>;
 }
 
-/** How a sink turns an item into a record: its bytes, its key, and a tag for delivery reports. */
+/** How a sink turns an item into a record: its bytes, and a tag for delivery reports. */
 export interface RecordEncoder<T> extends ByteEncoder<T> {
-  /** The record key (sinks without keys never ask). */
-  key(item: T): string;
   /** 0–15 (the event type): delivery reports count records per tag. */
   tag(item: T): number;
 }
@@ -46,7 +44,6 @@ export const textRecords: RecordEncoder<TextRecord> = {
     if (Buffer.byteLength(item.value) > TEXT_MAX_BYTES) throw new RangeError(`a record value may take at most ${TEXT_MAX_BYTES} bytes`);
     return pos + buf.write(item.value, pos, 'utf8');
   },
-  key: (item) => item.key,
   tag: (item) => item.tag ?? 0,
 };
 

@@ -6,12 +6,27 @@ import type { ValidateFunction } from 'ajv';
 export interface ReadBack {
   value: string;
   key?: string | null;
+  /** Which of the topics read (0 for a file or a single topic). */
+  topic?: number;
   partition?: number;
+  /** The record's timestamp (Unix ms) and headers, from a topic. */
+  timestampMs?: number;
+  headers?: ReadonlyMap<string, string>;
   /** Offset in the partition, or line number in a file. */
   position: bigint | number;
 }
 
-export type CheckName = 'count' | 'duplicates' | 'split_sessions' | 'order' | 'gaps' | 'schema' | 'keys';
+export type CheckName = 'count' | 'duplicates' | 'split_sessions' | 'order' | 'gaps' | 'schema' | 'keys' | 'timestamps' | 'headers';
+
+/** What the run was told to do, so the checks expect it. */
+export interface Expectations {
+  /** The field records are keyed by (default session_id). */
+  key?: 'session_id' | 'user_id' | 'none';
+  /** Records stamped with their events' times (default true; false: send time, not checked). */
+  eventTimestamps?: boolean;
+  /** Records carry the event_type, schema and content-type headers. */
+  headers?: boolean;
+}
 
 export interface CheckResult {
   check: CheckName;
@@ -42,6 +57,7 @@ export function loadValidator(): ValidateFunction {
 }
 
 interface SessionSeen {
+  /** Topic × partition of the first record seen, as one number. */
   partition: number;
   /** Highest events_in_session seen, and its timestamp. */
   index: number;
@@ -59,9 +75,11 @@ const MAX_EXAMPLES = 5;
  */
 export class RunVerifier {
   private readonly validate: ValidateFunction;
+  private readonly expect: Required<Expectations>;
   private readonly eventIds = new Set<string>();
   private readonly sessions = new Map<string, SessionSeen>();
   private records = 0;
+  private readFromTopic = false;
   private readonly found: Record<CheckName, { count: number; examples: string[] }> = {
     count: { count: 0, examples: [] },
     duplicates: { count: 0, examples: [] },
@@ -70,10 +88,13 @@ export class RunVerifier {
     gaps: { count: 0, examples: [] },
     schema: { count: 0, examples: [] },
     keys: { count: 0, examples: [] },
+    timestamps: { count: 0, examples: [] },
+    headers: { count: 0, examples: [] },
   };
 
-  constructor(validate: ValidateFunction = loadValidator()) {
+  constructor(expect: Expectations = {}, validate: ValidateFunction = loadValidator()) {
     this.validate = validate;
+    this.expect = { key: expect.key ?? 'session_id', eventTimestamps: expect.eventTimestamps ?? true, headers: expect.headers ?? false };
   }
 
   private problem(check: CheckName, example: string): void {
@@ -84,9 +105,10 @@ export class RunVerifier {
 
   add(record: ReadBack): void {
     this.records++;
+    if (record.partition !== undefined) this.readFromTopic = true;
     const where = record.partition === undefined ? `line ${record.position}` : `partition ${record.partition} offset ${record.position}`;
     let event: {
-      event_id?: unknown; session_id?: unknown; timestamp?: unknown;
+      event_id?: unknown; event_type?: unknown; session_id?: unknown; user_id?: unknown; timestamp?: unknown;
       session_info?: { events_in_session?: unknown };
     };
     try {
@@ -110,17 +132,26 @@ export class RunVerifier {
     this.eventIds.add(id);
 
     const sessionId = event.session_id as string;
-    if (record.key !== undefined && record.key !== sessionId) this.problem('keys', `${where}: key ${record.key} is not the session_id ${sessionId}`);
-    const index = Number(event.session_info?.events_in_session);
     const timeMs = Date.parse(String(event.timestamp));
-    const partition = record.partition ?? 0;
+    this.checkRecord(record, event, sessionId, timeMs, where);
+    const index = Number(event.session_info?.events_in_session);
+    // With one topic per event type, a session's order holds within each topic only: partition
+    // and order are checked among the records in the topic of the first one seen.
+    const partition = (record.topic ?? 0) * 1_000_000 + (record.partition ?? 0);
     const seen = this.sessions.get(sessionId);
     if (seen === undefined) {
       this.sessions.set(sessionId, { partition, index, timeMs, seen: 1, split: false });
       return;
     }
     seen.seen++;
-    if (seen.partition !== partition) {
+    // Without a key records spread over partitions on purpose: nothing to check but gaps.
+    if (this.expect.key === 'none' || record.partition === undefined) {
+      if (record.partition === undefined && (index <= seen.index || timeMs < seen.timeMs)) {
+        this.problem('order', `${where}: session ${sessionId} event ${index} (${event.timestamp}) after event ${seen.index}`);
+      }
+    } else if (Math.floor(seen.partition / 1_000_000) !== (record.topic ?? 0)) {
+      // Another topic: partition and order are only comparable within one.
+    } else if (seen.partition !== partition) {
       if (!seen.split) this.problem('split_sessions', `session ${sessionId} is in partitions ${seen.partition} and ${partition}`);
       seen.split = true;
     } else if (index <= seen.index || timeMs < seen.timeMs) {
@@ -129,6 +160,24 @@ export class RunVerifier {
     if (index > seen.index) {
       seen.index = index;
       seen.timeMs = Math.max(seen.timeMs, timeMs);
+    }
+  }
+
+  /** The record's key, timestamp and headers against what the run was told. */
+  private checkRecord(record: ReadBack, event: { event_type?: unknown; user_id?: unknown; timestamp?: unknown }, sessionId: string, timeMs: number, where: string): void {
+    if (record.key !== undefined) {
+      const { key } = this.expect;
+      const want = key === 'session_id' ? sessionId : key === 'user_id' ? String(event.user_id) : null;
+      if (record.key !== want) this.problem('keys', `${where}: key ${record.key} is not the ${key === 'none' ? 'absent key' : `${key} ${want}`}`);
+    }
+    if (record.timestampMs !== undefined && this.expect.eventTimestamps && record.timestampMs !== timeMs) {
+      this.problem('timestamps', `${where}: record timestamp ${new Date(record.timestampMs).toISOString()} is not the event's ${String(event.timestamp)}`);
+    }
+    if (record.partition !== undefined && this.expect.headers) {
+      const h = record.headers;
+      if (h?.get('event_type') !== event.event_type || h?.get('content-type') !== 'application/json' || !h?.get('schema')) {
+        this.problem('headers', `${where}: headers ${h === undefined ? 'missing' : JSON.stringify(Object.fromEntries(h))} do not match the event`);
+      }
     }
   }
 
@@ -142,17 +191,34 @@ export class RunVerifier {
       this.found.count.examples = [unique < expected ? `${expected - unique} events missing` : `${unique - expected} events more than expected`];
     }
     const f = this.found;
+    const unkeyed = this.expect.key === 'none' && this.sessions.size > 0 && this.records > 0 && this.readFromTopic;
     const checks: CheckResult[] = [
       {
         check: 'count', ok: f.count.count === 0, count: f.count.count, examples: f.count.examples,
         detail: expected === null ? `${unique} distinct events (no expected count given; pass --metrics-json)` : `${unique} distinct events, ${expected} expected`,
       },
       { check: 'duplicates', ok: f.duplicates.count === 0, count: f.duplicates.count, examples: f.duplicates.examples, detail: `${f.duplicates.count} records repeat an event_id` },
-      { check: 'split_sessions', ok: f.split_sessions.count === 0, count: f.split_sessions.count, examples: f.split_sessions.examples, detail: `${f.split_sessions.count} sessions are in more than one partition` },
-      { check: 'order', ok: f.order.count === 0, count: f.order.count, examples: f.order.examples, detail: `${f.order.count} events come before an earlier event of their session` },
+      {
+        check: 'split_sessions', ok: f.split_sessions.count === 0, count: f.split_sessions.count, examples: f.split_sessions.examples,
+        detail: unkeyed ? 'not checked: records without a key spread over partitions' : `${f.split_sessions.count} sessions are in more than one partition`,
+      },
+      {
+        check: 'order', ok: f.order.count === 0, count: f.order.count, examples: f.order.examples,
+        detail: unkeyed ? 'not checked: records without a key spread over partitions' : `${f.order.count} events come before an earlier event of their session`,
+      },
       { check: 'gaps', ok: f.gaps.count === 0, count: f.gaps.count, examples: f.gaps.examples, detail: `${f.gaps.count} sessions skip events (events_in_session jumps)` },
       { check: 'schema', ok: f.schema.count === 0, count: f.schema.count, examples: f.schema.examples, detail: `${f.schema.count} records fail the event JSON Schema` },
-      { check: 'keys', ok: f.keys.count === 0, count: f.keys.count, examples: f.keys.examples, detail: `${f.keys.count} records are not keyed by their session_id` },
+      {
+        check: 'keys', ok: f.keys.count === 0, count: f.keys.count, examples: f.keys.examples,
+        detail: this.expect.key === 'none' ? `${f.keys.count} records have a key (none expected)` : `${f.keys.count} records are not keyed by their ${this.expect.key}`,
+      },
+      {
+        check: 'timestamps', ok: f.timestamps.count === 0, count: f.timestamps.count, examples: f.timestamps.examples,
+        detail: this.expect.eventTimestamps ? `${f.timestamps.count} records are not stamped with their event's time` : 'send times (not checked)',
+      },
+      ...(this.expect.headers
+        ? [{ check: 'headers' as const, ok: f.headers.count === 0, count: f.headers.count, examples: f.headers.examples, detail: `${f.headers.count} records lack the event_type, schema or content-type header` }]
+        : []),
     ];
     return { source, records: this.records, uniqueEvents: unique, sessions: this.sessions.size, expected, ok: checks.every((c) => c.ok), checks };
   }

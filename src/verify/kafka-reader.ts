@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps, findErrorBy } from '@platformatic/kafka';
 import { UBPError } from '../errors.ts';
 import { PLAINTEXT, type KafkaSecurity } from '../config/security.ts';
-import { connectionSecurity } from '../sinks/kafka-connection.ts';
-import { describeKafkaError } from '../sinks/kafka-topic.ts';
+import { connectionSecurity } from '../sinks/kafka/connection.ts';
+import { describeKafkaError } from '../sinks/kafka/topic.ts';
 
 export interface ReadTopicOptions {
   bootstrapServers: readonly string[];
@@ -24,6 +24,8 @@ export interface ReadRecord {
   partition: number;
   offset: bigint;
   timestamp?: bigint;
+  /** Record headers by name (absent when the record has none). */
+  headers?: Map<string, string>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -243,6 +245,7 @@ function collect(response: FetchResponse, todo: Map<number, PartitionState>): Re
               partition: partitionIndex,
               offset,
               timestamp: batch.firstTimestamp + record.timestampDelta,
+              ...(record.headers.length > 0 ? { headers: new Map(record.headers.map(([k, v]) => [k?.toString('utf8') ?? '', v?.toString('utf8') ?? ''])) } : {}),
             });
           }
         }

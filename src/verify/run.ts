@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { KafkaSecurity } from '../config/security.ts';
 import { UBPError } from '../errors.ts';
-import { RunVerifier, type VerifyReport } from './check.ts';
+import { topicsOf } from '../events/kafka-routing.ts';
+import { RunVerifier, type Expectations, type VerifyReport } from './check.ts';
 
 export interface VerifyOptions {
   /** Read a topic ... */
   bootstrapServers?: readonly string[];
   topic?: string;
   security?: KafkaSecurity;
+  /** What the run was told (key, record timestamps, headers). */
+  expect?: Expectations;
   /** ... or an NDJSON file. */
   input?: string;
   /** Expected number of events (messagesSent of the run's --metrics-json). */
@@ -18,7 +21,7 @@ export interface VerifyOptions {
 
 /** Read a run back and check it: count, duplicates, split sessions, order, gaps, schema, keys. */
 export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
-  const verifier = new RunVerifier();
+  const verifier = new RunVerifier(options.expect);
   let source: string;
   if (options.input !== undefined) {
     source = options.input;
@@ -37,14 +40,25 @@ export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
   } else {
     const { readTopic } = await import('./kafka-reader.ts');
     source = `${options.bootstrapServers!.join(',')}/${options.topic}`;
-    const read = {
-      bootstrapServers: options.bootstrapServers!,
-      topic: options.topic!,
-      ...(options.security ? { security: options.security } : {}),
-      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    };
-    for await (const r of readTopic(read)) {
-      verifier.add({ value: r.value, key: r.key, partition: r.partition, position: r.offset });
+    const topics = topicsOf(options.topic!);
+    for (const [index, topic] of topics.entries()) {
+      const read = {
+        bootstrapServers: options.bootstrapServers!,
+        topic,
+        ...(options.security ? { security: options.security } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      };
+      for await (const r of readTopic(read)) {
+        verifier.add({
+          value: r.value,
+          key: r.key,
+          topic: index,
+          partition: r.partition,
+          position: r.offset,
+          ...(r.timestamp !== undefined ? { timestampMs: Number(r.timestamp) } : {}),
+          ...(r.headers !== undefined ? { headers: r.headers } : {}),
+        });
+      }
     }
   }
   return verifier.report(source, options.expected ?? null);

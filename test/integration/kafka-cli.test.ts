@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { topicPartitionCount } from '../../src/verify/kafka-reader.ts';
-import { javaPartition } from '../../src/sinks/kafka.ts';
+import { javaPartition } from '../../src/sinks/kafka/sink.ts';
 import { CLI, runCli, type CliResult } from '../helpers/cli.ts';
 import { checkRun, freePort, getBroker, readAll, startRestartableBroker, type Broker, type ReadRecord } from '../helpers/kafka.ts';
 

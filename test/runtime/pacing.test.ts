@@ -33,7 +33,7 @@ function collectingSink(out: Array<{ key: string; value: string }>, metrics: Met
     write(rec) {
       onWrite?.(rec);
       const value = serializer.serialize(rec);
-      out.push({ key: serializer.key(rec), value });
+      out.push({ key: rec.session.id, value });
       metrics.delivered(1, value.length);
       return true;
     },

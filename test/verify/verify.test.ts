@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Producer } from '@platformatic/kafka';
-import { javaPartition } from '../../src/sinks/kafka.ts';
+import { javaPartition } from '../../src/sinks/kafka/sink.ts';
 import { runCli } from '../helpers/cli.ts';
 import { getBroker, type Broker } from '../helpers/kafka.ts';
 

@@ -1,15 +1,15 @@
 import { Admin, ConfigResourceTypes, findErrorBy } from '@platformatic/kafka';
-import { UBPError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { UBPError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
 
 /** Topic settings of SPEC §6 that we create a missing topic with and compare an existing one against. */
-export const TOPIC_RETENTION_MS = '259200000';
 export const TOPIC_COMPRESSION = 'lz4';
 
 export interface TopicRequest {
-  topic: string;
   partitions: number;
   replicationFactor: number;
+  /** retention.ms of a topic we create (-1 = forever). */
+  retentionMs: number;
 }
 
 export interface TopicState {
@@ -17,6 +17,8 @@ export interface TopicState {
   partitions: number;
   created: boolean;
   brokers: number;
+  /** The topic's retention.ms (-1 = forever; null when it could not be read). */
+  retentionMs: number | null;
 }
 
 /**
@@ -24,8 +26,7 @@ export interface TopicState {
  * setting that differs from the request, because silently altering a shared topic is worse
  * than producing into a slightly different one.
  */
-export async function ensureTopic(admin: Admin, request: TopicRequest, logger: Logger): Promise<TopicState> {
-  const { topic } = request;
+export async function ensureTopic(admin: Admin, topic: string, request: TopicRequest, logger: Logger): Promise<TopicState> {
   const cluster = await admin.metadata({ topics: [] });
   const brokers = cluster.brokers.size;
   const replicas = Math.min(request.replicationFactor, brokers);
@@ -45,7 +46,7 @@ export async function ensureTopic(admin: Admin, request: TopicRequest, logger: L
         partitions: request.partitions,
         replicas,
         configs: [
-          { name: 'retention.ms', value: TOPIC_RETENTION_MS },
+          { name: 'retention.ms', value: String(request.retentionMs) },
           { name: 'compression.type', value: TOPIC_COMPRESSION },
         ],
       });
@@ -65,8 +66,8 @@ export async function ensureTopic(admin: Admin, request: TopicRequest, logger: L
 
   const partitions = await waitForLeaders(admin, topic);
   if (created) await waitUntilServed(admin, topic, partitions);
-  if (!created) await warnAboutDifferences(admin, request, partitions, replicas, logger);
-  return { partitions, created, brokers };
+  const retentionMs = created ? request.retentionMs : await warnAboutDifferences(admin, topic, request, partitions, replicas, logger);
+  return { partitions, created, brokers, retentionMs };
 }
 
 /**
@@ -113,14 +114,15 @@ async function waitUntilServed(admin: Admin, topic: string, partitions: number):
   }
 }
 
+/** Warns about what differs from the request; returns the topic's retention.ms. */
 async function warnAboutDifferences(
   admin: Admin,
+  topic: string,
   request: TopicRequest,
   partitions: number,
   replicas: number,
   logger: Logger,
-): Promise<void> {
-  const { topic } = request;
+): Promise<number | null> {
   let configs: Map<string, string | null | undefined>;
   try {
     const [description] = await admin.describeConfigs({
@@ -145,7 +147,7 @@ async function warnAboutDifferences(
   if (partitions !== request.partitions) differences.push(`partitions ${partitions} (wanted ${request.partitions})`);
   if (actualReplicas !== replicas) differences.push(`replication factor ${actualReplicas} (wanted ${replicas})`);
   const retention = configs.get('retention.ms');
-  if (retention !== TOPIC_RETENTION_MS) differences.push(`retention.ms ${retention} (wanted ${TOPIC_RETENTION_MS})`);
+  if (retention !== String(request.retentionMs)) differences.push(`retention.ms ${retention} (wanted ${request.retentionMs})`);
   const compression = configs.get('compression.type');
   if (compression !== TOPIC_COMPRESSION) differences.push(`compression.type ${compression} (wanted ${TOPIC_COMPRESSION})`);
   if (differences.length > 0) {
@@ -157,6 +159,8 @@ async function warnAboutDifferences(
       compressionType: compression,
     });
   }
+  const ms = retention === null || retention === undefined ? Number.NaN : Number(retention);
+  return Number.isInteger(ms) ? ms : null;
 }
 
 /** The innermost messages of the client's nested errors are the informative ones ("Connection to h:p failed."). */

@@ -1,10 +1,11 @@
 import { Admin, ProduceAcks, Producer, findErrorBy, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
-import { UBPError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import { connectionSecurity } from './kafka-connection.ts';
-import { describeKafkaError, ensureTopic } from './kafka-topic.ts';
-import type { KafkaConfig } from '../config/options.ts';
-import { TAG_COUNT, type DeliveryListener, type Latin1Buffer, type RecordEncoder, type Sink } from './sink.ts';
+import { UBPError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import { connectionSecurity, describeSecurity } from './connection.ts';
+import { describeKafkaError, ensureTopic, type TopicState } from './topic.ts';
+import type { KafkaRouting } from './routing.ts';
+import type { KafkaConfig } from '../../config/options.ts';
+import { TAG_COUNT, type DeliveryListener, type Latin1Buffer, type RecordEncoder, type Sink } from '../sink.ts';
 
 /** The resolved Kafka settings (checked by config/) and what only code sets. */
 export interface KafkaSinkOptions extends KafkaConfig {
@@ -15,8 +16,10 @@ export interface KafkaSinkOptions extends KafkaConfig {
 }
 
 export interface KafkaSink<T> extends Sink<T> {
-  /** The topic's real partition count, which keys are hashed over. */
+  /** The first topic's real partition count, which keys are hashed over. */
   readonly partitions: number;
+  /** Each topic's retention.ms as the broker has it (-1 = forever, null = unknown). */
+  readonly retentionMs: ReadonlyMap<string, number | null>;
   /** Key and value bytes written and not yet acknowledged or failed (batching, waiting or in flight). */
   readonly bufferedBytes: number;
   /** Highest value bufferedBytes has reached, to check the memory bound. */
@@ -58,8 +61,11 @@ const retryDelay = (_client: unknown, _operation: string, attempt: number): numb
 
 const ACKS = { all: ProduceAcks.ALL, 1: ProduceAcks.LEADER, 0: ProduceAcks.NO_RESPONSE } as const;
 
-/** A record as the client takes it, plus our tag (the event type) for delivery reports; the client ignores extra fields. */
-type OutRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer> & { tag: number };
+/**
+ * A record as the client takes it, plus our tag (the event type) for delivery reports and its
+ * slot (topic and partition as one number); the client ignores extra fields.
+ */
+type OutRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer> & { tag: number; slot: number };
 
 interface Batch {
   /** Sequence numbers of the sealed batches this send carries (several when merged). */
@@ -78,6 +84,7 @@ interface Batch {
 export async function createKafkaSink<T>(
   options: KafkaSinkOptions,
   encoder: RecordEncoder<T>,
+  routing: KafkaRouting<T>,
   listener: DeliveryListener,
   logger: Logger,
 ): Promise<KafkaSink<T>> {
@@ -122,23 +129,29 @@ export async function createKafkaSink<T>(
     );
   });
   try {
+    // Topics created together warn alike (a capped replication factor): say it once.
+    const said = new Set<string>();
+    const once: Logger = { ...logger, warn: (msg, fields) => void (said.has(msg) || (said.add(msg), logger.warn(msg, fields))) };
     const start = async () => {
-      const state = await ensureTopic(admin, options, logger);
+      const states: TopicState[] = [];
+      for (const topic of routing.topics) states.push(await ensureTopic(admin, topic, options, once));
       // Fetching the producer id now surfaces a broker that refuses idempotence here rather than on the first batch.
       if (idempotent) await producer.initIdempotentProducer({});
-      else await producer.metadata({ topics: [options.topic] });
-      return state;
+      else await producer.metadata({ topics: [...routing.topics] });
+      return states;
     };
-    const state = await Promise.race([start(), timedOut]);
+    const states = await Promise.race([start(), timedOut]);
     logger.info(`connected to Kafka at ${address}`, {
-      topic: options.topic,
-      partitions: state.partitions,
-      brokers: state.brokers,
+      topic: routing.topics.length === 1 ? routing.topics[0] : options.topic,
+      topics: routing.topics.length,
+      partitions: states[0]!.partitions,
+      brokers: states[0]!.brokers,
+      security: describeSecurity(options.security),
       acks: options.acks,
       idempotent,
       compression: options.compression,
     });
-    return new KafkaSinkImpl(producer, options, idempotent, encoder, state.partitions, listener, logger);
+    return new KafkaSinkImpl(producer, options, idempotent, encoder, routing, states, listener, logger);
   } catch (error) {
     await producer.close(true).catch(() => {});
     throw toStartupError(error, address, options.topic);
@@ -206,8 +219,17 @@ function protocolErrorId(error: unknown): string | undefined {
 class KafkaSinkImpl<T> implements KafkaSink<T> {
   readonly name = 'kafka';
   readonly partitions: number;
+  readonly retentionMs: ReadonlyMap<string, number | null>;
 
   readonly #encoder: RecordEncoder<T>;
+  readonly #routing: KafkaRouting<T>;
+  readonly #topics: readonly string[];
+  /** Per topic: its partition count, and where its partitions start among all slots. */
+  readonly #partitionCounts: Int32Array;
+  readonly #slotBase: Int32Array;
+  /** Per topic, for records without a key: the partition being filled and the bytes it got so far. */
+  readonly #stickyPartition: Int32Array;
+  readonly #stickyBytes: Float64Array;
   /** Each value is encoded here, then copied into a Buffer of its own size. */
   readonly #scratch: Latin1Buffer;
 
@@ -224,6 +246,7 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
   #records: OutRecord[] = [];
   #batchBytes = 0;
   #batchValueBytes = 0;
+  /** Bytes of the open batch per slot (topic and partition). */
   readonly #partitionBytes: Int32Array;
   #linger: NodeJS.Timeout | undefined;
 
@@ -249,22 +272,35 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
     options: KafkaSinkOptions,
     idempotent: boolean,
     encoder: RecordEncoder<T>,
-    partitions: number,
+    routing: KafkaRouting<T>,
+    states: readonly TopicState[],
     listener: DeliveryListener,
     logger: Logger,
   ) {
     this.#producer = producer;
     this.#encoder = encoder;
+    this.#routing = routing;
     this.#scratch = Buffer.allocUnsafe(encoder.maxBytes) as Latin1Buffer;
     this.#topic = options.topic;
-    this.partitions = partitions;
+    this.#topics = routing.topics;
+    this.#partitionCounts = Int32Array.from(states, (s) => s.partitions);
+    this.#slotBase = new Int32Array(states.length);
+    let slots = 0;
+    states.forEach((s, i) => {
+      this.#slotBase[i] = slots;
+      slots += s.partitions;
+    });
+    this.#stickyPartition = new Int32Array(states.length);
+    this.#stickyBytes = new Float64Array(states.length);
+    this.partitions = states[0]!.partitions;
+    this.retentionMs = new Map(routing.topics.map((topic, i) => [topic, states[i]!.retentionMs]));
     this.#listener = listener;
     this.#logger = logger;
     this.#batchSizeBytes = options.batchSizeBytes;
     this.#lingerMs = options.lingerMs;
     this.#bufferMemoryBytes = options.bufferMemoryBytes;
     this.#maxSends = idempotent ? MAX_SENDS_IDEMPOTENT : MAX_SENDS;
-    this.#partitionBytes = new Int32Array(partitions);
+    this.#partitionBytes = new Int32Array(slots);
 
     producer.on('client:broker:drain', () => {
       this.#socketBlocked = false;
@@ -295,15 +331,29 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
       throw new UBPError('SINK_CLOSED', `The Kafka sink for topic "${this.#topic}" is closed and cannot take more records.`);
     }
     const encoder = this.#encoder;
+    const routing = this.#routing;
     const tag = encoder.tag(item);
-    const keyBytes = Buffer.from(encoder.key(item), 'utf8');
+    const t = routing.topicOf(item);
+    const key = routing.key(item);
+    const keyBytes = key === null ? undefined : Buffer.from(key, 'utf8');
     const valueBytes = Buffer.from(this.#scratch.subarray(0, encoder.encodeInto(item, this.#scratch, 0)));
-    const partition = javaPartition(keyBytes, this.partitions);
-    const size = keyBytes.length + valueBytes.length;
-    this.#records.push({ topic: this.#topic, key: keyBytes, value: valueBytes, partition, tag });
+    const size = (keyBytes?.length ?? 0) + valueBytes.length;
+    const partition = keyBytes === undefined ? this.#sticky(t, size) : javaPartition(keyBytes, this.#partitionCounts[t]!);
+    const slot = this.#slotBase[t]! + partition;
+    const ms = routing.timestampMs(item);
+    this.#records.push({
+      topic: this.#topics[t]!,
+      key: keyBytes,
+      value: valueBytes,
+      partition,
+      timestamp: ms === undefined ? undefined : BigInt(ms),
+      headers: routing.headers(item) as Map<Buffer, Buffer> | undefined,
+      tag,
+      slot,
+    });
     this.#batchBytes += size;
     this.#batchValueBytes += valueBytes.length;
-    const partitionBytes = (this.#partitionBytes[partition]! += size);
+    const partitionBytes = (this.#partitionBytes[slot]! += size);
     this.#bufferedBytes += size;
     if (this.#bufferedBytes > this.#peakBufferedBytes) this.#peakBufferedBytes = this.#bufferedBytes;
 
@@ -316,6 +366,19 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
       this.#linger = setTimeout(() => this.#seal(), this.#lingerMs);
     }
     return !full && this.#fatal === undefined;
+  }
+
+  /**
+   * The partition for a record without a key: like the Java client's sticky partitioner, fill
+   * one partition with a batch's worth of bytes, then move on to the next.
+   */
+  #sticky(t: number, size: number): number {
+    if (this.#stickyBytes[t]! >= this.#batchSizeBytes) {
+      this.#stickyPartition[t] = (this.#stickyPartition[t]! + 1) % this.#partitionCounts[t]!;
+      this.#stickyBytes[t] = 0;
+    }
+    this.#stickyBytes[t]! += size;
+    return this.#stickyPartition[t]!;
   }
 
   ready(): Promise<void> {
@@ -384,10 +447,10 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
   #takeWaiting(): Batch {
     const first = this.#waiting.shift()!;
     if (this.#waiting.length === 0 || this.#fatal !== undefined) return first;
-    const perPartition = new Int32Array(this.partitions);
+    const perPartition = new Int32Array(this.#partitionBytes.length);
     const add = (batch: Batch, commit: boolean): boolean => {
-      const extra = new Int32Array(this.partitions);
-      for (const r of batch.records) extra[r.partition!]! += r.key!.length + r.value!.length;
+      const extra = new Int32Array(this.#partitionBytes.length);
+      for (const r of batch.records) extra[r.slot]! += (r.key?.length ?? 0) + r.value!.length;
       for (let p = 0; p < extra.length; p++) if (perPartition[p]! + extra[p]! > MAX_MERGED_PARTITION_BYTES) return false;
       if (commit) for (let p = 0; p < extra.length; p++) perPartition[p]! += extra[p]!;
       return true;
@@ -423,12 +486,13 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
     const cause = error instanceof Error ? error : new Error(String(error));
     const retriesExhausted = !findErrorBy(cause, 'canRetry', false);
     const detail = describeKafkaError(cause);
-    const landed = new Set((cause as { produced?: ProduceResult }).produced?.offsets?.map((o) => o.partition) ?? []);
+    const offsets = (cause as { produced?: ProduceResult }).produced?.offsets ?? [];
+    const landed = new Set(offsets.map((o) => this.#slotBase[this.#topics.indexOf(o.topic)]! + o.partition));
     let delivered = 0;
     if (landed.size > 0) {
       // Partitions led by a broker that did answer were written; only the rest is lost.
-      batch.records.sort((a, b) => Number(landed.has(b.partition!)) - Number(landed.has(a.partition!)));
-      while (delivered < batch.records.length && landed.has(batch.records[delivered]!.partition!)) delivered++;
+      batch.records.sort((a, b) => Number(landed.has(b.slot)) - Number(landed.has(a.slot)));
+      while (delivered < batch.records.length && landed.has(batch.records[delivered]!.slot)) delivered++;
     }
     const failure = new UBPError(
       'KAFKA_DELIVERY',

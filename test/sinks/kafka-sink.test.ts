@@ -5,8 +5,11 @@ import { Admin, ConfigResourceTypes, compatibilityPartitioner } from '@platforma
 import { UBPError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { resolveConfig } from '../../src/config/options.ts';
-import { textRecords } from '../../src/sinks/sink.ts';
-import { createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka.ts';
+import { textRecords, type TextRecord } from '../../src/sinks/sink.ts';
+import { singleTopic } from '../../src/sinks/kafka/routing.ts';
+
+const keyOf = (r: TextRecord): string => r.key;
+import { createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka/sink.ts';
 import type { DeliveryListener } from '../../src/sinks/sink.ts';
 import * as local from '../../scripts/kafka-local.mjs';
 import { freePort as closedPort, readAll as readAllFrom, type ReadRecord } from '../helpers/kafka.ts';
@@ -83,7 +86,7 @@ describe('kafka sink', () => {
   test('100,000 records come back exactly once, one partition per key, in write order within a key', async () => {
     const options = sinkOptions();
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(options, textRecords, listener, captureLogger());
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, captureLogger());
     const total = 100_000;
     let valueBytes = 0;
     try {
@@ -126,7 +129,7 @@ describe('kafka sink', () => {
     const options = sinkOptions();
     const keys = Array.from({ length: 2_000 }, (_, i) => `sess_${randomUUID().slice(0, 8 + (i % 9))}_user_${i}`);
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(options, textRecords, listener, captureLogger());
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, captureLogger());
     try {
       for (const key of keys) sink.write({ key, value: JSON.stringify({ key }) });
       await sink.flush();
@@ -148,7 +151,7 @@ describe('kafka sink', () => {
   test('a missing topic is created with 12 partitions, capped replication, 3-day retention and lz4', async () => {
     const options = sinkOptions();
     const logger = captureLogger();
-    const sink = await createKafkaSink(options, textRecords, countingListener().listener, logger);
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), countingListener().listener, logger);
     await sink.close();
     assert.equal(sink.partitions, 12);
     assert.ok(
@@ -175,7 +178,7 @@ describe('kafka sink', () => {
     await withAdmin((admin) => admin.createTopics({ topics: [options.topic], partitions: 3, replicas: 1 }));
     const logger = captureLogger();
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(options, textRecords, listener, logger);
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, logger);
     try {
       assert.equal(sink.partitions, 3);
       for (let i = 0; i < 300; i++) sink.write({ key: `sess_${i}`, value: `{"i":${i}}` });
@@ -198,7 +201,7 @@ describe('kafka sink', () => {
     const address = `127.0.0.1:${port}`;
     const started = performance.now();
     await assert.rejects(
-      createKafkaSink(sinkOptions({ bootstrapServers: [address] }), textRecords, countingListener().listener, captureLogger()),
+      createKafkaSink(sinkOptions({ bootstrapServers: [address] }), textRecords, singleTopic('t', keyOf), countingListener().listener, captureLogger()),
       (error: unknown) => {
         assert.ok(error instanceof UBPError);
         assert.equal(error.code, 'KAFKA_UNREACHABLE');
@@ -213,7 +216,8 @@ describe('kafka sink', () => {
     const bufferMemoryBytes = 256 * 1024;
     const batchSizeBytes = 16 * 1024;
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(sinkOptions({ bufferMemoryBytes, batchSizeBytes }), textRecords, listener, captureLogger());
+    const options = sinkOptions({ bufferMemoryBytes, batchSizeBytes });
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, captureLogger());
     const value = JSON.stringify({ pad: 'x'.repeat(480) });
     const total = 20_000;
     let refused = 0;

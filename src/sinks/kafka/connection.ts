@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { SASLOptions } from '@platformatic/kafka';
-import type { KafkaSecurity } from '../config/security.ts';
-import { UBPError } from '../errors.ts';
+import type { KafkaSecurity } from '../../config/security.ts';
+import { UBPError } from '../../errors.ts';
 
 /** What every client of ours (producer, admin, consumer) is given to reach a secured cluster. */
 export interface ConnectionSecurity {
