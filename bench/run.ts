@@ -138,7 +138,7 @@ async function benchSinks(): Promise<void> {
 // ---------------------------------------------------------------- Kafka
 
 async function benchKafka(): Promise<void> {
-  const kafkaLocal = await import('../scripts/kafka-local.mjs');
+  const kafkaLocal = await import('../scripts/kafka-local/index.ts');
   const lib = await kafkaLocal.ensureJars();
   const broker = await kafkaLocal.startBroker({ ephemeral: true });
   try {

@@ -1,13 +1,12 @@
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
-import * as kafkaLocal from '../../scripts/kafka-local.mjs';
+import { freePort, startBroker, stopBroker } from '../../scripts/kafka-local/index.ts';
 import { readTopic, type ReadRecord } from '../../src/verify/kafka-reader.ts';
+import { BROKER_FAILED_ENV } from './global-setup.ts';
 
 export type { ReadRecord };
-
-export { kafkaLocal };
+export { freePort };
 
 export interface Broker {
   /** host:port[,host:port] */
@@ -16,11 +15,17 @@ export interface Broker {
   stop(): Promise<void>;
 }
 
-/** The broker of KAFKA_BOOTSTRAP_SERVERS when set, else a fresh single-node broker of our own. */
+/**
+ * The broker of KAFKA_BOOTSTRAP_SERVERS when set (`npm test` starts one for the whole run and sets
+ * it), else a fresh single-node broker of our own, so that a test file also runs on its own.
+ */
 export async function getBroker(): Promise<Broker> {
+  const failed = process.env[BROKER_FAILED_ENV];
+  // Starting another one per file would fail the same way, only slower.
+  if (failed !== undefined && failed !== '') throw new Error(`the test run's Kafka broker did not start: ${failed}`);
   const given = process.env.KAFKA_BOOTSTRAP_SERVERS;
   if (given !== undefined && given !== '') return { bootstrap: given, stop: async () => {} };
-  const broker = await kafkaLocal.startBroker({ ephemeral: true });
+  const broker = await startBroker({ ephemeral: true });
   return { bootstrap: broker.bootstrap, stop: () => broker.stop() };
 }
 
@@ -48,32 +53,20 @@ export async function startRestartableBroker(): Promise<RestartableBroker> {
   const port = await freePort();
   let controllerPort = await freePort();
   while (controllerPort === port) controllerPort = await freePort();
-  const start = () => kafkaLocal.startBroker({ ephemeral: true, dir, port, controllerPort });
+  const start = () => startBroker({ ephemeral: true, dir, port, controllerPort });
   let handle = await start();
   return {
     bootstrap: handle.bootstrap,
     pause: async ({ crash = false } = {}) => {
       if (crash) process.kill(handle.pid, 'SIGKILL');
       // After a SIGKILL this only waits for the process to be gone and clears the state file.
-      await kafkaLocal.stopBroker({ dir });
+      await stopBroker({ dir });
     },
     resume: async () => {
       handle = await start();
     },
     stop: () => handle.stop(),
   };
-}
-
-/** A port nothing listens on (it was free a moment ago). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Every record of the topic, up to its end at the time of the call. */

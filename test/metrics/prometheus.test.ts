@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UserBehaviorProducer } from '../../src/index.ts';
@@ -29,7 +30,7 @@ after(() => broker?.stop());
 
 test('the endpoint serves live counters during a real Kafka run and matches getMetrics() at the end', async () => {
   const producer = new UserBehaviorProducer({
-    sink: 'kafka', bootstrapServers: broker.bootstrap, topic: `prom-${process.pid}`, replicationFactor: 1,
+    sink: 'kafka', bootstrapServers: broker.bootstrap, topic: `prom-${randomUUID()}`, replicationFactor: 1,
     seed: 8, start: '2024-03-04T19:00:00Z', speed: 20, generationRate: 1_000_000, metricsPort: 0,
   });
   const run = producer.runContinuous({ durationSeconds: 200 });

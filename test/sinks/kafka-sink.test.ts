@@ -11,22 +11,19 @@ import { singleTopic } from '../../src/sinks/kafka/routing.ts';
 const keyOf = (r: TextRecord): string => r.key;
 import { createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka/sink.ts';
 import type { DeliveryListener } from '../../src/sinks/sink.ts';
-import * as local from '../../scripts/kafka-local.mjs';
-import { freePort as closedPort, readAll as readAllFrom, type ReadRecord } from '../helpers/kafka.ts';
+import { javaPartitions } from '../../scripts/kafka-local/index.ts';
+import { freePort as closedPort, getBroker, readAll as readAllFrom, type Broker, type ReadRecord } from '../helpers/kafka.ts';
 
-
-let bootstrap = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '';
-let stopBroker: (() => Promise<void>) | undefined;
+let broker: Broker | undefined;
+let bootstrap = '';
 
 before(async () => {
-  if (bootstrap !== '') return;
-  const broker = await local.startBroker({ ephemeral: true });
+  broker = await getBroker();
   bootstrap = broker.bootstrap;
-  stopBroker = () => broker.stop();
 });
 
 after(async () => {
-  await stopBroker?.();
+  await broker?.stop();
 });
 
 interface Captured extends Logger {
@@ -138,7 +135,7 @@ describe('kafka sink', () => {
     }
     assert.equal(totals.delivered, keys.length);
 
-    const expected = await local.javaPartitions(keys, sink.partitions);
+    const expected = await javaPartitions(keys, sink.partitions);
     const landed = new Map((await readAll(options.topic)).map((r) => [r.key, r.partition]));
     assert.equal(landed.size, keys.length);
     keys.forEach((key, i) => {

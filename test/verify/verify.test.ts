@@ -4,6 +4,7 @@
  * malformed record) makes it fail with the right reason. The same faults in an NDJSON file.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -120,7 +121,7 @@ describe('verify on a real Kafka topic', () => {
 
   /** Write `lines` to a new topic with exactly the partitions given (the faults choose them). */
   async function topicWith(name: string, lines: Line[]): Promise<string> {
-    const topic = `verify-${name}-${process.pid}`;
+    const topic = `verify-${name}-${randomUUID()}`;
     const admin = await import('@platformatic/kafka').then(({ Admin }) => new Admin({ clientId: 'verify-test-admin', bootstrapBrokers: broker.bootstrap.split(',') }));
     await admin.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 });
     await admin.close();
@@ -133,7 +134,7 @@ describe('verify on a real Kafka topic', () => {
   }
 
   test('passes a clean run of 100,000 events produced by the CLI, with the run’s --metrics-json', async () => {
-    const topic = `verify-clean-${process.pid}`;
+    const topic = `verify-clean-${randomUUID()}`;
     const metrics = path.join(dir, 'clean-metrics.json');
     const run = await runCli([...RUN, '--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--replication-factor', '1', '--count', '100000', '--metrics-json', metrics]);
     assert.equal(run.code, 0, run.stderr);

@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { sleep } from './exec.ts';
+import { HOST, type Layout } from './paths.ts';
+
+/** What a started broker leaves in its state dir, so that later commands find it. */
+export interface BrokerState {
+  pid: number;
+  port: number;
+  controllerPort: number;
+  startedAt: string;
+}
+
+export function readState(layout: Layout): BrokerState | undefined {
+  try {
+    return JSON.parse(readFileSync(layout.stateFile, 'utf8')) as BrokerState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeState(layout: Layout, state: BrokerState): void {
+  writeFileSync(layout.stateFile, `${JSON.stringify(state)}\n`);
+}
+
+export function clearState(layout: Layout): void {
+  rmSync(layout.stateFile, { force: true });
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A child that died while the Node process that spawned it still runs stays a zombie until Node
+ * reaps it, and kill(pid, 0) succeeds on zombies.
+ */
+export function isZombie(pid: number): boolean {
+  try {
+    return /\)\s+Z\s/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    const r = spawnSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
+    return r.status === 0 ? r.stdout : '';
+  }
+}
+
+/** A pid from a state file only counts while it is still that broker's JVM: pids get reused. */
+export function isOurBroker(pid: number | undefined, layout: Layout): pid is number {
+  if (pid === undefined || !pidAlive(pid)) return false;
+  const command = commandLineOf(pid);
+  return command.includes('kafka.Kafka') && command.includes(layout.serverProps);
+}
+
+/** SIGTERM, then SIGKILL if the process is still there after timeoutMs; resolves once it is gone. */
+export async function terminate(pid: number, timeoutMs = 30_000): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!pidAlive(pid) || isZombie(pid)) return;
+    await sleep(100);
+  }
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone meanwhile.
+  }
+  while (pidAlive(pid) && !isZombie(pid)) await sleep(50);
+}
+
+/** Whether something already listens on HOST:port (binding it ourselves is the only reliable test). */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'EADDRINUSE' || e.code === 'EACCES'));
+    server.listen({ port, host: HOST, exclusive: true }, () => server.close(() => resolve(false)));
+  });
+}
+
+/** A port that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host: HOST }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
