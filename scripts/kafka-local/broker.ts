@@ -90,7 +90,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     throw new KafkaLocalError(`port ${controllerPort} is already in use by another process; set KAFKA_CONTROLLER_PORT to a free port`);
   }
 
-  writeServerConfig(L, port, controllerPort);
+  writeServerConfig(L, port, controllerPort, ephemeral);
   if (await formatStorage(L, libDir)) log(`formatted new storage in ${L.dataDir}`);
 
   const out = openSync(L.stdoutLog, 'a');

@@ -17,10 +17,27 @@ export function render(template: string, values: Readonly<Record<string, string 
   });
 }
 
+/**
+ * An ephemeral broker (tests) checks retention once a day instead of every 5 minutes: records
+ * carry their events' times, and a test that backfills 2024 into a 3-day topic must still find
+ * them when it reads back. The broker you start by hand keeps Kafka's defaults.
+ */
+const TEST_RETENTION_CHECK_MS = 24 * 3600 * 1000;
+const DEFAULT_RETENTION_CHECK_MS = 5 * 60 * 1000;
+const DEFAULT_INITIAL_TASK_DELAY_MS = 30 * 1000;
+
 /** Writes the broker's server.properties for these ports into its state dir. */
-export function writeServerConfig(layout: Layout, port: number, controllerPort: number): void {
+export function writeServerConfig(layout: Layout, port: number, controllerPort: number, ephemeral = false): void {
   const template = path.join(KAFKA_DIR, 'server.properties');
-  const text = render(readFileSync(template, 'utf8'), { host: HOST, port, controllerPort, dataDir: layout.dataDir }, template);
+  const values = {
+    host: HOST,
+    port,
+    controllerPort,
+    dataDir: layout.dataDir,
+    retentionCheckMs: ephemeral ? TEST_RETENTION_CHECK_MS : DEFAULT_RETENTION_CHECK_MS,
+    initialTaskDelayMs: ephemeral ? TEST_RETENTION_CHECK_MS : DEFAULT_INITIAL_TASK_DELAY_MS,
+  };
+  const text = render(readFileSync(template, 'utf8'), values, template);
   mkdirSync(layout.configDir, { recursive: true });
   mkdirSync(layout.logsDir, { recursive: true });
   writeFileSync(layout.serverProps, text);
