@@ -59,6 +59,13 @@ const SEND_RETRIES = 40;
 const retryDelay = (_client: unknown, _operation: string, attempt: number): number =>
   Math.min(100 * 2 ** Math.max(0, attempt - 1), 2_000);
 
+/** What to do about a refusal, by Kafka's error name. */
+const HINTS: Readonly<Record<string, string>> = {
+  INVALID_TIMESTAMP:
+    " (records carry their events' times, and the broker refuses times this far from its clock: a run from now at --speed above 1 runs ahead of it;" +
+    ' use --record-timestamp send, an earlier --start, or a topic whose message.timestamp.after.max.ms allows it)',
+};
+
 const ACKS = { all: ProduceAcks.ALL, 1: ProduceAcks.LEADER, 0: ProduceAcks.NO_RESPONSE } as const;
 
 /**
@@ -205,15 +212,18 @@ export function javaPartition(key: Uint8Array, partitions: number): number {
 }
 
 /** Kafka's error name (e.g. RECORD_LIST_TOO_LARGE) anywhere in the client's nested errors. */
+function protocolErrorIds(error: unknown, out: string[] = []): string[] {
+  if (error === null || typeof error !== 'object') return out;
+  const { apiId, errors, cause } = error as { apiId?: unknown; errors?: Record<string, unknown>; cause?: unknown };
+  if (typeof apiId === 'string' && !out.includes(apiId)) out.push(apiId);
+  for (const inner of Object.values(errors ?? {})) protocolErrorIds(inner, out);
+  return protocolErrorIds(cause, out);
+}
+
+/** The error name that says most: one we have advice for, else the first (a request-level one). */
 function protocolErrorId(error: unknown): string | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const { apiId, errors, cause } = error as { apiId?: unknown; errors?: unknown[]; cause?: unknown };
-  if (typeof apiId === 'string') return apiId;
-  for (const inner of errors ?? []) {
-    const id = protocolErrorId(inner);
-    if (id !== undefined) return id;
-  }
-  return protocolErrorId(cause);
+  const ids = protocolErrorIds(error);
+  return ids.find((id) => HINTS[id] !== undefined) ?? ids[0];
 }
 
 class KafkaSinkImpl<T> implements KafkaSink<T> {
@@ -494,26 +504,28 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
       batch.records.sort((a, b) => Number(landed.has(b.slot)) - Number(landed.has(a.slot)));
       while (delivered < batch.records.length && landed.has(batch.records[delivered]!.slot)) delivered++;
     }
+    const kind = protocolErrorId(cause) ?? detail;
     const failure = new UBPError(
       'KAFKA_DELIVERY',
-      `Kafka did not acknowledge ${batch.records.length - delivered} records for topic "${this.#topic}": ${detail}.`,
+      `Kafka did not acknowledge ${batch.records.length - delivered} records for topic "${this.#topic}": ${detail}${HINTS[kind] ?? ''}.`,
       { cause, retriable: retriesExhausted },
     );
-    const kind = protocolErrorId(cause) ?? detail;
-    if (!this.#reportedKinds.has(kind)) {
+    if (this.#fatal === undefined) {
+      // A send that failed for good means the rest would fail the same way (the cluster stayed
+      // away for the whole retry window, or it refuses these records): stop, and let the caller
+      // say why. Batches already in flight still settle and are counted.
+      this.#fatal = retriesExhausted
+        ? new UBPError('KAFKA_DELIVERY', `Kafka stayed unreachable for the whole retry window while producing to topic "${this.#topic}": ${detail}.`, {
+            cause,
+            retriable: true,
+          })
+        : failure;
       this.#reportedKinds.add(kind);
-      this.#logger.error(failure.message, { topic: this.#topic, retriesExhausted });
-    }
-    if (retriesExhausted && this.#fatal === undefined) {
-      // The cluster stayed away for the whole retry window; later batches would only wait as long
-      // and fail the same way, so the sink gives up and lets the caller stop.
-      this.#fatal = new UBPError(
-        'KAFKA_DELIVERY',
-        `Kafka stayed unreachable for the whole retry window while producing to topic "${this.#topic}": ${detail}.`,
-        { cause, retriable: true },
-      );
       for (const waiter of this.#readyWaiters) waiter.reject(this.#fatal);
       this.#readyWaiters = [];
+    } else if (!this.#reportedKinds.has(kind)) {
+      this.#reportedKinds.add(kind);
+      this.#logger.error(failure.message, { topic: this.#topic, retriesExhausted });
     }
     this.#settle(batch, delivered, failure);
   }

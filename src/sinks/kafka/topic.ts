@@ -40,16 +40,21 @@ export async function ensureTopic(admin: Admin, topic: string, request: TopicReq
         { topic, requested: request.replicationFactor, used: replicas },
       );
     }
+    const configs = [
+      { name: 'retention.ms', value: String(request.retentionMs) },
+      { name: 'compression.type', value: TOPIC_COMPRESSION },
+      // Records carry their events' times; a run that gets ahead of the clock (from now at
+      // --speed above 1) would be refused past Kafka's default of one hour ahead.
+      { name: 'message.timestamp.after.max.ms', value: '9223372036854775807' },
+    ];
     try {
-      await admin.createTopics({
-        topics: [topic],
-        partitions: request.partitions,
-        replicas,
-        configs: [
-          { name: 'retention.ms', value: String(request.retentionMs) },
-          { name: 'compression.type', value: TOPIC_COMPRESSION },
-        ],
-      });
+      try {
+        await admin.createTopics({ topics: [topic], partitions: request.partitions, replicas, configs });
+      } catch (error) {
+        // Brokers before Kafka 3.6 do not know the timestamp setting: create the topic without it.
+        if (!findErrorBy(error as Error, 'apiId', 'INVALID_CONFIG')) throw error;
+        await admin.createTopics({ topics: [topic], partitions: request.partitions, replicas, configs: configs.slice(0, 2) });
+      }
       created = true;
       logger.info(`created topic ${topic}`, { topic, partitions: request.partitions, replicationFactor: replicas });
     } catch (error) {
