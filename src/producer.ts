@@ -254,8 +254,28 @@ export class UserBehaviorProducer {
     const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
     const kafka = this.config.kafka;
     const sink = await createKafkaSink(kafka, encoder, eventRouting(kafka), this.metrics, this.logger);
-    if (kafka.recordTimestamp === 'event') this.warnAboutRetention(sink.retentionMs);
+    if (kafka.recordTimestamp === 'event') {
+      this.warnAboutRetention(sink.retentionMs);
+      this.warnAboutDeduplication(sink.producerIdExpirationMs);
+    }
     return sink;
+  }
+
+  /**
+   * A broker keeps a producer's de-duplication state for producer.id.expiration.ms, measured
+   * against record timestamps, and rebuilds it after a restart: records with event times
+   * older than that lose idempotence's protection against a re-sent batch (seen as duplicates
+   * in a backfill through a broker restart).
+   */
+  private warnAboutDeduplication(expirationMs: number): void {
+    if (this.config.kafka.acks !== 'all') return;
+    const ageMs = Date.now() - this.sim.peekTimeMs();
+    if (ageMs <= expirationMs) return;
+    this.logger.warn(
+      `the run's events are older than the cluster keeps producer state (producer.id.expiration.ms ${expirationMs}) and records carry their events' times: ` +
+        'if a broker restarts or a leader moves mid-run, a re-sent batch can be written twice. For an exactly-once backfill use --record-timestamp send',
+      { producerIdExpirationMs: expirationMs },
+    );
   }
 
   /**

@@ -119,6 +119,15 @@ describe('verify on a real Kafka topic', () => {
     await broker?.stop();
   });
 
+  /** Stamp records with their events' times, as the CLI does (now for a record that is not an event). */
+  const eventTime = (value: string): bigint => {
+    try {
+      return BigInt(Date.parse((JSON.parse(value) as { timestamp: string }).timestamp));
+    } catch {
+      return BigInt(Date.now());
+    }
+  };
+
   /** Write `lines` to a new topic with exactly the partitions given (the faults choose them). */
   async function topicWith(name: string, lines: Line[]): Promise<string> {
     const topic = `verify-${name}-${randomUUID()}`;
@@ -127,7 +136,7 @@ describe('verify on a real Kafka topic', () => {
     await admin.close();
     for (let i = 0; i < lines.length; i += 500) {
       await producer.send({
-        messages: lines.slice(i, i + 500).map((l) => ({ topic, key: Buffer.from(l.key), value: Buffer.from(l.value), partition: l.partition })),
+        messages: lines.slice(i, i + 500).map((l) => ({ topic, key: Buffer.from(l.key), value: Buffer.from(l.value), partition: l.partition, timestamp: eventTime(l.value) })),
       });
     }
     return topic;

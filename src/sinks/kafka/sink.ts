@@ -2,7 +2,7 @@ import { Admin, ProduceAcks, Producer, findErrorBy, type MessageToProduce, type 
 import { UBPError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import { connectionSecurity, describeSecurity } from './connection.ts';
-import { describeKafkaError, ensureTopic, type TopicState } from './topic.ts';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, describeKafkaError, ensureTopic, producerIdExpirationMs, type TopicState } from './topic.ts';
 import type { KafkaRouting } from './routing.ts';
 import type { KafkaConfig } from '../../config/options.ts';
 import { TAG_COUNT, type DeliveryListener, type Latin1Buffer, type RecordEncoder, type Sink } from '../sink.ts';
@@ -20,6 +20,11 @@ export interface KafkaSink<T> extends Sink<T> {
   readonly partitions: number;
   /** Each topic's retention.ms as the broker has it (-1 = forever, null = unknown). */
   readonly retentionMs: ReadonlyMap<string, number | null>;
+  /**
+   * How long the cluster keeps a producer's de-duplication state, measured against record
+   * timestamps: idempotence cannot drop a re-sent batch whose records are older than this.
+   */
+  readonly producerIdExpirationMs: number;
   /** Key and value bytes written and not yet acknowledged or failed (batching, waiting or in flight). */
   readonly bufferedBytes: number;
   /** Highest value bufferedBytes has reached, to check the memory bound. */
@@ -139,9 +144,11 @@ export async function createKafkaSink<T>(
     // Topics created together warn alike (a capped replication factor): say it once.
     const said = new Set<string>();
     const once: Logger = { ...logger, warn: (msg, fields) => void (said.has(msg) || (said.add(msg), logger.warn(msg, fields))) };
+    let expirationMs = DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     const start = async () => {
       const states: TopicState[] = [];
       for (const topic of routing.topics) states.push(await ensureTopic(admin, topic, options, once));
+      expirationMs = idempotent ? await producerIdExpirationMs(admin) : DEFAULT_PRODUCER_ID_EXPIRATION_MS;
       // Fetching the producer id now surfaces a broker that refuses idempotence here rather than on the first batch.
       if (idempotent) await producer.initIdempotentProducer({});
       else await producer.metadata({ topics: [...routing.topics] });
@@ -158,7 +165,7 @@ export async function createKafkaSink<T>(
       idempotent,
       compression: options.compression,
     });
-    return new KafkaSinkImpl(producer, options, idempotent, encoder, routing, states, listener, logger);
+    return new KafkaSinkImpl(producer, options, idempotent, encoder, routing, states, expirationMs, listener, logger);
   } catch (error) {
     await producer.close(true).catch(() => {});
     throw toStartupError(error, address, options.topic);
@@ -230,6 +237,7 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
   readonly name = 'kafka';
   readonly partitions: number;
   readonly retentionMs: ReadonlyMap<string, number | null>;
+  readonly producerIdExpirationMs: number;
 
   readonly #encoder: RecordEncoder<T>;
   readonly #routing: KafkaRouting<T>;
@@ -284,9 +292,11 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
     encoder: RecordEncoder<T>,
     routing: KafkaRouting<T>,
     states: readonly TopicState[],
+    producerIdExpirationMs: number,
     listener: DeliveryListener,
     logger: Logger,
   ) {
+    this.producerIdExpirationMs = producerIdExpirationMs;
     this.#producer = producer;
     this.#encoder = encoder;
     this.#routing = routing;

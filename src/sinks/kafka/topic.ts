@@ -187,3 +187,25 @@ export function describeKafkaError(error: unknown): string {
   if (seen.size === 0) return error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
   return [...seen].join(': ');
 }
+
+/** Kafka's default producer.id.expiration.ms: how long a broker keeps a producer's de-duplication state. */
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000;
+
+/**
+ * producer.id.expiration.ms of a broker of the cluster (Kafka's default when it cannot be read,
+ * e.g. without the right to describe the cluster's configs).
+ */
+export async function producerIdExpirationMs(admin: Admin): Promise<number> {
+  try {
+    const cluster = await admin.metadata({ topics: [] });
+    const broker = cluster.brokers.keys().next().value;
+    if (broker === undefined) return DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+    const [description] = await admin.describeConfigs({
+      resources: [{ resourceType: ConfigResourceTypes.BROKER, resourceName: String(broker), configurationKeys: ['producer.id.expiration.ms'] }],
+    });
+    const value = Number(description?.configs?.find((c) => c.name === 'producer.id.expiration.ms')?.value);
+    return Number.isInteger(value) && value > 0 ? value : DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+  } catch {
+    return DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+  }
+}
