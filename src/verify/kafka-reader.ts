@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps, findErrorBy } from '@platformatic/kafka';
 import { UBPError } from '../errors.ts';
 import { PLAINTEXT, type KafkaSecurity } from '../config/security.ts';
-import { connectionSecurity } from '../sinks/kafka/connection.ts';
+import { connectionSecurity, securityFailure } from '../sinks/kafka/connection.ts';
 import { describeKafkaError } from '../sinks/kafka/topic.ts';
 
 export interface ReadTopicOptions {
@@ -149,7 +149,7 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
       }
       inflight.delete(outcome.node);
       if (outcome.error !== undefined) {
-        if (!isRetriable(outcome.error)) throw readError(outcome.error, topic, address);
+        if (!isRetriable(outcome.error)) throw readError(outcome.error, topic, address, options.security);
         // Leadership moved or the connection dropped: the client has retried already, so look up
         // the leaders again and carry on until the idle limit says otherwise.
         await pause(200);
@@ -175,7 +175,7 @@ export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'boots
   const consumer = newConsumer(options);
   try {
     const metadata = await consumer.metadata({ topics: [options.topic] }).catch((error: unknown) => {
-      throw readError(error, options.topic, options.bootstrapServers.join(','));
+      throw readError(error, options.topic, options.bootstrapServers.join(","), options.security);
     });
     const info = metadata.topics.get(options.topic);
     if (info === undefined) throw missingTopic(options.topic, options.bootstrapServers.join(','));
@@ -187,7 +187,7 @@ export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'boots
 
 function newConsumer(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'connectTimeoutMs' | 'security'>): Client {
   return new Consumer<Buffer, Buffer, Buffer, Buffer>({
-    ...connectionSecurity(options.security ?? PLAINTEXT),
+    ...connectionSecurity(options.security ?? PLAINTEXT, options.bootstrapServers),
     clientId: 'ubp-reader',
     // Required by the client's constructor; never joined, so no group is created on the broker.
     groupId: `ubp-reader-${randomUUID()}`,
@@ -220,7 +220,7 @@ async function describe(consumer: Client, options: ReadTopicOptions): Promise<Pa
     const [start, end] = await Promise.all([offsets(ListOffsetTimestamps.EARLIEST), offsets(ListOffsetTimestamps.LATEST)]);
     return info.partitions.map((p, partition) => ({ partition, next: start[partition]!, end: end[partition]!, leader: p.leader }));
   } catch (error) {
-    throw readError(error, topic, address);
+    throw readError(error, topic, address, options.security);
   }
 }
 
@@ -277,9 +277,11 @@ function missingTopic(topic: string, address: string): UBPError {
   return new UBPError('VERIFY', `Topic "${topic}" does not exist on Kafka at ${address}.`);
 }
 
-function readError(error: unknown, topic: string, address: string): UBPError {
+function readError(error: unknown, topic: string, address: string, security: KafkaSecurity = PLAINTEXT): UBPError {
   if (error instanceof UBPError) return error;
   const detail = describeKafkaError(error);
+  const secure = securityFailure(detail, address, security);
+  if (secure !== null) return new UBPError('KAFKA_SECURITY', secure, { cause: error });
   if (
     findErrorBy(error as Error, 'apiId', 'UNKNOWN_TOPIC_OR_PARTITION') ||
     findErrorBy(error as Error, 'apiId', 'UNKNOWN_TOPIC_ID') ||

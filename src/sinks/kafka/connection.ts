@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { SASLOptions } from '@platformatic/kafka';
 import type { KafkaSecurity } from '../../config/security.ts';
@@ -21,7 +22,7 @@ function readPem(file: string, what: string): Buffer {
 }
 
 /** Client options for `security`; certificate files are read now, a token file at every login. */
-export function connectionSecurity(security: KafkaSecurity): ConnectionSecurity {
+export function connectionSecurity(security: KafkaSecurity, bootstrapServers: readonly string[] = []): ConnectionSecurity {
   const out: ConnectionSecurity = {};
   const tls = security.tls;
   if (tls !== null) {
@@ -33,7 +34,8 @@ export function connectionSecurity(security: KafkaSecurity): ConnectionSecurity 
       ...(tls.keyPassword !== null ? { passphrase: tls.keyPassword.reveal() } : {}),
       ...(tls.verifyHostname ? {} : { checkServerIdentity: () => undefined }),
     };
-    out.tlsServerName = true;
+    // SNI carries host names only (an IP address there is refused by the RFC and warned about by Node).
+    out.tlsServerName = !bootstrapServers.every((s) => isIP(s.slice(0, s.lastIndexOf(':')).replace(/^\[|\]$/g, '')) !== 0);
   }
   const sasl = security.sasl;
   if (sasl !== null) {
@@ -57,4 +59,34 @@ export function describeSecurity(security: KafkaSecurity): string {
   const sasl = security.sasl;
   if (sasl === null) return security.protocol;
   return `${security.protocol}/${sasl.mechanism}${sasl.username !== null ? ` as ${sasl.username}` : ''}`;
+}
+
+/**
+ * A connection or login that failed for a security reason, as one sentence naming the broker,
+ * the security in use and what to check; null when the failure is not about security.
+ */
+export function securityFailure(detail: string, address: string, security: KafkaSecurity): string | null {
+  const how = describeSecurity(security);
+  const sasl = security.sasl;
+  if (/Authentication failed|SaslAuthenticationException|Invalid username or password|authentication failed/i.test(detail)) {
+    return `Kafka at ${address} refused the ${how} login (${detail}); check the user name and the password (the client config file or UBP_SASL_PASSWORD)${
+      sasl?.mechanism === 'OAUTHBEARER' ? ' or the token' : ''
+    }.`;
+  }
+  if (/suitable SASL mechanism|Unsupported SASL mechanism|UNSUPPORTED_SASL_MECHANISM|ILLEGAL_SASL_STATE|not valid given the current SASL state/i.test(detail)) {
+    return `Kafka at ${address} did not accept a ${how} login (${detail}); check that this port is a SASL listener (security.protocol) that enables ${sasl?.mechanism ?? 'the mechanism'} (sasl.mechanism).`;
+  }
+  if (/self[- ]signed certificate|unable to (get|verify) (local issuer certificate|the first certificate)|certificate has expired|CERT_/i.test(detail)) {
+    return `The TLS certificate of Kafka at ${address} is not trusted (${detail}); give the CA that signed it with ssl.ca.location, ssl.truststore.location (PEM) or --ssl-ca-location.`;
+  }
+  if (/does not match certificate's altnames|ERR_TLS_CERT_ALTNAME/i.test(detail)) {
+    return `The TLS certificate of Kafka at ${address} does not name that host (${detail}); connect by a name the certificate has, or (test clusters only) set ssl.endpoint.identification.algorithm= to skip the check.`;
+  }
+  if (/TLS handshake|before secure TLS connection|wrong version number|EPROTO|ssl3_get_record|packet length too long/i.test(detail)) {
+    return `Could not complete a TLS handshake with Kafka at ${address} (${how}: ${detail}); check that this port is a TLS listener, or set security.protocol to PLAINTEXT or SASL_PLAINTEXT for a plaintext one.`;
+  }
+  if (security.tls === null && /closed|ECONNRESET|socket hang up|timed out|Timeout/i.test(detail)) {
+    return `Kafka at ${address} closed the connection or did not answer over ${how} (${detail}); if this port is a TLS listener, set security.protocol to SSL or SASL_SSL (and the CA to trust).`;
+  }
+  return null;
 }

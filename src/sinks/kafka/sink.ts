@@ -1,7 +1,8 @@
 import { Admin, ProduceAcks, Producer, findErrorBy, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
 import { UBPError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import { connectionSecurity, describeSecurity } from './connection.ts';
+import type { KafkaSecurity } from '../../config/security.ts';
+import { connectionSecurity, describeSecurity, securityFailure } from './connection.ts';
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, describeKafkaError, ensureTopic, producerIdExpirationMs, type TopicState } from './topic.ts';
 import type { KafkaRouting } from './routing.ts';
 import type { KafkaConfig } from '../../config/options.ts';
@@ -107,7 +108,7 @@ export async function createKafkaSink<T>(
   const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   // A separate admin client with few retries: start-up must fail fast, the producer must not.
-  const security = connectionSecurity(options.security);
+  const security = connectionSecurity(options.security, options.bootstrapServers);
   const admin = new Admin({
     ...security,
     clientId: `${clientId}-admin`,
@@ -136,7 +137,11 @@ export async function createKafkaSink<T>(
   let deadline: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     deadline = setTimeout(
-      () => reject(new UBPError('KAFKA_UNREACHABLE', unreachableMessage(address, `no answer within ${STARTUP_DEADLINE_MS / 1000} s`))),
+      () => {
+        const why = `no answer within ${STARTUP_DEADLINE_MS / 1000} s`;
+        const secure = securityFailure(`${why} (timed out)`, address, options.security);
+        reject(new UBPError(secure === null ? 'KAFKA_UNREACHABLE' : 'KAFKA_SECURITY', secure ?? unreachableMessage(address, why)));
+      },
       STARTUP_DEADLINE_MS,
     );
   });
@@ -168,7 +173,7 @@ export async function createKafkaSink<T>(
     return new KafkaSinkImpl(producer, options, idempotent, encoder, routing, states, expirationMs, listener, logger);
   } catch (error) {
     await producer.close(true).catch(() => {});
-    throw toStartupError(error, address, options.topic);
+    throw toStartupError(error, address, options.topic, options.security);
   } finally {
     clearTimeout(deadline);
     await admin.close().catch(() => {});
@@ -179,9 +184,11 @@ function unreachableMessage(address: string, why: string): string {
   return `Could not reach Kafka at ${address} (${why}); start a broker there or pass the right --bootstrap-servers.`;
 }
 
-function toStartupError(error: unknown, address: string, topic: string): UBPError {
+function toStartupError(error: unknown, address: string, topic: string, security: KafkaSecurity): UBPError {
   if (error instanceof UBPError) return error;
   const detail = describeKafkaError(error);
+  const secure = securityFailure(detail, address, security);
+  if (secure !== null) return new UBPError('KAFKA_SECURITY', secure, { cause: error });
   if (findErrorBy(error as Error, 'code', 'PLT_KFK_NETWORK')) {
     return new UBPError('KAFKA_UNREACHABLE', unreachableMessage(address, detail), { cause: error, retriable: true });
   }
