@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventSerializer } from '../src/events/serialize.ts';
 import { Simulation } from '../src/model/simulation.ts';
-import type { Latin1Buffer } from '../src/sinks/sink.ts';
+import type { Latin1Buffer } from '../src/events/bytes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');

@@ -10,8 +10,7 @@ import type { Session } from '../model/session.ts';
 import type { DeviceProfile } from '../model/devices.ts';
 import type { Referrer } from '../model/referrers.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
-import type { ByteEncoder, Latin1Buffer } from '../sinks/sink.ts';
-import { writeDigits } from './bytes.ts';
+import { writeDigits, type ByteEncoder, type Latin1Buffer } from './bytes.ts';
 import { IsoClock, writeTimeOfDay } from './timestamp.ts';
 
 /** Room an event may need when encoded; real ones take 1–2 KB. */

@@ -1,3 +1,5 @@
+import type { ByteEncoder } from '../events/bytes.ts';
+
 /**
  * The seam between the simulation and the outside world. A sink receives fully serialized
  * events (one JSON object, no trailing newline) keyed by session_id.
@@ -29,24 +31,6 @@ export interface Sink {
   flush(): Promise<void>;
   /** Flushes, then releases resources. Idempotent. */
   close(): Promise<void>;
-}
-
-/**
- * Node's Buffer has had these Latin-1 methods on its prototype for as long as it has had
- * `write(text, offset, 'latin1')`, which calls them; they are not in its type declarations.
- * Called directly they skip argument parsing, which counts at 20 calls per event.
- */
-export type Latin1Buffer = Buffer & {
-  latin1Write(text: string, offset: number): number;
-  latin1Slice(start: number, end: number): string;
-};
-
-/** Turns an item into the bytes of one line (without the newline). */
-export interface ByteEncoder<T> {
-  /** Most bytes one item can take. */
-  readonly maxBytes: number;
-  /** Write `item` at `pos` (with `maxBytes` of room) and return the position after it. */
-  encodeInto(item: T, buf: Latin1Buffer, pos: number): number;
 }
 
 /** Number of distinct tags a sink must keep apart in its reports. */
