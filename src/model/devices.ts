@@ -109,7 +109,7 @@ function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
     const screens = SCREENS[os]!;
     const versions = VERSION_COUNTS[os]!;
     tables.push({ browsers: new Discrete(browsers.map((b) => b.share)), screens: screens.length, versions, offset: devices.length });
-    // In the order of `deviceIndex` below.
+    // Nested in the order `drawDevice` computes a position in.
     for (const browser of browsers) {
       for (const [screen, viewport] of screens) {
         for (let a = 0; a < versions[0]; a++) {

@@ -38,7 +38,9 @@ type Fields = Omit<Referrer, 'index'>;
 function buildReferrers(): { referrers: Referrer[]; offsets: Record<ReferrerType, number> } {
   const referrers: Referrer[] = [];
   const offsets = {} as Record<ReferrerType, number>;
-  const add = (fields: Fields): void => void referrers.push(Object.freeze({ ...fields, index: referrers.length }));
+  const add = (fields: Fields): void => {
+    referrers.push(Object.freeze({ ...fields, index: referrers.length }));
+  };
   for (const type of TYPES) {
     offsets[type] = referrers.length;
     switch (type) {
