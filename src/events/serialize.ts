@@ -26,8 +26,10 @@ export const MAX_EVENT_BYTES = 16 * 1024;
  * call; numbers are written digit by digit. An event is about 20 pieces.
  *
  * Those texts are the serializer's own, in arrays indexed by the numbers the model gives
- * devices, referrers and products (fixed for the run) and active sessions (`activeSlot`,
- * reused once a session ends). One serializer serves one simulation.
+ * devices, referrers and products (the same in every run) and active sessions (`activeSlot`,
+ * reused once a session ends). Records of several simulations may come in turn, but their
+ * sessions share slot numbers and would keep refilling each other's: a simulation per
+ * serializer is the fast way.
  */
 export class EventSerializer implements ByteEncoder<EventRecord> {
   readonly maxBytes = MAX_EVENT_BYTES;
