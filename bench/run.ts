@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventSerializer } from '../src/events/serialize.ts';
 import { Simulation } from '../src/model/simulation.ts';
-import type { Latin1Buffer } from '../src/sinks/sink.ts';
+import type { Latin1Buffer } from '../src/events/bytes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -201,7 +201,9 @@ const minutes = Number(process.argv[3]);
 const end = Date.parse('${START}') + minutes * 60000;
 while (sim.peekTimeMs() < end) ser.serialize(sim.next());
 const busy = rss();
-console.log(JSON.stringify({ atRest, busy, active: sim.activeSessions, users: sim.pool.usersCreated }));
+// Use the serializer after measuring: a local that is dead by then may be collected, texts and all.
+const last = ser.serialize(sim.next());
+console.log(JSON.stringify({ atRest, busy, active: sim.activeSessions, users: sim.pool.usersCreated, lastBytes: last.length }));
 `;
 
 async function benchMemory(): Promise<void> {

@@ -3,7 +3,7 @@ import { resolveConfig, resolveTable, type OptionNames, type ProducerConfig, typ
 import { RUN_OPTIONS } from './config/option-table.ts';
 import { UBPError } from './errors.ts';
 import { toEvent, type UserEvent } from './events/event.ts';
-import { eventRouting } from './events/kafka-routing.ts';
+import { eventRouting } from './sinks/kafka/event-routing.ts';
 import { EventSerializer } from './events/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';

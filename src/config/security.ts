@@ -62,7 +62,7 @@ export function gatherKafkaSources(
   vars: Readonly<Record<string, string | undefined>>,
 ): { input: Record<string, unknown>; names: Record<string, string>; warnings: string[] } {
   const merged: Record<string, unknown> = {};
-  const named: Record<string, string> = {};
+  const named: Record<string, string> = { ...names };
   const warnings: string[] = [];
   const file = input.clientConfig;
   if (file !== undefined && file !== null) {
@@ -88,6 +88,8 @@ export function gatherKafkaSources(
     if (names[key] !== undefined) named[key] = names[key];
     else delete named[key];
   }
+  // A name from the caller for an option it did not give (the flag's spelling) stays, unless
+  // the file or the environment gave the value: then that is where to look.
   return { input: merged, names: named, warnings };
 }
 

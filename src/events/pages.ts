@@ -1,4 +1,5 @@
-import { PAGE, type EventRecord } from '../model/activity.ts';
+import type { EventRecord } from '../model/activity.ts';
+import { PAGE } from '../model/behaviour.ts';
 import { CATEGORIES, type Product } from '../model/catalog.ts';
 import { T } from '../model/event-types.ts';
 
@@ -54,9 +55,9 @@ export function pageInfo(rec: EventRecord): PageInfo {
     case T.PRODUCT_VIEW:
     case T.ADD_TO_CART:
     case T.WISHLIST_ADD:
-      return productPage(rec.product!);
+      return productPage(rec.product);
     case T.REVIEW_WRITE:
-      return reviewPage(rec.product!);
+      return reviewPage(rec.product);
     case T.SEARCH:
       return { page_url: searchUrl(rec.searchTerm), page_title: `Search: ${rec.searchTerm}`, page_category: 'search' };
     default:

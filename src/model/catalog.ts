@@ -6,6 +6,11 @@ export interface Product {
   readonly name: string;
   readonly category: string;
   readonly priceCents: number;
+  /**
+   * category × PRODUCTS_PER_CATEGORY + popularity rank: the same in every run, as the
+   * catalog is; other layers key what they keep per product by it.
+   */
+  readonly index: number;
 }
 
 export interface Category {
@@ -88,7 +93,7 @@ export class Catalog {
   constructor() {
     this.categories = CATEGORIES;
     const rng = new Sfc32(0x5eed, 0xca7a, 0x1065, 0x2024);
-    this.products = CATEGORIES.map((c) => buildCategory(c, rng));
+    this.products = CATEGORIES.map((c, k) => buildCategory(c, k, rng));
     this.popularity = new Discrete(zipfWeights(PRODUCTS_PER_CATEGORY, ZIPF_EXPONENT));
     this.categoryPopularity = new Discrete([0.26, 0.2, 0.16, 0.12, 0.09, 0.1, 0.07]);
   }
@@ -102,7 +107,7 @@ export class Catalog {
   }
 }
 
-function buildCategory(c: Category, rng: Rng): Product[] {
+function buildCategory(c: Category, categoryIndex: number, rng: Rng): Product[] {
   const names = new Set<string>();
   const products: Product[] = [];
   // Four-digit ids in a shuffled order so popular products do not all have low ids.
@@ -119,7 +124,8 @@ function buildCategory(c: Category, rng: Rng): Product[] {
     names.add(variant);
     // Log-uniform within the item's range, ending in .99 as shops price them.
     const whole = Math.floor(Math.exp(Math.log(min) + rng.next() * (Math.log(max) - Math.log(min))));
-    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + 99 });
+    const index = categoryIndex * PRODUCTS_PER_CATEGORY + products.length;
+    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + 99, index });
   }
   return products;
 }

@@ -1,4 +1,5 @@
-import { emptyRecord, performEvent, type EventRecord } from './activity.ts';
+import { Activity, asEventRecord, newRecordScratch, performEvent, type EventRecord, type RecordScratch } from './activity.ts';
+import { BEHAVIOUR } from './behaviour.ts';
 import { Catalog } from './catalog.ts';
 import { Discrete, exponential } from './distributions.ts';
 import { CITIES, ZoneClock } from './geo.ts';
@@ -69,7 +70,11 @@ export class Simulation {
   private eventSeq = 0;
   private orderSeq = 0;
   private sessionsStarted = 0;
-  private readonly record: EventRecord;
+  private readonly activity = new Activity(BEHAVIOUR);
+  private readonly record: RecordScratch = newRecordScratch();
+  /** Active slots given back by ended sessions, reused last in, first out (see `Session.activeSlot`). */
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
   private readonly newOrderId = (timeMs: number): string =>
     ['ord_', Math.floor(timeMs / 1000), '_', this.instanceTag, '_', String(this.orderSeq++).padStart(6, '0')].join('');
 
@@ -90,7 +95,6 @@ export class Simulation {
     const poolSize = options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession);
     this.pool = new UserPool(this.seeds, poolSize, CITIES.map((c) => c.share));
     this.nextArrivalMs = options.startMs + this.arrivalGap();
-    this.record = emptyRecord(undefined as unknown as Session);
   }
 
   /** Expected events per session over the segment mix (from the journey, before time-budget cuts). */
@@ -156,12 +160,13 @@ export class Simulation {
     const rec = this.record;
     session.count++;
     rec.seq = this.eventSeq++;
-    performEvent(rec, session, this.catalog, this.newOrderId);
+    performEvent(rec, session, this.catalog, this.activity, this.newOrderId);
     const next = advance(session, this.journey.segments[session.segment]!);
     rec.timeOnPageMs = session.dwellMs;
     if (next < 0) {
       rec.last = true;
       this.heap.pop();
+      this.freeSlots.push(session.activeSlot);
       this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.rng);
     } else {
       rec.last = false;
@@ -169,7 +174,7 @@ export class Simulation {
       session.timeMs += session.dwellMs;
       this.heap.updateTop();
     }
-    return rec;
+    return asEventRecord(rec);
   }
 
   private updateRate(): void {
@@ -205,8 +210,10 @@ export class Simulation {
     const referrer = drawReferrer(sessionRng);
     const o = this.options;
     const budgetSeconds = (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotCount++;
     const session = newSession(
       seq,
+      slot,
       user,
       segment,
       referrer,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { UBPError } from '../errors.ts';
-import { TAG_COUNT, type DeliveryListener, type Latin1Buffer, type RecordEncoder, type Sink } from './sink.ts';
+import type { Latin1Buffer } from '../events/bytes.ts';
+import { TAG_COUNT, type DeliveryListener, type RecordEncoder, type Sink } from './sink.ts';
 
 /** Lines are gathered into chunks of about this size before a write. */
 const CHUNK_BYTES = 256 * 1024;

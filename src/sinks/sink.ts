@@ -1,3 +1,7 @@
+import type { RecordEncoder } from '../events/bytes.ts';
+
+export type { RecordEncoder };
+
 /**
  * The seam between the simulation and the outside world: write / flush / close, plus the
  * backpressure promise. A sink is built with its encoder (how an item becomes key and bytes),
@@ -22,12 +26,6 @@ export interface Sink<T> {
   close(): Promise<void>;
 }
 
-/** How a sink turns an item into a record: its bytes, and a tag for delivery reports. */
-export interface RecordEncoder<T> extends ByteEncoder<T> {
-  /** 0–15 (the event type): delivery reports count records per tag. */
-  tag(item: T): number;
-}
-
 /** A ready-made record: a key, a text value, a tag. For tests and callers with their own data. */
 export interface TextRecord {
   key: string;
@@ -46,24 +44,6 @@ export const textRecords: RecordEncoder<TextRecord> = {
   },
   tag: (item) => item.tag ?? 0,
 };
-
-/**
- * Node's Buffer has had these Latin-1 methods on its prototype for as long as it has had
- * `write(text, offset, 'latin1')`, which calls them; they are not in its type declarations.
- * Called directly they skip argument parsing, which counts at 20 calls per event.
- */
-export type Latin1Buffer = Buffer & {
-  latin1Write(text: string, offset: number): number;
-  latin1Slice(start: number, end: number): string;
-};
-
-/** Turns an item into the bytes of one line (without the newline). */
-export interface ByteEncoder<T> {
-  /** Most bytes one item can take. */
-  readonly maxBytes: number;
-  /** Write `item` at `pos` (with `maxBytes` of room) and return the position after it. */
-  encodeInto(item: T, buf: Latin1Buffer, pos: number): number;
-}
 
 /** Number of distinct tags a sink must keep apart in its reports. */
 export const TAG_COUNT = 16;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { KafkaSecurity } from '../config/security.ts';
 import { UBPError } from '../errors.ts';
-import { topicsOf } from '../events/kafka-routing.ts';
+import { topicsOf } from '../sinks/kafka/event-routing.ts';
 import { RunVerifier, type Expectations, type VerifyReport } from './check.ts';
 
 export interface VerifyOptions {

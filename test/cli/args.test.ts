@@ -56,6 +56,8 @@ describe('the command line reads the option table', () => {
       '--start', '2024-03-04T00:00:00Z', '--speed', '2.5', '--no-time-patterns', '--user-pool-size', '100',
       '--metrics-json', 'm.json', '--metrics-port', '0', '--acks', '1', '--compression', 'gzip', '--batch-size', '1024',
       '--linger-ms', '0', '--buffer-memory', '4096', '--partitions', '3', '--replication-factor', '1', '--quiet', '--no-progress',
+      '--key', 'user_id', '--record-timestamp', 'send', '--headers', '--topic-per-type', '--retention-ms', '-1',
+      '--security-protocol', 'SSL', '--ssl-ca-location', '/ca.pem',
     ]);
     assert.deepEqual(
       { ...c, kafka: { ...c.kafka } },
@@ -64,9 +66,14 @@ describe('the command line reads the option table', () => {
         seed: 9, seedWasRandom: false, startMs: Date.parse('2024-03-04T00:00:00Z'), speed: 2.5, timePatterns: false, userPoolSize: 100,
         metricsJson: 'm.json', metricsPort: 0, logLevel: 'warn', progress: false,
         kafka: {
-          bootstrapServers: ['a:1', 'b:2'], topic: 't1', acks: 1, compression: 'gzip', batchSizeBytes: 1024, lingerMs: 0,
-          bufferMemoryBytes: 4096, partitions: 3, replicationFactor: 1,
+          bootstrapServers: ['a:1', 'b:2'], topic: 't1.{event_type}', acks: 1, compression: 'gzip', batchSizeBytes: 1024, lingerMs: 0,
+          bufferMemoryBytes: 4096, partitions: 3, replicationFactor: 1, key: 'user_id', recordTimestamp: 'send', headers: true, retentionMs: -1,
+          security: {
+            protocol: 'SSL', sasl: null,
+            tls: { caFile: '/ca.pem', certFile: null, keyFile: null, keyPassword: null, verifyHostname: true, verifyCertificate: true },
+          },
         },
+        warnings: [],
       },
     );
   });

@@ -12,7 +12,12 @@ function take(sim: Simulation, n: number): Array<{ type: number; timeMs: number;
   const out = [];
   for (let i = 0; i < n; i++) {
     const r = sim.next();
-    out.push({ type: r.type, timeMs: r.timeMs, session: r.session.id, index: r.index, cart: r.itemCount, value: r.cartValueCents, order: r.orderId });
+    const cart = r.type === T.ADD_TO_CART || r.type === T.REMOVE_FROM_CART ? r : null;
+    const order = r.type === T.BEGIN_CHECKOUT || r.type === T.COMPLETE_CHECKOUT ? r : null;
+    out.push({
+      type: r.type, timeMs: r.timeMs, session: r.session.id, index: r.index,
+      cart: cart?.cartItemCount ?? order?.itemCount ?? -1, value: cart?.cartValueCents ?? order?.orderValueCents ?? -1, order: order?.orderId ?? '',
+    });
   }
   return out;
 }
@@ -62,14 +67,37 @@ test('the cart rules hold step by step: removals, checkouts and order values', (
         assert.ok(before > 0, `${EVENT_TYPES[r.type]} with an empty cart`);
         break;
       case T.COMPLETE_CHECKOUT:
-        assert.equal(r.cartValueCents, before, 'order value equals the cart');
+        assert.equal(r.orderValueCents, before, 'order value equals the cart');
         purchases++;
         break;
     }
-    carts.set(r.session.id, r.type === T.COMPLETE_CHECKOUT ? 0 : r.type === T.ADD_TO_CART || r.type === T.REMOVE_FROM_CART || r.type === T.BEGIN_CHECKOUT ? r.cartValueCents : before);
+    const after = r.type === T.ADD_TO_CART || r.type === T.REMOVE_FROM_CART ? r.cartValueCents : r.type === T.BEGIN_CHECKOUT ? r.orderValueCents : r.type === T.COMPLETE_CHECKOUT ? 0 : before;
+    carts.set(r.session.id, after);
     if (r.last) carts.delete(r.session.id);
   }
   assert.ok(purchases > 1000);
+});
+
+test('active slots are small numbers, never shared by two open sessions, and reused once a session ends', () => {
+  const sim = new Simulation({ ...OPTIONS, ratePerHour: 500_000 });
+  const holder = new Map<number, string>(); // slot → session id
+  let peak = 0;
+  let maxSlot = 0;
+  let reused = 0;
+  for (let i = 0; i < 200_000; i++) {
+    const r = sim.next();
+    const slot = r.session.activeSlot;
+    if (r.index === 1) {
+      assert.equal(holder.get(slot), undefined, `slot ${slot} given to ${r.session.id} while ${holder.get(slot)} is open`);
+      if (slot <= maxSlot && i > 0) reused++;
+      holder.set(slot, r.session.id);
+    } else assert.equal(holder.get(slot), r.session.id);
+    if (r.last) holder.delete(slot);
+    peak = Math.max(peak, sim.activeSessions + 1);
+    maxSlot = Math.max(maxSlot, slot);
+  }
+  assert.ok(maxSlot < peak, `largest slot ${maxSlot}, peak of open sessions ${peak}`);
+  assert.ok(reused > 10_000, `${reused} sessions took a slot an ended one gave back`);
 });
 
 test('editing the journey changes the events that follow', () => {

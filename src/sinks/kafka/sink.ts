@@ -6,7 +6,8 @@ import { connectionSecurity, describeSecurity, securityFailure } from './connect
 import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, describeKafkaError, ensureTopic, producerIdExpirationMs, type TopicState } from './topic.ts';
 import type { KafkaRouting } from './routing.ts';
 import type { KafkaConfig } from '../../config/options.ts';
-import { TAG_COUNT, type DeliveryListener, type Latin1Buffer, type RecordEncoder, type Sink } from '../sink.ts';
+import type { Latin1Buffer } from '../../events/bytes.ts';
+import { TAG_COUNT, type DeliveryListener, type RecordEncoder, type Sink } from '../sink.ts';
 
 /** The resolved Kafka settings (checked by config/) and what only code sets. */
 export interface KafkaSinkOptions extends KafkaConfig {

@@ -1,7 +1,7 @@
-import { EVENT_TYPE_PLACEHOLDER, type KafkaConfig } from '../config/options.ts';
-import type { EventRecord } from '../model/activity.ts';
-import { EVENT_TYPES } from '../model/event-types.ts';
-import type { KafkaRouting } from '../sinks/kafka/routing.ts';
+import { EVENT_TYPE_PLACEHOLDER, type KafkaConfig } from '../../config/options.ts';
+import type { EventRecord } from '../../model/activity.ts';
+import { EVENT_TYPES } from '../../model/event-types.ts';
+import type { KafkaRouting } from './routing.ts';
 
 /** Names the event JSON Schema (schema/event.schema.json) and its version, in the `schema` header. */
 export const EVENT_SCHEMA_ID = 'user-behavior-producer/event@1';
