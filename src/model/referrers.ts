@@ -71,7 +71,7 @@ function buildReferrers(): { referrers: Referrer[]; offsets: Record<ReferrerType
 
 const BUILT = buildReferrers();
 export const REFERRERS: readonly Referrer[] = Object.freeze(BUILT.referrers);
-const OFFSET = BUILT.offsets;
+const OFFSET: Readonly<Record<ReferrerType, number>> = Object.freeze(BUILT.offsets);
 
 /** Where a session came from; UTM fields are set for paid, social and email traffic only. */
 export function drawReferrer(rng: Rng): Referrer {
