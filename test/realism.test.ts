@@ -66,6 +66,7 @@ function violation(message: string): void {
 
 const stats = {
   events: 0,
+  carriedOver: 0,
   sessions: 0,
   typeCounts: new Map<string, number>(),
   segmentSessions: new Map<string, number>(),
@@ -109,6 +110,14 @@ function check(e: UserEvent): void {
   const expectedType = d.os === 'iPadOS' ? 'tablet' : d.os === 'Windows' || d.os === 'macOS' ? 'desktop' : 'mobile';
   if (d.type !== expectedType) violation(`${e.event_id}: ${d.os} on a ${d.type}`);
 
+  // Sessions open when the run starts (the warm start) are seen from part-way: they count in the
+  // event mix and the time bands above; session-level checks and figures are for sessions the
+  // run saw begin.
+  if (Date.parse(e.session_info.session_start) < START) {
+    if (e.session_info.is_new_session || e.session_info.events_in_session < 2) violation(`${e.event_id}: a session begun before the run starts at event 1`);
+    stats.carriedOver++;
+    return;
+  }
   const userFixed = JSON.stringify([d, e.location, e.technical_info.ip_address]);
   const known = users.get(e.user_id);
   let s = sessions.get(e.session_id);
@@ -223,7 +232,7 @@ describe('a default 14-day backfill (seed 42)', () => {
   });
 
   test('is large enough to judge: over a million events', (t) => {
-    t.diagnostic(`${stats.events} events, ${stats.sessions} sessions, ${stats.orderIds.size} orders`);
+    t.diagnostic(`${stats.events} events (${stats.carriedOver} of sessions open at the start), ${stats.sessions} sessions, ${stats.orderIds.size} orders`);
     assert.ok(stats.events > 1_000_000, `${stats.events} events`);
   });
 
@@ -267,7 +276,7 @@ describe('a default 14-day backfill (seed 42)', () => {
   });
 
   test('70% ± 5 pp of events continue a session', (t) => {
-    const continuing = 1 - stats.sessions / stats.events;
+    const continuing = 1 - stats.sessions / (stats.events - stats.carriedOver);
     t.diagnostic(`${(continuing * 100).toFixed(2)}% continue a session`);
     assert.ok(Math.abs(continuing - 0.7) <= 0.05, `${(continuing * 100).toFixed(1)}%`);
   });
