@@ -287,6 +287,10 @@ export const VERIFY_OPTIONS = {
     kind: numberKind({ min: 0, integer: true, unit: 'of events' }), default: null, flag: 'expected', valueName: 'N',
     help: 'the expected count, given directly', group: 'Verify',
   }),
+  truth: row({
+    kind: textKind('a file path'), default: null, flag: 'truth', valueName: 'FILE',
+    help: "the run's answer key (`--truth`): the faults it lists are expected; windows, duplicates and late events must match it", group: 'Verify',
+  }),
   json: row({ kind: booleanKind(), default: false, switches: [{ flag: 'json', value: true, help: 'print the report as JSON' }], help: 'JSON report', group: 'Verify' }),
   timeoutSeconds: row({
     kind: numberKind({ min: 1, integer: true, unit: 'of seconds' }), default: 600, flag: 'timeout', valueName: 'SECONDS',
