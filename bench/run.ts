@@ -1,6 +1,7 @@
 /**
  * The benchmark suite (`npm run bench`): generation, stdout and file sinks, Kafka end to end
- * against Kafka's own kafka-producer-perf-test in the same run, memory, live pacing.
+ * against Kafka's own kafka-producer-perf-test in the same run, memory, live pacing, events
+ * held back by delivery faults.
  * Every figure is the median of several runs. Prints a table and writes bench/results.json.
  *
  *   npm run bench                 # everything (about 10 minutes on 2 cores)
@@ -234,6 +235,48 @@ async function benchMemory(): Promise<void> {
   fs.rmSync(probe, { force: true });
 }
 
+// ---------------------------------------------------------------- delivery faults
+
+const DELIVERY_PROBE = `
+const { UserBehaviorProducer } = await import(process.argv[2]);
+const [rate, hours, late, delay, max, duplicates] = process.argv.slice(3).map(Number);
+const p = new UserBehaviorProducer({
+  seed: 1, sink: 'file', output: '/dev/null', start: '${START}', speed: 'max', timePatterns: false, generationRate: rate,
+  durationSeconds: hours * 3600, late, lateDelaySeconds: delay, lateMaxSeconds: max, duplicates,
+});
+const before = process.memoryUsage().rss;
+let peakRss = before;
+const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const began = performance.now();
+const m = await p.runContinuous();
+clearInterval(timer);
+const ms = performance.now() - began;
+await p.close();
+console.log(JSON.stringify({ ...p.deliveryStats(), sent: m.messagesSent, eps: m.messagesSent / (ms / 1000), peakRss, before }));
+`;
+
+/**
+ * Events held back by --late are bounded by the events made within the last --late-max
+ * seconds (plus a minute for a duplicate's retry): rate × (late-max + 60 s). Measured with a
+ * typical setting and with every event held for the longest delay, where the bound is reached.
+ */
+async function benchDelivery(): Promise<void> {
+  process.stderr.write('delivery faults: most events held back vs the bound rate × (--late-max + 60 s), 100 events/s, no time patterns\n');
+  const probe = tmpFile('delivery.mjs');
+  fs.writeFileSync(probe, DELIVERY_PROBE);
+  const index = path.join(ROOT, 'dist/src/index.js');
+  for (const [label, args] of [
+    ['--late 0.05 --late-delay 30 --late-max 3600 --duplicates 0.02, 3 h', ['360000', '3', '0.05', '30', '3600', '0.02']],
+    ['--late 1 --late-delay 600 --late-max 600, 2 h', ['360000', '2', '1', '600', '600', '0']],
+  ] as const) {
+    const r = await run(NODE, [probe, index, ...args]);
+    const m = JSON.parse(r.stdout.trim()) as { maxHeld: number; sent: number; eps: number; peakRss: number; before: number };
+    const bound = (Number(args[0]) / 3600) * (Number(args[4]) + 60);
+    record(`held back at most, ${label}`, 'events', [m.maxHeld], `bound ${bound}; ${m.sent} records; peak RSS ${Math.round(m.peakRss / 1e6)} MB (${Math.round(m.before / 1e6)} MB at start); ${Math.round(m.eps)} events/s`);
+  }
+  fs.rmSync(probe, { force: true });
+}
+
 // ---------------------------------------------------------------- live pacing
 
 async function benchPacing(): Promise<void> {
@@ -262,6 +305,7 @@ if (want('stdout')) await benchSinks();
 if (want('kafka')) await benchKafka();
 if (want('memory')) await benchMemory();
 if (want('pacing')) await benchPacing();
+if (want('delivery')) await benchDelivery();
 
 const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 const table = ['| case | median | unit | runs |', '|---|---:|---|---|', ...rows.map((r) => `| ${r.case} | ${r.value.toLocaleString('en-US')} | ${r.unit} | ${r.runs.join(', ')}${r.note ? ` (${r.note})` : ''} |`)];

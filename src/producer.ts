@@ -1,9 +1,14 @@
 import { randomInt } from 'node:crypto';
+import fs from 'node:fs';
 import { resolveConfig, resolveTable, type OptionNames, type ProducerConfig, type ProducerOptions } from './config/options.ts';
 import { RUN_OPTIONS } from './config/option-table.ts';
 import { UBPError } from './errors.ts';
 import { toEvent, type UserEvent } from './events/event.ts';
-import { eventRouting } from './sinks/kafka/event-routing.ts';
+import { encodedEventRouting, eventRouting } from './sinks/kafka/event-routing.ts';
+import { encodedEvents, type EncodedEvent } from './events/encoded.ts';
+import { FaultPlan, faultsOn } from './delivery/faults.ts';
+import { DeliveryStage, runWithFaults } from './delivery/stage.ts';
+import { TruthRecorder, type TruthDocument, type TruthSession } from './delivery/truth.ts';
 import { EventSerializer } from './events/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
@@ -50,6 +55,9 @@ export class UserBehaviorProducer {
   private readonly sinkFactory: ProducerExtras['sinkFactory'];
   private readonly transitionsView: JourneyTransitions;
   private sink: Sink<EventRecord> | null = null;
+  /** With delivery faults or an answer key, events reach the sink through this stage instead. */
+  private delivery: { stage: DeliveryStage; truth: TruthRecorder | null; sessionLines: string[] | null } | null = null;
+  private encodedSink: Sink<EncodedEvent> | null = null;
   private monitor: Monitor | null = null;
   private metricsServer: { port: number; close(): Promise<void> } | null = null;
   private closed = false;
@@ -141,8 +149,17 @@ export class UserBehaviorProducer {
       limits,
     );
     try {
-      const stopReason = await runToSink(new Stepper(sim, this.metrics, this.logger, limits, this.clock), sink, options.signal);
-      await sink.flush();
+      const stepper = new Stepper(sim, this.metrics, this.logger, limits, this.clock);
+      let stopReason: StopReason;
+      if (sink.kind === 'plain') {
+        stopReason = await runToSink(stepper, sink.sink, options.signal);
+        await sink.sink.flush();
+      } else {
+        const delivery = this.deliveryStage();
+        stopReason = await runWithFaults(stepper, delivery.stage, sink.sink, options.signal);
+        await sink.sink.flush();
+        this.writeTruth(delivery.truth, delivery.sessionLines);
+      }
       return { ...this.getMetrics(), stopReason };
     } finally {
       this.monitor.stop();
@@ -218,6 +235,7 @@ export class UserBehaviorProducer {
     this.monitor?.stop();
     try {
       if (this.sink) await this.sink.close();
+      if (this.encodedSink) await this.encodedSink.close();
     } finally {
       await this.metricsServer?.close();
     }
@@ -240,9 +258,71 @@ export class UserBehaviorProducer {
     };
   }
 
-  private async openSink(): Promise<Sink<EventRecord>> {
-    this.sink ??= await this.createSink();
-    return this.sink;
+  /** Whether events go through the delivery layer: only when a fault or an answer key asks for it. */
+  private get delivered(): boolean {
+    const d = this.config.delivery;
+    return faultsOn(d) || d.truth !== null || d.truthSessions !== null;
+  }
+
+  private async openSink(): Promise<{ kind: 'plain'; sink: Sink<EventRecord> } | { kind: 'encoded'; sink: Sink<EncodedEvent> }> {
+    if (!this.delivered) {
+      this.sink ??= await this.createSink();
+      return { kind: 'plain', sink: this.sink };
+    }
+    this.encodedSink ??= await this.createEncodedSink();
+    return { kind: 'encoded', sink: this.encodedSink };
+  }
+
+  private deliveryStage(): NonNullable<UserBehaviorProducer['delivery']> {
+    if (this.delivery) return this.delivery;
+    const d = this.config.delivery;
+    const sessionLines: string[] | null = d.truthSessions === null ? null : [];
+    const onSession = sessionLines === null ? null : (s: TruthSession) => void sessionLines.push(JSON.stringify(s));
+    const truth = d.truth !== null || d.truthSessions !== null ? new TruthRecorder(d.truthWindowSeconds, onSession) : null;
+    const stage = new DeliveryStage(new FaultPlan(d, this.config.seed), this.serializer, this.sim.instanceTag, truth);
+    this.delivery = { stage, truth, sessionLines };
+    return this.delivery;
+  }
+
+  /** The answer key of what has been delivered so far (null unless --truth or --truth-sessions is set). */
+  truth(): TruthDocument | null {
+    return this.delivery?.truth?.document() ?? null;
+  }
+
+  /** Events held back by the delivery layer now, and the most held at once. */
+  deliveryStats(): { held: number; maxHeld: number } {
+    return { held: this.delivery?.stage.heldCount ?? 0, maxHeld: this.delivery?.stage.maxHeld ?? 0 };
+  }
+
+  private writeTruth(truth: TruthRecorder | null, sessionLines: string[] | null): void {
+    if (truth === null) return;
+    const d = this.config.delivery;
+    const write = (file: string, text: string, flag: string): void => {
+      try {
+        fs.writeFileSync(file, text, { flag });
+      } catch (err) {
+        throw new UBPError('SINK_WRITE', `cannot write ${file}: ${(err as Error).message}`, { cause: err });
+      }
+    };
+    if (d.truthSessions !== null && sessionLines !== null) {
+      truth.endSessions();
+      write(d.truthSessions, sessionLines.map((l) => l + '\n').join(''), 'w');
+    }
+    if (d.truth !== null) write(d.truth, JSON.stringify(truth.document()) + '\n', 'w');
+  }
+
+  private async createEncodedSink(): Promise<Sink<EncodedEvent>> {
+    if (this.sinkFactory) throw new UBPError('CONFIG', 'delivery faults and the answer key need one of the built-in sinks (stdout, file, kafka), not a sinkFactory');
+    if (this.config.sink === 'stdout') return FdSink.stdout(encodedEvents, this.metrics);
+    if (this.config.sink === 'file') return FdSink.file(this.config.output!, encodedEvents, this.metrics);
+    const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
+    const kafka = this.config.kafka;
+    const sink = await createKafkaSink(kafka, encodedEvents, encodedEventRouting(kafka), this.metrics, this.logger);
+    if (kafka.recordTimestamp === 'event') {
+      this.warnAboutRetention(sink.retentionMs);
+      this.warnAboutDeduplication(sink.producerIdExpirationMs);
+    }
+    return sink;
   }
 
   private async createSink(): Promise<Sink<EventRecord>> {

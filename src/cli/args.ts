@@ -53,6 +53,6 @@ export const HELP = renderHelp(
        user-behavior-producer verify [flags]   (read a topic or file back and check it)
 
 Generates realistic e-commerce user sessions and streams their events.`,
-  ['Output', 'Security', 'Simulation', 'Kafka producer', 'Reporting'],
+  ['Output', 'Security', 'Simulation', 'Faults and answer key', 'Kafka producer', 'Reporting'],
   'Exit codes: 0 done or stopped by SIGINT/SIGTERM after a clean flush; 1 runtime failure; 2 bad usage.',
 );

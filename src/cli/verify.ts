@@ -4,6 +4,7 @@ import { resolveTable, topicTemplate } from '../config/options.ts';
 import { gatherKafkaSources, resolveSecurity } from '../config/security.ts';
 import { usageError } from '../errors.ts';
 import { formatReport, verifyRun } from '../verify/run.ts';
+import { loadTruth } from '../verify/truth.ts';
 import { parseFlags, renderHelp } from './flags.ts';
 
 export const VERIFY_HELP = renderHelp(
@@ -12,7 +13,9 @@ export const VERIFY_HELP = renderHelp(
 
 Reads a run back and checks it: every record once (no duplicate event_id), each session in one
 partition and in order, no session skipping events, every record valid against the event JSON
-Schema and keyed by its session_id, and — with --metrics-json — as many events as the run sent.`,
+Schema and keyed by its session_id, and — with --metrics-json — as many events as the run sent.
+With --truth (the run's answer key) the faults it lists are expected, not failures, and the
+distinct events of every window must match it.`,
   ['Output', 'Security', 'Verify'],
   'Exit codes: 0 every check passed; 1 a check failed or the input could not be read; 2 bad usage.',
 );
@@ -43,11 +46,14 @@ export async function verifyMain(argv: string[]): Promise<number> {
     }
     if (typeof sent !== 'number' || !Number.isInteger(sent) || sent < 0) throw usageError(`verify: --metrics-json ${o.metricsJson} has no messagesSent count`);
     expected = sent;
+    // messagesSent counts records, second copies included; the check counts distinct events.
+    if (o.truth !== null) expected -= loadTruth(o.truth).totals.duplicates;
   }
   const report = await verifyRun({
     ...(o.input !== null ? { input: o.input } : { bootstrapServers: o.bootstrapServers, topic: topicTemplate(o.topic, o.topicPerType), security }),
     expect: { key: o.key, eventTimestamps: o.recordTimestamp === 'event', headers: o.headers },
     expected,
+    ...(o.truth !== null ? { truth: o.truth } : {}),
     timeoutMs: o.timeoutSeconds * 1000,
   });
   process.stdout.write(o.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));

@@ -9,7 +9,7 @@ import {
  * library's option types are all derived from these rows; nothing else declares an option.
  */
 
-export type Group = 'Output' | 'Security' | 'Simulation' | 'Kafka producer' | 'Reporting' | 'Verify';
+export type Group = 'Output' | 'Security' | 'Simulation' | 'Faults and answer key' | 'Kafka producer' | 'Reporting' | 'Verify';
 
 /** A flag that sets its option to a fixed value (`--no-time-patterns`, `--verbose`). */
 export interface Switch<Out> {
@@ -126,6 +126,41 @@ export const SECURITY_OPTIONS = {
   sslVerifyCertificate: row({ kind: booleanKind(), default: true, help: "check the broker's certificate against the CAs", group: 'Security' }),
 } as const;
 
+const FRACTION = numberKind({ min: 0, max: 1, unit: '(a share of events)' });
+const FAULTS = 'Faults and answer key';
+
+/** Delivery faults and the answer key: all off by default, and off gives the plain stream's bytes. */
+export const FAULT_OPTIONS = {
+  late: row({
+    kind: FRACTION, default: 0, flag: 'late', valueName: 'FRACTION',
+    help: 'share of events delivered late: a device goes offline and the rest of its session arrives when it is back', group: FAULTS,
+  }),
+  lateDelaySeconds: row({
+    kind: numberKind({ min: 0, above: true, unit: 'of seconds' }), default: 30, flag: 'late-delay', valueName: 'SECONDS',
+    help: 'median offline time of a late device (heavy-tailed)', group: FAULTS,
+  }),
+  lateMaxSeconds: row({
+    kind: numberKind({ min: 0, above: true, unit: 'of seconds' }), default: 3600, flag: 'late-max', valueName: 'SECONDS',
+    help: 'longest delay; held-back events are bounded by this × the event rate', group: FAULTS,
+  }),
+  duplicates: row({
+    kind: FRACTION, default: 0, flag: 'duplicates', valueName: 'FRACTION',
+    help: 'share of events delivered a second time (same event_id, same bytes), seconds later, as a retrying upstream does', group: FAULTS,
+  }),
+  truth: row({
+    kind: textKind('a file path'), default: null, flag: 'truth', valueName: 'FILE',
+    help: 'write the answer key at the end of the run: counts, sessions, users and revenue per event-time window, and every injected fault', group: FAULTS,
+  }),
+  truthWindowSeconds: row({
+    kind: numberKind({ min: 1, integer: true, unit: 'of seconds' }), default: 60, flag: 'truth-window', valueName: 'SECONDS',
+    help: "the answer key's tumbling event-time window", group: FAULTS,
+  }),
+  truthSessions: row({
+    kind: textKind('a file path'), default: null, flag: 'truth-sessions', valueName: 'FILE',
+    help: 'write one NDJSON line per session (id, user, start, end, events, converted, revenue)', group: FAULTS,
+  }),
+} as const;
+
 export const RUN_OPTIONS = {
   sink: row({ kind: choiceKind(SINKS), default: 'kafka', flag: 'sink', help: 'where events go', group: 'Output' }),
   output: row({
@@ -177,6 +212,7 @@ export const RUN_OPTIONS = {
     kind: numberKind({ min: 0, max: 100_000_000, integer: true, unit: 'of users (0 = sized from the rate)' }), default: 0,
     defaultText: 'from the rate', flag: 'user-pool-size', valueName: 'N', help: 'known users kept for return visits', group: 'Simulation',
   }),
+  ...FAULT_OPTIONS,
   acks: row({
     kind: choiceKind<Acks>(['all', 1, 0], new Map<unknown, Acks>([[-1, 'all'], ['-1', 'all']])), default: 'all', flag: 'acks',
     help: '`all` = idempotent, no loss, no duplicates; `1` = leader only (faster)', group: 'Kafka producer',
@@ -250,6 +286,10 @@ export const VERIFY_OPTIONS = {
   expected: row({
     kind: numberKind({ min: 0, integer: true, unit: 'of events' }), default: null, flag: 'expected', valueName: 'N',
     help: 'the expected count, given directly', group: 'Verify',
+  }),
+  truth: row({
+    kind: textKind('a file path'), default: null, flag: 'truth', valueName: 'FILE',
+    help: "the run's answer key (`--truth`): the faults it lists are expected; windows, duplicates and late events must match it", group: 'Verify',
   }),
   json: row({ kind: booleanKind(), default: false, switches: [{ flag: 'json', value: true, help: 'print the report as JSON' }], help: 'JSON report', group: 'Verify' }),
   timeoutSeconds: row({

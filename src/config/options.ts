@@ -34,6 +34,22 @@ export interface KafkaConfig {
   readonly security: KafkaSecurity;
 }
 
+/** The delivery layer: faults, and the answer key. */
+export interface DeliveryConfig {
+  /** Share of events delivered late, 0–1. */
+  readonly late: number;
+  /** Median offline time of a late device, seconds of simulated time. */
+  readonly lateDelaySeconds: number;
+  readonly lateMaxSeconds: number;
+  /** Share of events delivered twice, 0–1. */
+  readonly duplicates: number;
+  /** Where the answer key goes at the end of the run, or null. */
+  readonly truth: string | null;
+  readonly truthWindowSeconds: number;
+  /** Where the per-session NDJSON goes, or null. */
+  readonly truthSessions: string | null;
+}
+
 /** The resolved, frozen configuration of a run. */
 export interface ProducerConfig {
   readonly sink: SinkKind;
@@ -58,6 +74,7 @@ export interface ProducerConfig {
   readonly metricsPort: number | null;
   readonly logLevel: LogLevel;
   readonly progress: boolean;
+  readonly delivery: DeliveryConfig;
   /** Things the caller should hear about (keys of a client config file that were ignored). */
   readonly warnings: readonly string[];
 }
@@ -147,6 +164,9 @@ export function resolveConfig(
   if (maxSessionSeconds < o.minSessionSeconds) {
     throw usageError(`${name('maxSessionSeconds')} (${maxSessionSeconds}) must not be below ${name('minSessionSeconds')} (${o.minSessionSeconds})`);
   }
+  if (o.lateDelaySeconds > o.lateMaxSeconds) {
+    throw usageError(`${name('lateDelaySeconds')} (${o.lateDelaySeconds}) must not be above ${name('lateMaxSeconds')} (${o.lateMaxSeconds})`);
+  }
 
   return Object.freeze({
     sink: o.sink,
@@ -182,6 +202,15 @@ export function resolveConfig(
     metricsPort: o.metricsPort,
     logLevel: o.logLevel,
     progress: o.progress,
+    delivery: Object.freeze({
+      late: o.late,
+      lateDelaySeconds: o.lateDelaySeconds,
+      lateMaxSeconds: o.lateMaxSeconds,
+      duplicates: o.duplicates,
+      truth: o.truth,
+      truthWindowSeconds: o.truthWindowSeconds,
+      truthSessions: o.truthSessions,
+    }),
     warnings: Object.freeze(sources.warnings),
   });
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
+import type { TruthCheck } from './truth.ts';
 
 /** One record as read back: from a topic (with partition and key) or a line of a file. */
 export interface ReadBack {
@@ -16,7 +17,7 @@ export interface ReadBack {
   position: bigint | number;
 }
 
-export type CheckName = 'count' | 'duplicates' | 'split_sessions' | 'order' | 'gaps' | 'schema' | 'keys' | 'timestamps' | 'headers';
+export type CheckName = 'count' | 'duplicates' | 'split_sessions' | 'order' | 'gaps' | 'schema' | 'keys' | 'timestamps' | 'headers' | 'truth_windows' | 'late';
 
 /** What the run was told to do, so the checks expect it. */
 export interface Expectations {
@@ -26,6 +27,8 @@ export interface Expectations {
   eventTimestamps?: boolean;
   /** Records carry the event_type, schema and content-type headers. */
   headers?: boolean;
+  /** The run's answer key: the faults it lists are expected, and its windows must match. */
+  truth?: TruthCheck;
 }
 
 export interface CheckResult {
@@ -78,7 +81,9 @@ const MAX_EXAMPLES = 5;
  */
 export class RunVerifier {
   private readonly validate: ValidateFunction;
-  private readonly expect: Required<Expectations>;
+  private readonly expect: Required<Omit<Expectations, 'truth'>>;
+  private readonly truth: TruthCheck | null;
+  private expectedRepeats = 0;
   private readonly eventIds = new Set<string>();
   private readonly sessions = new Map<string, SessionSeen>();
   private records = 0;
@@ -94,11 +99,14 @@ export class RunVerifier {
     keys: { count: 0, examples: [] },
     timestamps: { count: 0, examples: [] },
     headers: { count: 0, examples: [] },
+    truth_windows: { count: 0, examples: [] },
+    late: { count: 0, examples: [] },
   };
 
   constructor(expect: Expectations = {}, validate: ValidateFunction = loadValidator()) {
     this.validate = validate;
     this.expect = { key: expect.key ?? 'session_id', eventTimestamps: expect.eventTimestamps ?? true, headers: expect.headers ?? false };
+    this.truth = expect.truth ?? null;
   }
 
   private problem(check: CheckName, example: string): void {
@@ -114,6 +122,7 @@ export class RunVerifier {
     let event: {
       event_id?: unknown; event_type?: unknown; session_id?: unknown; user_id?: unknown; timestamp?: unknown;
       session_info?: { events_in_session?: unknown; session_start?: unknown };
+      event_data?: { order_value?: unknown };
     };
     try {
       event = JSON.parse(record.value);
@@ -129,6 +138,10 @@ export class RunVerifier {
     }
     const id = event.event_id as string;
     if (this.eventIds.has(id)) {
+      if (this.truth?.repeat(id)) {
+        this.expectedRepeats++;
+        return;
+      }
       // A repeat is one problem, not also an ordering one.
       this.problem('duplicates', `${where}: event_id ${id} seen before`);
       return;
@@ -143,6 +156,7 @@ export class RunVerifier {
     // and order are checked among the records in the topic of the first one seen.
     const partition = (record.topic ?? 0) * 1_000_000 + (record.partition ?? 0);
     if (timeMs < this.firstEventMs) this.firstEventMs = timeMs;
+    this.truth?.add(event, partition, timeMs, where);
     const seen = this.sessions.get(sessionId);
     if (seen === undefined) {
       const startMs = Date.parse(String(event.session_info?.session_start));
@@ -188,7 +202,8 @@ export class RunVerifier {
     }
   }
 
-  report(source: string, expected: number | null): VerifyReport {
+  report(source: string, expectedCount: number | null): VerifyReport {
+    let expected = expectedCount;
     for (const [id, s] of this.sessions) {
       // A session already open when the run began (it started before the run's first event)
       // was delivered from part-way: its events count from the first one seen.
@@ -196,6 +211,15 @@ export class RunVerifier {
       if (s.seen < s.index - from + 1) this.problem('gaps', `session ${id} has ${s.seen} of events ${from}–${s.index}`);
     }
     const unique = this.eventIds.size;
+    const truth = this.truth;
+    if (expected === null && truth !== null) expected = truth.doc.totals.events;
+    if (truth !== null) {
+      const missing = truth.missingDuplicates();
+      for (const id of missing) this.problem('duplicates', `event_id ${id} is listed as duplicated but was delivered once`);
+      const windows = truth.windowMismatches();
+      this.found.truth_windows = windows;
+      this.found.late = { count: truth.lateStats.unlisted, examples: truth.unlistedLate };
+    }
     if (expected !== null && unique !== expected) {
       this.found.count.count = Math.abs(expected - unique);
       this.found.count.examples = [unique < expected ? `${expected - unique} events missing` : `${unique - expected} events more than expected`];
@@ -207,7 +231,12 @@ export class RunVerifier {
         check: 'count', ok: f.count.count === 0, count: f.count.count, examples: f.count.examples,
         detail: expected === null ? `${unique} distinct events (no expected count given; pass --metrics-json)` : `${unique} distinct events, ${expected} expected`,
       },
-      { check: 'duplicates', ok: f.duplicates.count === 0, count: f.duplicates.count, examples: f.duplicates.examples, detail: `${f.duplicates.count} records repeat an event_id` },
+      {
+        check: 'duplicates', ok: f.duplicates.count === 0, count: f.duplicates.count, examples: f.duplicates.examples,
+        detail: truth === null
+          ? `${f.duplicates.count} records repeat an event_id`
+          : `${this.expectedRepeats} repeats, as the answer key lists (${truth.doc.faults.duplicates.length}); ${f.duplicates.count} not as listed`,
+      },
       {
         check: 'split_sessions', ok: f.split_sessions.count === 0, count: f.split_sessions.count, examples: f.split_sessions.examples,
         detail: unkeyed ? 'not checked: records without a key spread over partitions' : `${f.split_sessions.count} sessions are in more than one partition`,
@@ -229,6 +258,18 @@ export class RunVerifier {
       ...(this.expect.headers
         ? [{ check: 'headers' as const, ok: f.headers.count === 0, count: f.headers.count, examples: f.headers.examples, detail: `${f.headers.count} records lack the event_type, schema or content-type header` }]
         : []),
+      ...(truth === null
+        ? []
+        : [
+          {
+            check: 'truth_windows' as const, ok: f.truth_windows.count === 0, count: f.truth_windows.count, examples: f.truth_windows.examples,
+            detail: `${truth.doc.windows.length} windows of ${truth.doc.window_seconds} s in the answer key; ${f.truth_windows.count} differ from the distinct events read`,
+          },
+          {
+            check: 'late' as const, ok: f.late.count === 0, count: f.late.count, examples: f.late.examples,
+            detail: `${truth.lateStats.listed} late events in the answer key, ${truth.lateStats.seen} seen arriving after later events, ${f.late.count} of those not listed`,
+          },
+        ]),
     ];
     return { source, records: this.records, uniqueEvents: unique, sessions: this.sessions.size, expected, ok: checks.every((c) => c.ok), checks };
   }

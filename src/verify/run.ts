@@ -4,6 +4,7 @@ import type { KafkaSecurity } from '../config/security.ts';
 import { UBPError } from '../errors.ts';
 import { topicsOf } from '../sinks/kafka/event-routing.ts';
 import { RunVerifier, type Expectations, type VerifyReport } from './check.ts';
+import { loadTruth, TruthCheck } from './truth.ts';
 
 export interface VerifyOptions {
   /** Read a topic ... */
@@ -16,12 +17,15 @@ export interface VerifyOptions {
   input?: string;
   /** Expected number of events (messagesSent of the run's --metrics-json). */
   expected?: number | null;
+  /** The run's answer key (`--truth FILE`): its faults are expected, its windows checked. */
+  truth?: string;
   timeoutMs?: number;
 }
 
 /** Read a run back and check it: count, duplicates, split sessions, order, gaps, schema, keys. */
 export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
-  const verifier = new RunVerifier(options.expect);
+  const truth = options.truth === undefined ? undefined : new TruthCheck(loadTruth(options.truth));
+  const verifier = new RunVerifier({ ...options.expect, ...(truth ? { truth } : {}) });
   let source: string;
   if (options.input !== undefined) {
     source = options.input;

@@ -73,6 +73,7 @@ describe('the command line reads the option table', () => {
             tls: { caFile: '/ca.pem', certFile: null, keyFile: null, keyPassword: null, verifyHostname: true, verifyCertificate: true },
           },
         },
+        delivery: { late: 0, lateDelaySeconds: 30, lateMaxSeconds: 3600, duplicates: 0, truth: null, truthSessions: null, truthWindowSeconds: 60 },
         warnings: [],
       },
     );
