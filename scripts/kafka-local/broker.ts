@@ -188,11 +188,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
 
   const exited = (): string | undefined =>
     child.exitCode !== null || child.signalCode !== null ? `broker exited (${child.exitCode ?? child.signalCode})` : undefined;
-  const failed = async (reason: string): Promise<KafkaLocalError> => {
+  const failed = async (reason: string, detail?: string): Promise<KafkaLocalError> => {
     await terminate(pid, 5_000);
     clearState(L);
     const logTail = [fileTail(L.stdoutLog, 15), tail(readFileSync(L.serverLog, 'utf8').slice(logStart), 25)].filter(Boolean).join('\n');
-    return new KafkaLocalError(`local Kafka did not come up: ${reason} (logs in ${L.logsDir})`, logTail);
+    return new KafkaLocalError(`local Kafka did not come up: ${reason} (logs in ${L.logsDir})`, detail ?? logTail);
   };
   const ready = await waitReady(port, timeoutMs, exited);
   if (!ready.ok) throw await failed(ready.reason ?? 'not ready');
@@ -200,7 +200,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     try {
       await waitSecureReady(secure, { port, libDir, timeoutMs, scramAtFormat: formatted, deadReason: exited, log });
     } catch (error) {
-      throw await failed(error instanceof Error ? error.message : String(error));
+      throw await failed(error instanceof Error ? error.message : String(error), error instanceof KafkaLocalError ? error.detail : undefined);
     }
     writeClientConfigs(secure);
   }

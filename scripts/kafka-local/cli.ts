@@ -45,7 +45,7 @@ async function main([command, ...rest]: string[]): Promise<number> {
     }
     case 'reset':
       await resetBroker();
-      log('stopped and removed data, logs and config');
+      log('stopped and removed data, logs, config and the secure dir');
       return 0;
     case 'fetch':
       process.stdout.write(`${await ensureJars({ log })}\n`);

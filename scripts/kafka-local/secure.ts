@@ -238,11 +238,16 @@ export async function waitSecureReady(info: SecureInfo, options: WaitSecureOptio
 }
 
 async function addScramCredentials(user: SecureUser, port: number, libDir: string): Promise<void> {
-  const res = await run(javaBin(), [
-    ...classpathArgs(libDir), TOOLS_LOG4J, 'org.apache.kafka.tools.ConfigCommand',
-    '--bootstrap-server', `${HOST}:${port}`, '--alter', '--entity-type', 'users', '--entity-name', user.username,
-    '--add-config', SCRAM_MECHANISMS.map((m) => scramCredential(m, user, false)).join(','),
-  ]);
-  if (res.error?.code === 'ENOENT') throw javaNotFound();
-  if (res.code !== 0) throw new KafkaLocalError(`kafka-configs could not add the SCRAM credentials of ${user.username} (exit ${res.code})`, tail(res.output, 20));
+  // One mechanism per call: the controller refuses two credential changes of one user in a request.
+  for (const mechanism of SCRAM_MECHANISMS) {
+    const res = await run(javaBin(), [
+      ...classpathArgs(libDir), TOOLS_LOG4J, 'org.apache.kafka.tools.ConfigCommand',
+      '--bootstrap-server', `${HOST}:${port}`, '--alter', '--entity-type', 'users', '--entity-name', user.username,
+      '--add-config', scramCredential(mechanism, user, false),
+    ]);
+    if (res.error?.code === 'ENOENT') throw javaNotFound();
+    if (res.code !== 0) {
+      throw new KafkaLocalError(`kafka-configs could not add the ${mechanism} credentials of ${user.username} (exit ${res.code})`, tail(res.output, 20));
+    }
+  }
 }
