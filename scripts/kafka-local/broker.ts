@@ -132,18 +132,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   }
   let secure: SecureInfo | undefined;
   if (wantSecure) {
-    const taken = new Set([port, controllerPort]);
-    const ports: Partial<SecurePorts> = {};
-    for (const [k, wanted] of wantedSecurePorts) {
-      let p = wanted === 0 ? await freePort() : wanted;
-      while (wanted === 0 && taken.has(p)) p = await freePort();
-      if (taken.has(p)) throw new KafkaLocalError(`${SECURE_PORT_ENV[k]}=${p} is the port of another listener of this broker; give each listener its own port`);
-      if (await portInUse(p)) throw new KafkaLocalError(`port ${p} is already in use by another process; set ${SECURE_PORT_ENV[k]} to a free port`);
-      taken.add(p);
-      ports[k] = p;
-    }
+    const ports = await chooseSecurePorts(wantedSecurePorts, [port, controllerPort]);
     await ensureTlsMaterial(L.secureDir, log);
-    secure = secureInfo(L.secureDir, ports as SecurePorts, ensureCredentials(L.secureDir));
+    secure = secureInfo(L.secureDir, ports, ensureCredentials(L.secureDir));
   }
 
   writeServerConfig(L, { port, controllerPort }, ephemeral, secure);
@@ -244,6 +235,20 @@ export async function resetBroker(options: { dir?: string } = {}): Promise<void>
   const L = layout(path.resolve(options.dir ?? defaultDir()));
   await stopBroker({ dir: L.dir });
   for (const p of [L.dataDir, L.logsDir, L.configDir, L.secureDir, L.stateFile]) rmSync(p, { recursive: true, force: true });
+}
+
+async function chooseSecurePorts(wanted: readonly (readonly [keyof SecurePorts, number])[], otherListeners: readonly number[]): Promise<SecurePorts> {
+  const taken = new Set(otherListeners);
+  const ports: Partial<SecurePorts> = {};
+  for (const [k, want] of wanted) {
+    let p = want === 0 ? await freePort() : want;
+    while (want === 0 && taken.has(p)) p = await freePort();
+    if (taken.has(p)) throw new KafkaLocalError(`${SECURE_PORT_ENV[k]}=${p} is the port of another listener of this broker; give each listener its own port`);
+    if (await portInUse(p)) throw new KafkaLocalError(`port ${p} is already in use by another process; set ${SECURE_PORT_ENV[k]} to a free port`);
+    taken.add(p);
+    ports[k] = p;
+  }
+  return ports as SecurePorts;
 }
 
 async function waitReady(port: number, timeoutMs: number, deadReason: () => string | undefined): Promise<ProbeResult> {

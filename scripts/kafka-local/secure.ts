@@ -176,8 +176,8 @@ export interface ListenerCheck {
 
 /**
  * Whether each secure listener serves clients as the files say: every SASL mechanism logs the
- * user in over SASL_SSL, SCRAM and PLAIN over SASL_PLAINTEXT, and the client certificate is taken
- * on the mTLS listener. A metadata request through each, so "up" means usable, not just open.
+ * user in on both SASL listeners, and the client certificate is taken on the mTLS listener. A
+ * metadata request through each, so "up" means usable, not just open.
  */
 export async function checkSecureListeners(info: SecureInfo, timeoutMs = 2000): Promise<ListenerCheck[]> {
   const ca = readFileSync(info.files.caCert);
@@ -191,10 +191,12 @@ export async function checkSecureListeners(info: SecureInfo, timeoutMs = 2000): 
     ]),
     [`SSL (mTLS) ${info.bootstrap.mtls} client certificate`, info.ports.mtls,
       { tls: { ca, cert: readFileSync(info.files.clientCert), key: readFileSync(info.files.clientKey) } }, false],
-    [`SASL_PLAINTEXT ${info.bootstrap.saslPlaintext} SCRAM-SHA-256`, info.ports.saslPlaintext,
-      { sasl: { mechanism: 'SCRAM-SHA-256', username, password } }, true],
-    [`SASL_PLAINTEXT ${info.bootstrap.saslPlaintext} PLAIN`, info.ports.saslPlaintext,
-      { sasl: { mechanism: 'PLAIN', username, password } }, false],
+    ...SASL_MECHANISMS.map((mechanism): [string, number, ProbeSecurity, boolean] => [
+      `SASL_PLAINTEXT ${info.bootstrap.saslPlaintext} ${mechanism}`,
+      info.ports.saslPlaintext,
+      { sasl: { mechanism, username, password } },
+      mechanism !== 'PLAIN',
+    ]),
   ];
   return Promise.all(tries.map(async ([name, port, security, scram]) => ({ name, result: await probeBroker(port, timeoutMs, security), scram })));
 }
