@@ -8,4 +8,6 @@ export { runTool } from './java.ts';
 export { ensureJars } from './jars.ts';
 export { javaPartitions } from './partitions.ts';
 export { freePort } from './process.ts';
-export { probeBroker } from './probe.ts';
+export { probeBroker, type ProbeSecurity } from './probe.ts';
+export { checkSecureListeners, type SecureFiles, type SecureInfo, type SecurePorts, type SecureUser } from './secure.ts';
+export { checkTlsMaterial, ensureTlsMaterial, type TlsFiles } from './tls.ts';
