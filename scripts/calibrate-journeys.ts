@@ -87,7 +87,7 @@ for (let it = 0; it < ITERATIONS; it++) {
       const p = transitions[from][to];
       if (p !== undefined && !pinned.has(from + '>' + to)) transitions[from][to] = Math.min(0.9, p * f);
     }
-    if (start[to] !== undefined) start[to] = start[to]! * f;
+    if (start[to] !== undefined) start[to] = start[to] * f;
   }
   exitScale *= Math.pow(perSession / EVENTS_PER_SESSION, 0.7);
   for (const from of EVENT_TYPES) {
@@ -120,7 +120,7 @@ const rows = EVENT_TYPES.map((from) => {
     .map((to) => `${to}: ${round(transitions[from][to]!)}`);
   return `  ${from}: { ${cells.join(', ')} },`;
 });
-const startSum = Object.values(start).reduce((a, b) => a + b!, 0);
+const startSum = Object.values(start).reduce((a, b) => a + b, 0);
 const startRows = EVENT_TYPES.filter((t) => start[t] !== undefined).map((t) => `  ${t}: ${round(start[t]! / startSum)},`);
 process.stdout.write(`import type { EventType } from './event-types.ts';
 

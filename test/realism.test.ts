@@ -157,7 +157,7 @@ function check(e: UserEvent): void {
     if (!e.referrer.utm_source || !e.referrer.utm_medium || !e.referrer.utm_campaign) violation(`${e.event_id}: ${e.referrer.type} without UTM fields`);
   } else if (e.referrer.utm_source !== null || e.referrer.utm_medium !== null || e.referrer.utm_campaign !== null) violation(`${e.event_id}: UTM on ${e.referrer.type}`);
 
-  const data = e.event_data as Record<string, number & string>;
+  const data = e.event_data as Record<'cart_value' | 'order_id' | 'order_value' | 'price' | 'product_id' | 'quantity', number & string>;
   const cartValue = (): number => Math.round([...s.cart.values()].reduce((a, l) => a + l.qty * Math.round(l.price * 100), 0)) / 100;
   switch (e.event_type) {
     case 'add_to_cart': {
@@ -224,7 +224,7 @@ function exposure(): Map<string, number> {
 describe('a default 14-day backfill (seed 42)', () => {
   before(async () => {
     const child = spawn(process.execPath, [CLI, ...BACKFILL_ARGS], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const lines = readline.createInterface({ input: child.stdout!, crlfDelay: Infinity });
+    const lines = readline.createInterface({ input: child.stdout, crlfDelay: Infinity });
     for await (const line of lines) check(JSON.parse(line) as UserEvent);
     const code = await new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
     assert.equal(code, 0);

@@ -79,7 +79,7 @@ export function toEvent(rec: EventRecord, instanceTag: string): UserEvent {
   const r = session.referrer;
   return {
     event_id: eventId(rec, instanceTag),
-    event_type: EVENT_TYPES[rec.type]!,
+    event_type: EVENT_TYPES[rec.type],
     timestamp: isoTimestamp(rec.timeMs),
     session_id: session.id,
     user_id: user.id,

@@ -64,7 +64,7 @@ function startCli(args: string[]): Running {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   let exited = false;
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const kill = setTimeout(() => child.kill('SIGKILL'), 180_000);
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);

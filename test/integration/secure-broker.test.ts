@@ -144,7 +144,7 @@ test('a broker first started without secure listeners is refused as secure while
     const secure = await startBroker({ ephemeral: true, dir, ...ports, secure: true, securePorts, log });
     assert.ok(logs.some((m) => m.startsWith('adding SCRAM credentials')), logs.join('\n'));
     assert.deepEqual(secure.secure?.ports, securePorts);
-    const failing = (await checkSecureListeners(secure.secure!)).filter((c) => !c.result.ok);
+    const failing = (await checkSecureListeners(secure.secure)).filter((c) => !c.result.ok);
     assert.deepEqual(failing, []);
 
     const again = await startBroker({ ephemeral: true, dir, ...ports, secure: true, securePorts });

@@ -48,7 +48,7 @@ test("each event type's fields follow the behaviour table (300,000 events)", () 
   for (let i = 0; i < 300_000; i++) {
     const r = sim.next();
     const l = load[r.session.user.device.type];
-    l[0] += r.pageLoadMs;
+    l[0]! += r.pageLoadMs;
     l[1]!++;
     assert.ok(r.pageLoadMs >= b.pageLoad.minMs);
     switch (r.type) {
