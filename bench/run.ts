@@ -40,12 +40,22 @@ function median(xs: number[]): number {
 
 function record(name: string, unit: string, runs: number[], note?: string): number {
   const value = median(runs);
-  rows.push({ case: name, value: Math.round(value * 100) / 100, unit, runs: runs.map((r) => Math.round(r * 100) / 100), ...(note ? { note } : {}) });
+  rows.push({
+    case: name,
+    value: Math.round(value * 100) / 100,
+    unit,
+    runs: runs.map((r) => Math.round(r * 100) / 100),
+    ...(note ? { note } : {}),
+  });
   process.stderr.write(`  ${name}: ${value.toFixed(1)} ${unit}  [${runs.map((r) => r.toFixed(1)).join(', ')}]\n`);
   return value;
 }
 
-function run(cmd: string, args: string[], opts: { stdout?: 'ignore' | 'pipe' | number; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { stdout?: 'ignore' | 'pipe' | number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const began = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'], env: opts.env ?? process.env });
@@ -62,7 +72,10 @@ function tmpFile(name: string): string {
   return path.join(os.tmpdir(), `ubp-bench-${process.pid}-${name}`);
 }
 
-async function cliRun(args: string[], stdout: 'ignore' | number = 'ignore'): Promise<{ metrics: { messagesSent: number; bytesSent: number; elapsedSeconds: number }; ms: number }> {
+async function cliRun(
+  args: string[],
+  stdout: 'ignore' | number = 'ignore',
+): Promise<{ metrics: { messagesSent: number; bytesSent: number; elapsedSeconds: number }; ms: number }> {
   const metricsFile = tmpFile('metrics.json');
   const r = await run(NODE, [CLI, ...args, '--quiet', '--metrics-json', metricsFile], { stdout });
   if (r.code !== 0) throw new Error(`CLI ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
@@ -74,7 +87,15 @@ async function cliRun(args: string[], stdout: 'ignore' | number = 'ignore'): Pro
 // ---------------------------------------------------------------- generation only
 
 function generationOnce(n: number): { eps: number; bytes: number } {
-  const sim = new Simulation({ seed: 42, startMs: Date.parse(START), ratePerHour: 5000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: true, userPoolSize: 0 });
+  const sim = new Simulation({
+    seed: 42,
+    startMs: Date.parse(START),
+    ratePerHour: 5000,
+    minSessionSeconds: 60,
+    maxSessionSeconds: 1800,
+    timePatterns: true,
+    userPoolSize: 0,
+  });
   const ser = new EventSerializer(sim.instanceTag);
   // Encoded into a reused buffer, as the stdout and file sinks do: the bytes are the output.
   const buf = Buffer.allocUnsafe(1 << 20) as Latin1Buffer;
@@ -98,7 +119,12 @@ function generationOnce(n: number): { eps: number; bytes: number } {
 async function benchGeneration(): Promise<void> {
   process.stderr.write('generation (engine + serialization, one core, no I/O)\n');
   const runs = [1, 2, 3, 4, 5].map(() => generationOnce(1_000_000));
-  record('generation only', 'events/s', runs.map((r) => r.eps), `mean event ${Math.round(runs[0]!.bytes)} bytes`);
+  record(
+    'generation only',
+    'events/s',
+    runs.map((r) => r.eps),
+    `mean event ${Math.round(runs[0]!.bytes)} bytes`,
+  );
 }
 
 // ---------------------------------------------------------------- stdout and file
@@ -114,8 +140,16 @@ async function benchSinks(): Promise<void> {
     out.push({ eps: r.metrics.messagesSent / r.metrics.elapsedSeconds, mbps: r.metrics.bytesSent / 1e6 / r.metrics.elapsedSeconds });
   }
   fs.closeSync(devnull);
-  record('stdout → /dev/null', 'events/s', out.map((r) => r.eps));
-  record('stdout → /dev/null', 'MB/s', out.map((r) => r.mbps));
+  record(
+    'stdout → /dev/null',
+    'events/s',
+    out.map((r) => r.eps),
+  );
+  record(
+    'stdout → /dev/null',
+    'MB/s',
+    out.map((r) => r.mbps),
+  );
   const low: number[] = [];
   const devnull2 = fs.openSync('/dev/null', 'w');
   for (let i = 0; i < 3; i++) {
@@ -132,8 +166,16 @@ async function benchSinks(): Promise<void> {
     fileRuns.push({ eps: r.metrics.messagesSent / r.metrics.elapsedSeconds, mbps: r.metrics.bytesSent / 1e6 / r.metrics.elapsedSeconds });
   }
   fs.rmSync(file, { force: true });
-  record('file sink', 'events/s', fileRuns.map((r) => r.eps));
-  record('file sink', 'MB/s', fileRuns.map((r) => r.mbps));
+  record(
+    'file sink',
+    'events/s',
+    fileRuns.map((r) => r.eps),
+  );
+  record(
+    'file sink',
+    'MB/s',
+    fileRuns.map((r) => r.mbps),
+  );
 }
 
 // ---------------------------------------------------------------- Kafka
@@ -149,27 +191,90 @@ async function benchKafka(): Promise<void> {
     let topicNo = 0;
     // Both tools get a topic made the same way beforehand: 12 partitions, lz4.
     const createTopic = (topic: string): void => {
-      const create = spawnSync('java', ['-cp', `${lib}/*`, 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', broker.bootstrap, '--create', '--topic', topic, '--partitions', '12', '--replication-factor', '1', '--config', 'compression.type=lz4'], { encoding: 'utf8' });
+      const create = spawnSync(
+        'java',
+        [
+          '-cp',
+          `${lib}/*`,
+          'org.apache.kafka.tools.TopicCommand',
+          '--bootstrap-server',
+          broker.bootstrap,
+          '--create',
+          '--topic',
+          topic,
+          '--partitions',
+          '12',
+          '--replication-factor',
+          '1',
+          '--config',
+          'compression.type=lz4',
+        ],
+        { encoding: 'utf8' },
+      );
       if (create.status !== 0) throw new Error(create.stderr);
     };
     const ours = async (acks: string): Promise<number> => {
       const topic = `bench-ours-${acks}-${topicNo++}`;
       createTopic(topic);
-      const r = await cliRun(['--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--replication-factor', '1', '--acks', acks, '--seed', '42', '--start', START, '--speed', 'max', '--count', String(n)]);
+      const r = await cliRun([
+        '--sink',
+        'kafka',
+        '--bootstrap-servers',
+        broker.bootstrap,
+        '--topic',
+        topic,
+        '--replication-factor',
+        '1',
+        '--acks',
+        acks,
+        '--seed',
+        '42',
+        '--start',
+        START,
+        '--speed',
+        'max',
+        '--count',
+        String(n),
+      ]);
       return r.metrics.messagesSent / r.metrics.elapsedSeconds;
     };
     const theirs = async (acks: string): Promise<number> => {
       const topic = `bench-perf-${acks}-${topicNo++}`;
       createTopic(topic);
-      const props = [`bootstrap.servers=${broker.bootstrap}`, `acks=${acks}`, 'compression.type=lz4', 'batch.size=32768', 'linger.ms=20', 'buffer.memory=67108864', `enable.idempotence=${acks === 'all'}`];
-      const r = await run('java', ['-Xmx512m', '-cp', `${lib}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(n), '--record-size', String(recordSize), '--throughput', '-1', '--command-property', ...props]);
+      const props = [
+        `bootstrap.servers=${broker.bootstrap}`,
+        `acks=${acks}`,
+        'compression.type=lz4',
+        'batch.size=32768',
+        'linger.ms=20',
+        'buffer.memory=67108864',
+        `enable.idempotence=${acks === 'all'}`,
+      ];
+      const r = await run('java', [
+        '-Xmx512m',
+        '-cp',
+        `${lib}/*`,
+        'org.apache.kafka.tools.ProducerPerformance',
+        '--topic',
+        topic,
+        '--num-records',
+        String(n),
+        '--record-size',
+        String(recordSize),
+        '--throughput',
+        '-1',
+        '--command-property',
+        ...props,
+      ]);
       const summary = r.stdout.trim().split('\n').pop()!;
       const m = /([\d.]+) records\/sec/.exec(summary);
       if (!m) throw new Error(`unexpected ProducerPerformance output: ${summary} ${r.stderr}`);
       return Number(m[1]);
     };
     for (const acks of ['all', '1']) {
-      process.stderr.write(`Kafka end to end, acks=${acks}, lz4, 12 partitions, ${n} events (ours) vs kafka-producer-perf-test (${recordSize}-byte records)\n`);
+      process.stderr.write(
+        `Kafka end to end, acks=${acks}, lz4, 12 partitions, ${n} events (ours) vs kafka-producer-perf-test (${recordSize}-byte records)\n`,
+      );
       const o: number[] = [];
       const t: number[] = [];
       for (let i = 0; i < 3; i++) {
@@ -178,7 +283,12 @@ async function benchKafka(): Promise<void> {
       }
       const a = record(`kafka acks=${acks}: user-behavior-producer`, 'events/s', o);
       const b = record(`kafka acks=${acks}: kafka-producer-perf-test`, 'records/s', t);
-      rows.push({ case: `kafka acks=${acks}: ours / perf-test`, value: Math.round((a / b) * 100) / 100, unit: 'ratio', runs: o.map((x, i) => Math.round((x / t[i]!) * 100) / 100) });
+      rows.push({
+        case: `kafka acks=${acks}: ours / perf-test`,
+        value: Math.round((a / b) * 100) / 100,
+        unit: 'ratio',
+        runs: o.map((x, i) => Math.round((x / t[i]!) * 100) / 100),
+      });
     }
   } finally {
     await broker.stop();
@@ -212,7 +322,10 @@ async function benchMemory(): Promise<void> {
   const rest: number[] = [];
   for (let i = 0; i < 3; i++) {
     const probe = tmpFile('rest.mjs');
-    fs.writeFileSync(probe, `import ${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))};\nconst { UserBehaviorProducer } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))});\nconst p = new UserBehaviorProducer({ seed: 1, sink: 'stdout' });\np.generateMessage();\nglobalThis.gc();\nconsole.log(process.memoryUsage().rss);\n`);
+    fs.writeFileSync(
+      probe,
+      `import ${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))};\nconst { UserBehaviorProducer } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))});\nconst p = new UserBehaviorProducer({ seed: 1, sink: 'stdout' });\np.generateMessage();\nglobalThis.gc();\nconsole.log(process.memoryUsage().rss);\n`,
+    );
     const r = await run(NODE, ['--expose-gc', probe]);
     fs.rmSync(probe, { force: true });
     rest.push(Number(r.stdout.trim()) / 1e6);
@@ -230,7 +343,12 @@ async function benchMemory(): Promise<void> {
       active = m.active;
       per.push((m.busy - m.atRest) / (m.active / 1000) / 1024);
     }
-    record(`RSS per 1,000 active sessions${mode === 'low' ? ' (--low-memory)' : ''}`, 'KB', per, `${active} active sessions; includes their users and the pool`);
+    record(
+      `RSS per 1,000 active sessions${mode === 'low' ? ' (--low-memory)' : ''}`,
+      'KB',
+      per,
+      `${active} active sessions; includes their users and the pool`,
+    );
   }
   fs.rmSync(probe, { force: true });
 }
@@ -272,7 +390,12 @@ async function benchDelivery(): Promise<void> {
     const r = await run(NODE, [probe, index, ...args]);
     const m = JSON.parse(r.stdout.trim()) as { maxHeld: number; sent: number; eps: number; peakRss: number; before: number };
     const bound = (Number(args[0]) / 3600) * (Number(args[4]) + 60);
-    record(`held back at most, ${label}`, 'events', [m.maxHeld], `bound ${bound}; ${m.sent} records; peak RSS ${Math.round(m.peakRss / 1e6)} MB (${Math.round(m.before / 1e6)} MB at start); ${Math.round(m.eps)} events/s`);
+    record(
+      `held back at most, ${label}`,
+      'events',
+      [m.maxHeld],
+      `bound ${bound}; ${m.sent} records; peak RSS ${Math.round(m.peakRss / 1e6)} MB (${Math.round(m.before / 1e6)} MB at start); ${Math.round(m.eps)} events/s`,
+    );
   }
   fs.rmSync(probe, { force: true });
 }
@@ -288,7 +411,24 @@ async function benchPacing(): Promise<void> {
     const devnull = fs.openSync('/dev/null', 'w');
     const runs: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await cliRun(['--sink', 'stdout', '--seed', String(10 + i), '--start', START, '--speed', '1', '--duration', '60', '--rate', String(ratePerHour), '--no-time-patterns'], devnull);
+      const r = await cliRun(
+        [
+          '--sink',
+          'stdout',
+          '--seed',
+          String(10 + i),
+          '--start',
+          START,
+          '--speed',
+          '1',
+          '--duration',
+          '60',
+          '--rate',
+          String(ratePerHour),
+          '--no-time-patterns',
+        ],
+        devnull,
+      );
       // Achieved rate over the wall time of the run vs the model's rate over its 60 simulated seconds.
       const achieved = r.metrics.messagesSent / r.metrics.elapsedSeconds;
       const target = r.metrics.messagesSent / 60;
@@ -307,9 +447,23 @@ if (want('memory')) await benchMemory();
 if (want('pacing')) await benchPacing();
 if (want('delivery')) await benchDelivery();
 
-const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-const table = ['| case | median | unit | runs |', '|---|---:|---|---|', ...rows.map((r) => `| ${r.case} | ${r.value.toLocaleString('en-US')} | ${r.unit} | ${r.runs.join(', ')}${r.note ? ` (${r.note})` : ''} |`)];
-process.stdout.write(`\n${machine.cores} cores, ${machine.cpu}, Node ${machine.node}\n\n${table.join('\n')}\n\n(${Math.round((Date.now() - began) / 1000)} s)\n`);
+const machine = {
+  cores: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString(),
+};
+const table = [
+  '| case | median | unit | runs |',
+  '|---|---:|---|---|',
+  ...rows.map(
+    (r) => `| ${r.case} | ${r.value.toLocaleString('en-US')} | ${r.unit} | ${r.runs.join(', ')}${r.note ? ` (${r.note})` : ''} |`,
+  ),
+];
+process.stdout.write(
+  `\n${machine.cores} cores, ${machine.cpu}, Node ${machine.node}\n\n${table.join('\n')}\n\n(${Math.round((Date.now() - began) / 1000)} s)\n`,
+);
 const resultsFile = path.join(ROOT, 'bench/results.json');
 const previous = fs.existsSync(resultsFile) && only ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { rows: Row[] }).rows : [];
 const merged = [...previous.filter((p) => !rows.some((r) => r.case === p.case && r.unit === p.unit)), ...rows];

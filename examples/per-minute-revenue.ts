@@ -51,7 +51,13 @@ const done = new Promise<void>((resolve) => {
   arm();
   stream.on('data', (message: { value: string }) => {
     arm();
-    const e = JSON.parse(message.value) as { event_id: string; event_type: string; timestamp: string; session_id: string; event_data: { order_value?: number } };
+    const e = JSON.parse(message.value) as {
+      event_id: string;
+      event_type: string;
+      timestamp: string;
+      session_id: string;
+      event_data: { order_value?: number };
+    };
     if (seen.has(e.event_id)) return;
     seen.add(e.event_id);
     // Event time, not arrival time: a late event still lands in the minute it happened.
@@ -72,6 +78,12 @@ await stream.close();
 await consumer.close(true);
 
 for (const [start, w] of [...windows].sort(([a], [b]) => a - b)) {
-  const line = { start: new Date(start).toISOString(), events: w.events, sessions: w.sessions.size, purchases: w.purchases, revenue: w.revenueCents / 100 };
+  const line = {
+    start: new Date(start).toISOString(),
+    events: w.events,
+    sessions: w.sessions.size,
+    purchases: w.purchases,
+    revenue: w.revenueCents / 100,
+  };
   process.stdout.write(JSON.stringify(line) + '\n');
 }

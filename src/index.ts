@@ -1,5 +1,13 @@
 export { UserBehaviorProducer, type RunOptions, type ProducerExtras } from './producer.ts';
-export { DEFAULTS, resolveConfig, type ProducerConfig, type ProducerOptions, type SinkKind, type Acks, type Compression } from './config/options.ts';
+export {
+  DEFAULTS,
+  resolveConfig,
+  type ProducerConfig,
+  type ProducerOptions,
+  type SinkKind,
+  type Acks,
+  type Compression,
+} from './config/options.ts';
 export { UBPError, type ErrorCode } from './errors.ts';
 export { toEvent, type UserEvent } from './events/event.ts';
 export { EventSerializer } from './events/serialize.ts';

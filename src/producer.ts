@@ -63,7 +63,11 @@ export class UserBehaviorProducer {
   private closed = false;
 
   constructor(options: ProducerOptions = {}, extras: ProducerExtras = {}) {
-    this.config = resolveConfig(options, { now: () => Date.now(), randomSeed: () => randomInt(0, 2 ** 31), vars: process.env }, extras.optionNames);
+    this.config = resolveConfig(
+      options,
+      { now: () => Date.now(), randomSeed: () => randomInt(0, 2 ** 31), vars: process.env },
+      extras.optionNames,
+    );
     this.logger = extras.logger ?? silentLogger;
     this.clock = extras.clock ?? realClock;
     this.sinkFactory = extras.sinkFactory;
@@ -312,7 +316,11 @@ export class UserBehaviorProducer {
   }
 
   private async createEncodedSink(): Promise<Sink<EncodedEvent>> {
-    if (this.sinkFactory) throw new UBPError('CONFIG', 'delivery faults and the answer key need one of the built-in sinks (stdout, file, kafka), not a sinkFactory');
+    if (this.sinkFactory)
+      throw new UBPError(
+        'CONFIG',
+        'delivery faults and the answer key need one of the built-in sinks (stdout, file, kafka), not a sinkFactory',
+      );
     if (this.config.sink === 'stdout') return FdSink.stdout(encodedEvents, this.metrics);
     if (this.config.sink === 'file') return FdSink.file(this.config.output!, encodedEvents, this.metrics);
     const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
@@ -376,6 +384,4 @@ export class UserBehaviorProducer {
       { topics: short.map(([t]) => t), retentionMs: keep },
     );
   }
-
-
 }

@@ -10,7 +10,19 @@ import { runCli } from './helpers/cli.ts';
 const GOLDEN_SHA256 = '5e00bb8eae3161d8a595d967420738bae138abd132d16904c0c451edc0fa2ff2';
 
 test('seed 42 still produces the same bytes (golden hash of six simulated hours)', async () => {
-  const r = await runCli(['--sink', 'stdout', '--seed', '42', '--start', '2024-03-04T00:00:00Z', '--duration', '21600', '--speed', 'max', '--quiet']);
+  const r = await runCli([
+    '--sink',
+    'stdout',
+    '--seed',
+    '42',
+    '--start',
+    '2024-03-04T00:00:00Z',
+    '--duration',
+    '21600',
+    '--speed',
+    'max',
+    '--quiet',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(r.stdout.length > 1_000_000);
   assert.equal(createHash('sha256').update(r.stdout).digest('hex'), GOLDEN_SHA256);

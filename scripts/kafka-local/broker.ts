@@ -13,8 +13,20 @@ import { HOST, defaultDir, defaultLibDir, envPort, layout, type Layout } from '.
 import { probeBroker, type ProbeResult } from './probe.ts';
 import { clearState, freePort, isOurBroker, isZombie, portInUse, readState, terminate, writeState } from './process.ts';
 import {
-  DEFAULT_SECURE_PORTS, SECURE_PORT_ENV, SCRAM_MECHANISMS, checkSecureListeners, ensureCredentials, readCredentials, scramCredential,
-  secureInfo, waitSecureReady, writeClientConfigs, type ListenerCheck, type SecureInfo, type SecurePorts, type SecureUser,
+  DEFAULT_SECURE_PORTS,
+  SECURE_PORT_ENV,
+  SCRAM_MECHANISMS,
+  checkSecureListeners,
+  ensureCredentials,
+  readCredentials,
+  scramCredential,
+  secureInfo,
+  waitSecureReady,
+  writeClientConfigs,
+  type ListenerCheck,
+  type SecureInfo,
+  type SecurePorts,
+  type SecureUser,
 } from './secure.ts';
 import { checkTlsMaterial, ensureTlsMaterial, tlsFiles } from './tls.ts';
 
@@ -93,7 +105,9 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   const state = readState(L);
   if (state && isOurBroker(state.pid, L)) {
     if (wantedPort !== 0 && wantedPort !== state.port) {
-      throw new KafkaLocalError(`local Kafka is already running on ${HOST}:${state.port} (pid ${state.pid}); run "npm run kafka:stop" before changing KAFKA_PORT`);
+      throw new KafkaLocalError(
+        `local Kafka is already running on ${HOST}:${state.port} (pid ${state.pid}); run "npm run kafka:stop" before changing KAFKA_PORT`,
+      );
     }
     if (wantSecure && state.secure === undefined) {
       throw new KafkaLocalError(
@@ -102,21 +116,33 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     }
     for (const [k, wanted] of wantedSecurePorts) {
       if (wantSecure && wanted !== 0 && wanted !== state.secure?.[k]) {
-        throw new KafkaLocalError(`local Kafka is already running with its ${SECURE_PORT_ENV[k]} listener on ${HOST}:${state.secure?.[k]} (pid ${state.pid}); run "npm run kafka:stop" before changing ${SECURE_PORT_ENV[k]}`);
+        throw new KafkaLocalError(
+          `local Kafka is already running with its ${SECURE_PORT_ENV[k]} listener on ${HOST}:${state.secure?.[k]} (pid ${state.pid}); run "npm run kafka:stop" before changing ${SECURE_PORT_ENV[k]}`,
+        );
       }
     }
     const alive = (): string | undefined => (isOurBroker(state.pid, L) ? undefined : 'broker process exited');
     const ready = await waitReady(state.port, timeoutMs, alive);
-    if (!ready.ok) throw new KafkaLocalError(`local Kafka (pid ${state.pid}) is running but not answering: ${ready.reason}`, fileTail(L.serverLog, 30));
+    if (!ready.ok)
+      throw new KafkaLocalError(`local Kafka (pid ${state.pid}) is running but not answering: ${ready.reason}`, fileTail(L.serverLog, 30));
     let secure: SecureInfo | undefined;
     if (state.secure !== undefined) {
       // The running JVM loaded its keystore at start: files made since would not match it.
       const problem = checkTlsMaterial(tlsFiles(L.secureDir));
       if (problem !== undefined) {
-        throw new KafkaLocalError(`the TLS files in ${L.secureDir} changed or went away while local Kafka (pid ${state.pid}) runs (${problem}); restart it: "npm run kafka:stop", then start it with --secure`);
+        throw new KafkaLocalError(
+          `the TLS files in ${L.secureDir} changed or went away while local Kafka (pid ${state.pid}) runs (${problem}); restart it: "npm run kafka:stop", then start it with --secure`,
+        );
       }
       secure = secureInfo(L.secureDir, state.secure, readCredentials(L.secureDir));
-      await waitSecureReady(secure, { port: state.port, libDir: await ensureJars({ libDir: options.libDir ?? defaultLibDir(), log }), timeoutMs, scramAtFormat: false, deadReason: alive, log });
+      await waitSecureReady(secure, {
+        port: state.port,
+        libDir: await ensureJars({ libDir: options.libDir ?? defaultLibDir(), log }),
+        timeoutMs,
+        scramAtFormat: false,
+        deadReason: alive,
+        log,
+      });
       writeClientConfigs(secure);
     }
     return handle(state.pid, state.port, state.controllerPort, true, secure);
@@ -147,9 +173,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   const heap = options.heap ?? process.env.KAFKA_HEAP_OPTS ?? DEFAULT_HEAP;
   const args = [
     ...heap.split(/\s+/).filter(Boolean),
-    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${SERVER_LOG4J}`, `-Dkafka.logs.dir=${L.logsDir}`,
-    ...classpathArgs(libDir), 'kafka.Kafka', L.serverProps,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${SERVER_LOG4J}`,
+    `-Dkafka.logs.dir=${L.logsDir}`,
+    ...classpathArgs(libDir),
+    'kafka.Kafka',
+    L.serverProps,
   ];
   const child = spawn(javaBin(), args, { cwd: L.dir, detached: !ephemeral, stdio: ['ignore', out, out] });
   closeSync(out);
@@ -191,7 +223,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     try {
       await waitSecureReady(secure, { port, libDir, timeoutMs, scramAtFormat: formatted, deadReason: exited, log });
     } catch (error) {
-      throw await failed(error instanceof Error ? error.message : String(error), error instanceof KafkaLocalError ? error.detail : undefined);
+      throw await failed(
+        error instanceof Error ? error.message : String(error),
+        error instanceof KafkaLocalError ? error.detail : undefined,
+      );
     }
     writeClientConfigs(secure);
   }
@@ -237,14 +272,21 @@ export async function resetBroker(options: { dir?: string } = {}): Promise<void>
   for (const p of [L.dataDir, L.logsDir, L.configDir, L.secureDir, L.stateFile]) rmSync(p, { recursive: true, force: true });
 }
 
-async function chooseSecurePorts(wanted: readonly (readonly [keyof SecurePorts, number])[], otherListeners: readonly number[]): Promise<SecurePorts> {
+async function chooseSecurePorts(
+  wanted: readonly (readonly [keyof SecurePorts, number])[],
+  otherListeners: readonly number[],
+): Promise<SecurePorts> {
   const taken = new Set(otherListeners);
   const ports: Partial<SecurePorts> = {};
   for (const [k, want] of wanted) {
     let p = want === 0 ? await freePort() : want;
     while (want === 0 && taken.has(p)) p = await freePort();
-    if (taken.has(p)) throw new KafkaLocalError(`${SECURE_PORT_ENV[k]}=${p} is the port of another listener of this broker; give each listener its own port`);
-    if (await portInUse(p)) throw new KafkaLocalError(`port ${p} is already in use by another process; set ${SECURE_PORT_ENV[k]} to a free port`);
+    if (taken.has(p))
+      throw new KafkaLocalError(
+        `${SECURE_PORT_ENV[k]}=${p} is the port of another listener of this broker; give each listener its own port`,
+      );
+    if (await portInUse(p))
+      throw new KafkaLocalError(`port ${p} is already in use by another process; set ${SECURE_PORT_ENV[k]} to a free port`);
     taken.add(p);
     ports[k] = p;
   }
@@ -282,8 +324,15 @@ async function formatStorage(L: Layout, libDir: string, user?: SecureUser): Prom
   // A data dir without meta.properties is a format that died half-way.
   rmSync(L.dataDir, { recursive: true, force: true });
   const res = await run(javaBin(), [
-    ...classpathArgs(libDir), TOOLS_LOG4J,
-    'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId(), '-c', L.serverProps,
+    ...classpathArgs(libDir),
+    TOOLS_LOG4J,
+    'kafka.tools.StorageTool',
+    'format',
+    '--ignore-formatted',
+    '-t',
+    clusterId(),
+    '-c',
+    L.serverProps,
     ...(user ? SCRAM_MECHANISMS.flatMap((m) => ['--add-scram', scramCredential(m, user, true)]) : []),
   ]);
   if (res.error?.code === 'ENOENT') throw javaNotFound();

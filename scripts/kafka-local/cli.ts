@@ -25,7 +25,11 @@ async function main([command, ...rest]: string[]): Promise<number> {
       }
       const started = Date.now();
       const broker = await startBroker({ log, secure: rest.includes('--secure') });
-      log(broker.reused ? `already running (pid ${broker.pid})` : `ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${broker.pid})`);
+      log(
+        broker.reused
+          ? `already running (pid ${broker.pid})`
+          : `ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${broker.pid})`,
+      );
       if (broker.secure) process.stderr.write(describeSecure(broker.secure));
       // The address alone on stdout, so that scripts can take it: BOOTSTRAP=$(npm run -s kafka:start)
       process.stdout.write(`${broker.bootstrap}\n`);
@@ -36,7 +40,9 @@ async function main([command, ...rest]: string[]): Promise<number> {
       return 0;
     case 'status': {
       const status = await brokerStatus();
-      process.stdout.write(status.running ? `running ${status.bootstrap} pid ${status.pid}${status.answering ? '' : ' (not answering)'}\n` : 'stopped\n');
+      process.stdout.write(
+        status.running ? `running ${status.bootstrap} pid ${status.pid}${status.answering ? '' : ' (not answering)'}\n` : 'stopped\n',
+      );
       for (const check of status.secure?.checks ?? []) {
         process.stdout.write(`${check.result.ok ? 'up  ' : 'DOWN'} ${check.name}${check.result.ok ? '' : ` (${check.result.reason})`}\n`);
       }
@@ -52,7 +58,8 @@ async function main([command, ...rest]: string[]): Promise<number> {
       return 0;
     case 'tool': {
       const [mainClass, ...args] = rest;
-      if (mainClass === undefined) throw new KafkaLocalError('usage: kafka-local tool <MainClass> [args...], e.g. org.apache.kafka.tools.TopicCommand --help');
+      if (mainClass === undefined)
+        throw new KafkaLocalError('usage: kafka-local tool <MainClass> [args...], e.g. org.apache.kafka.tools.TopicCommand --help');
       return runTool(mainClass, args);
     }
     default:

@@ -13,7 +13,8 @@ export const SERVER_LOG4J = path.join(KAFKA_DIR, 'log4j2-server.properties');
 export function render(template: string, values: Readonly<Record<string, string | number>>, source = 'template'): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new KafkaLocalError(`${source} uses {{${name}}}, which has no value (known: ${Object.keys(values).join(', ')})`);
+    if (value === undefined)
+      throw new KafkaLocalError(`${source} uses {{${name}}}, which has no value (known: ${Object.keys(values).join(', ')})`);
     return String(value);
   });
 }
@@ -40,7 +41,11 @@ export function writeServerConfig(layout: Layout, ports: ServerPorts, ephemeral 
   const template = path.join(KAFKA_DIR, 'server.properties');
   const listeners: [name: string, protocol: string, port: number][] = [['PLAINTEXT', 'PLAINTEXT', ports.port]];
   if (secure) {
-    listeners.push(['SASL_SSL', 'SASL_SSL', secure.ports.saslSsl], ['MTLS', 'SSL', secure.ports.mtls], ['SASL_PLAINTEXT', 'SASL_PLAINTEXT', secure.ports.saslPlaintext]);
+    listeners.push(
+      ['SASL_SSL', 'SASL_SSL', secure.ports.saslSsl],
+      ['MTLS', 'SSL', secure.ports.mtls],
+      ['SASL_PLAINTEXT', 'SASL_PLAINTEXT', secure.ports.saslPlaintext],
+    );
   }
   const all: typeof listeners = [...listeners, ['CONTROLLER', 'PLAINTEXT', ports.controllerPort]];
   const values = {

@@ -18,7 +18,11 @@ export interface SecurePorts {
   saslPlaintext: number;
 }
 
-export const SECURE_PORT_ENV = { saslSsl: 'KAFKA_SECURE_PORT', mtls: 'KAFKA_MTLS_PORT', saslPlaintext: 'KAFKA_SASL_PLAINTEXT_PORT' } as const;
+export const SECURE_PORT_ENV = {
+  saslSsl: 'KAFKA_SECURE_PORT',
+  mtls: 'KAFKA_MTLS_PORT',
+  saslPlaintext: 'KAFKA_SASL_PLAINTEXT_PORT',
+} as const;
 export const DEFAULT_SECURE_PORTS: SecurePorts = { saslSsl: 9094, mtls: 9095, saslPlaintext: 9096 };
 
 export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
@@ -127,41 +131,53 @@ export function writeClientConfigs(info: SecureInfo): void {
     `# ${secret} is a dev-only one, made for this checkout's local broker.`,
   ];
   const files: [string, string[]][] = [
-    [f.clientProperties, [
-      ...header('Java client properties for the local SASL_SSL listener (SCRAM-SHA-512).', 'The password'),
-      `bootstrap.servers=${info.bootstrap.saslSsl}`,
-      'security.protocol=SASL_SSL',
-      'sasl.mechanism=SCRAM-SHA-512',
-      `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`,
-      'ssl.truststore.type=PEM',
-      `ssl.truststore.location=${f.caCert}`,
-    ]],
-    [f.clientLibrdkafkaProperties, [
-      ...header('librdkafka properties (kcat -F) for the local SASL_SSL listener (SCRAM-SHA-512).', 'The password'),
-      `bootstrap.servers=${info.bootstrap.saslSsl}`,
-      'security.protocol=SASL_SSL',
-      'sasl.mechanisms=SCRAM-SHA-512',
-      `sasl.username=${username}`,
-      `sasl.password=${password}`,
-      `ssl.ca.location=${f.caCert}`,
-    ]],
-    [f.clientMtlsProperties, [
-      ...header('Java client properties for the local mutual-TLS listener (client certificate CN=alice).', 'The client key'),
-      `bootstrap.servers=${info.bootstrap.mtls}`,
-      'security.protocol=SSL',
-      'ssl.truststore.type=PEM',
-      `ssl.truststore.location=${f.caCert}`,
-      'ssl.keystore.type=PEM',
-      `ssl.keystore.location=${f.clientKeystore}`,
-    ]],
-    [f.clientMtlsLibrdkafkaProperties, [
-      ...header('librdkafka properties (kcat -F) for the local mutual-TLS listener (client certificate CN=alice).', 'The client key'),
-      `bootstrap.servers=${info.bootstrap.mtls}`,
-      'security.protocol=SSL',
-      `ssl.ca.location=${f.caCert}`,
-      `ssl.certificate.location=${f.clientCert}`,
-      `ssl.key.location=${f.clientKey}`,
-    ]],
+    [
+      f.clientProperties,
+      [
+        ...header('Java client properties for the local SASL_SSL listener (SCRAM-SHA-512).', 'The password'),
+        `bootstrap.servers=${info.bootstrap.saslSsl}`,
+        'security.protocol=SASL_SSL',
+        'sasl.mechanism=SCRAM-SHA-512',
+        `sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="${username}" password="${password}";`,
+        'ssl.truststore.type=PEM',
+        `ssl.truststore.location=${f.caCert}`,
+      ],
+    ],
+    [
+      f.clientLibrdkafkaProperties,
+      [
+        ...header('librdkafka properties (kcat -F) for the local SASL_SSL listener (SCRAM-SHA-512).', 'The password'),
+        `bootstrap.servers=${info.bootstrap.saslSsl}`,
+        'security.protocol=SASL_SSL',
+        'sasl.mechanisms=SCRAM-SHA-512',
+        `sasl.username=${username}`,
+        `sasl.password=${password}`,
+        `ssl.ca.location=${f.caCert}`,
+      ],
+    ],
+    [
+      f.clientMtlsProperties,
+      [
+        ...header('Java client properties for the local mutual-TLS listener (client certificate CN=alice).', 'The client key'),
+        `bootstrap.servers=${info.bootstrap.mtls}`,
+        'security.protocol=SSL',
+        'ssl.truststore.type=PEM',
+        `ssl.truststore.location=${f.caCert}`,
+        'ssl.keystore.type=PEM',
+        `ssl.keystore.location=${f.clientKeystore}`,
+      ],
+    ],
+    [
+      f.clientMtlsLibrdkafkaProperties,
+      [
+        ...header('librdkafka properties (kcat -F) for the local mutual-TLS listener (client certificate CN=alice).', 'The client key'),
+        `bootstrap.servers=${info.bootstrap.mtls}`,
+        'security.protocol=SSL',
+        `ssl.ca.location=${f.caCert}`,
+        `ssl.certificate.location=${f.clientCert}`,
+        `ssl.key.location=${f.clientKey}`,
+      ],
+    ],
   ];
   for (const [file, lines] of files) writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
 }
@@ -189,8 +205,12 @@ export async function checkSecureListeners(info: SecureInfo, timeoutMs = 2000): 
       { tls: { ca }, sasl: { mechanism, username, password } },
       mechanism !== 'PLAIN',
     ]),
-    [`SSL (mTLS) ${info.bootstrap.mtls} client certificate`, info.ports.mtls,
-      { tls: { ca, cert: readFileSync(info.files.clientCert), key: readFileSync(info.files.clientKey) } }, false],
+    [
+      `SSL (mTLS) ${info.bootstrap.mtls} client certificate`,
+      info.ports.mtls,
+      { tls: { ca, cert: readFileSync(info.files.clientCert), key: readFileSync(info.files.clientKey) } },
+      false,
+    ],
     ...SASL_MECHANISMS.map((mechanism): [string, number, ProbeSecurity, boolean] => [
       `SASL_PLAINTEXT ${info.bootstrap.saslPlaintext} ${mechanism}`,
       info.ports.saslPlaintext,
@@ -198,7 +218,9 @@ export async function checkSecureListeners(info: SecureInfo, timeoutMs = 2000): 
       mechanism !== 'PLAIN',
     ]),
   ];
-  return Promise.all(tries.map(async ([name, port, security, scram]) => ({ name, result: await probeBroker(port, timeoutMs, security), scram })));
+  return Promise.all(
+    tries.map(async ([name, port, security, scram]) => ({ name, result: await probeBroker(port, timeoutMs, security), scram })),
+  );
 }
 
 export interface WaitSecureOptions {
@@ -243,13 +265,25 @@ async function addScramCredentials(user: SecureUser, port: number, libDir: strin
   // One mechanism per call: the controller refuses two credential changes of one user in a request.
   for (const mechanism of SCRAM_MECHANISMS) {
     const res = await run(javaBin(), [
-      ...classpathArgs(libDir), TOOLS_LOG4J, 'org.apache.kafka.tools.ConfigCommand',
-      '--bootstrap-server', `${HOST}:${port}`, '--alter', '--entity-type', 'users', '--entity-name', user.username,
-      '--add-config', scramCredential(mechanism, user, false),
+      ...classpathArgs(libDir),
+      TOOLS_LOG4J,
+      'org.apache.kafka.tools.ConfigCommand',
+      '--bootstrap-server',
+      `${HOST}:${port}`,
+      '--alter',
+      '--entity-type',
+      'users',
+      '--entity-name',
+      user.username,
+      '--add-config',
+      scramCredential(mechanism, user, false),
     ]);
     if (res.error?.code === 'ENOENT') throw javaNotFound();
     if (res.code !== 0) {
-      throw new KafkaLocalError(`kafka-configs could not add the ${mechanism} credentials of ${user.username} (exit ${res.code})`, tail(res.output, 20));
+      throw new KafkaLocalError(
+        `kafka-configs could not add the ${mechanism} credentials of ${user.username} (exit ${res.code})`,
+        tail(res.output, 20),
+      );
     }
   }
 }

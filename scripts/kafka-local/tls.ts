@@ -79,8 +79,22 @@ export async function ensureTlsMaterial(secureDir: string, log: (message: string
     writeFileSync(cnf, OPENSSL_CNF);
     await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', w.caKey]);
     await openssl([
-      'req', '-config', cnf, '-new', '-x509', '-key', w.caKey, '-out', w.caCert, '-days', String(VALID_DAYS),
-      '-subj', '/O=user-behavior-producer/CN=kafka-local dev CA', '-extensions', 'ca', '-sha256',
+      'req',
+      '-config',
+      cnf,
+      '-new',
+      '-x509',
+      '-key',
+      w.caKey,
+      '-out',
+      w.caCert,
+      '-days',
+      String(VALID_DAYS),
+      '-subj',
+      '/O=user-behavior-producer/CN=kafka-local dev CA',
+      '-extensions',
+      'ca',
+      '-sha256',
     ]);
     const brokerKey = path.join(work, 'broker.key');
     const brokerCert = path.join(work, 'broker.crt');
@@ -100,20 +114,48 @@ export async function ensureTlsMaterial(secureDir: string, log: (message: string
 }
 
 /** A key and a certificate signed by the CA with the extensions of one section of OPENSSL_CNF. */
-async function leaf(work: string, cnf: string, w: TlsFiles, keyFile: string, certFile: string, subject: string, section: string): Promise<void> {
+async function leaf(
+  work: string,
+  cnf: string,
+  w: TlsFiles,
+  keyFile: string,
+  certFile: string,
+  subject: string,
+  section: string,
+): Promise<void> {
   const csr = path.join(work, `${section}.csr`);
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile]);
   await openssl(['req', '-config', cnf, '-new', '-key', keyFile, '-out', csr, '-subj', subject]);
   await openssl([
-    'x509', '-req', '-in', csr, '-CA', w.caCert, '-CAkey', w.caKey, '-out', certFile, '-days', String(VALID_DAYS),
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    w.caCert,
+    '-CAkey',
+    w.caKey,
+    '-out',
+    certFile,
+    '-days',
+    String(VALID_DAYS),
     // A random serial instead of a .srl file next to the CA: no state to keep between runs.
-    '-set_serial', `0x${randomBytes(15).toString('hex')}`, '-extfile', cnf, '-extensions', section, '-sha256',
+    '-set_serial',
+    `0x${randomBytes(15).toString('hex')}`,
+    '-extfile',
+    cnf,
+    '-extensions',
+    section,
+    '-sha256',
   ]);
 }
 
 async function openssl(args: string[]): Promise<void> {
   const res = await run('openssl', args);
-  if (res.error?.code === 'ENOENT') throw new KafkaLocalError('openssl not found on PATH: install it (e.g. apt-get install openssl) to make the secure broker\'s certificates');
+  if (res.error?.code === 'ENOENT')
+    throw new KafkaLocalError(
+      "openssl not found on PATH: install it (e.g. apt-get install openssl) to make the secure broker's certificates",
+    );
   if (res.code !== 0) throw new KafkaLocalError(`openssl ${args[0]} failed (exit ${res.code})`, tail(res.output, 20));
 }
 
@@ -123,16 +165,24 @@ export function checkTlsMaterial(files: TlsFiles): string | undefined {
   try {
     const ca = new X509Certificate(readFileSync(files.caCert));
     const soon = Date.now() + 24 * 3600 * 1000;
-    for (const [name, keystore] of [['broker', files.brokerKeystore], ['client', files.clientKeystore]] as const) {
+    for (const [name, keystore] of [
+      ['broker', files.brokerKeystore],
+      ['client', files.clientKeystore],
+    ] as const) {
       const pem = readFileSync(keystore, 'utf8');
       const cert = new X509Certificate(pem);
       if (!cert.verify(ca.publicKey)) return `the ${name} certificate is not signed by ca.pem`;
       if (Date.parse(cert.validTo) < soon) return `the ${name} certificate expires ${cert.validTo}`;
       const publicOfKey = createPublicKey(createPrivateKey(pem)).export({ type: 'spki', format: 'der' });
-      if (!publicOfKey.equals(cert.publicKey.export({ type: 'spki', format: 'der' }))) return `the ${name} key does not belong to its certificate`;
+      if (!publicOfKey.equals(cert.publicKey.export({ type: 'spki', format: 'der' })))
+        return `the ${name} key does not belong to its certificate`;
     }
     if (Date.parse(ca.validTo) < soon) return `the CA expires ${ca.validTo}`;
-    if (!new X509Certificate(readFileSync(files.clientCert)).publicKey.equals(new X509Certificate(readFileSync(files.clientKeystore)).publicKey)) {
+    if (
+      !new X509Certificate(readFileSync(files.clientCert)).publicKey.equals(
+        new X509Certificate(readFileSync(files.clientKeystore)).publicKey,
+      )
+    ) {
       return 'client.pem and client-keystore.pem hold different certificates';
     }
     createPrivateKey(readFileSync(files.clientKey));

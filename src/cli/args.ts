@@ -7,12 +7,18 @@ import { parseFlags, renderHelp } from './flags.ts';
 export const CLI_OPTIONS = {
   ...RUN_OPTIONS,
   lowMemory: row({
-    kind: booleanKind(), default: false, defaultText: '—',
-    switches: [{
-      flag: 'low-memory', value: true,
-      help: "V8's optimize-for-size mode: with the CLI's own heap bounds it saves little, and it is much slower with many sessions",
-    }],
-    help: "V8's optimize-for-size mode", group: 'Simulation',
+    kind: booleanKind(),
+    default: false,
+    defaultText: '—',
+    switches: [
+      {
+        flag: 'low-memory',
+        value: true,
+        help: "V8's optimize-for-size mode: with the CLI's own heap bounds it saves little, and it is much slower with many sessions",
+      },
+    ],
+    help: "V8's optimize-for-size mode",
+    group: 'Simulation',
   }),
 } as const;
 

@@ -93,7 +93,10 @@ function describeParseError(err: Error & { code?: string }, command: string): st
   const helpHint = `run ${command.replace(/: $/, ' ')}--help to see the flags`;
   // "Option '-o, --output <value>' argument missing": name the long flag.
   const quoted = /'(-[^']*)'/.exec(err.message)?.[1];
-  const flag = quoted?.split(/[\s,]+/).filter((w) => w.startsWith('-')).pop();
+  const flag = quoted
+    ?.split(/[\s,]+/)
+    .filter((w) => w.startsWith('-'))
+    .pop();
   const firstLine = err.message.split('\n')[0]!;
   switch (err.code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
@@ -135,7 +138,8 @@ function flagLines(table: OptionTable, group?: Group): FlagLine[] {
       const aliases = (r.aliases ?? []).map((a) => `--${a}`);
       lines.push({ usage: `--${r.flag}${r.short ? `, -${r.short}` : ''} ${value}`, aliases, help: r.help, default: defaultText(r) });
     }
-    for (const s of r.switches ?? []) lines.push({ usage: `--${s.flag}${s.short ? `, -${s.short}` : ''}`, aliases: [], help: s.help, default: null });
+    for (const s of r.switches ?? [])
+      lines.push({ usage: `--${s.flag}${s.short ? `, -${s.short}` : ''}`, aliases: [], help: s.help, default: null });
   }
   return lines;
 }

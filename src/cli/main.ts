@@ -64,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
       (config.timePatterns ? '' : ' (time patterns off)'),
   );
   let failure: unknown;
-  const progress = !request.quiet && request.progress !== false ? startProgress(() => producer.status(), logger, Boolean(process.stderr.isTTY)) : null;
+  const progress =
+    !request.quiet && request.progress !== false ? startProgress(() => producer.status(), logger, Boolean(process.stderr.isTTY)) : null;
   try {
     await producer.runContinuous({ signal: stop.signal });
   } catch (err) {
@@ -105,14 +106,16 @@ function report(err: unknown): number {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.exitCode = report(err);
-  },
-).finally(() => {
-  // Sinks may keep sockets open; the run is over.
-  setTimeout(() => process.exit(), 50).unref();
-});
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.exitCode = report(err);
+    },
+  )
+  .finally(() => {
+    // Sinks may keep sockets open; the run is over.
+    setTimeout(() => process.exit(), 50).unref();
+  });

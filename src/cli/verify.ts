@@ -44,13 +44,16 @@ export async function verifyMain(argv: string[]): Promise<number> {
     } catch (err) {
       throw usageError(`verify: --metrics-json ${o.metricsJson} is not a readable metrics file (${(err as Error).message.split('\n')[0]})`);
     }
-    if (typeof sent !== 'number' || !Number.isInteger(sent) || sent < 0) throw usageError(`verify: --metrics-json ${o.metricsJson} has no messagesSent count`);
+    if (typeof sent !== 'number' || !Number.isInteger(sent) || sent < 0)
+      throw usageError(`verify: --metrics-json ${o.metricsJson} has no messagesSent count`);
     expected = sent;
     // messagesSent counts records, second copies included; the check counts distinct events.
     if (o.truth !== null) expected -= loadTruth(o.truth).totals.duplicates;
   }
   const report = await verifyRun({
-    ...(o.input !== null ? { input: o.input } : { bootstrapServers: o.bootstrapServers, topic: topicTemplate(o.topic, o.topicPerType), security }),
+    ...(o.input !== null
+      ? { input: o.input }
+      : { bootstrapServers: o.bootstrapServers, topic: topicTemplate(o.topic, o.topicPerType), security }),
     expect: { key: o.key, eventTimestamps: o.recordTimestamp === 'event', headers: o.headers },
     expected,
     ...(o.truth !== null ? { truth: o.truth } : {}),

@@ -41,9 +41,20 @@ export interface ParsedClientConfig {
 
 /** Keys that are fine to find in a client file and have nothing to do for a producer here. */
 const HARMLESS = new Set([
-  'client.dns.lookup', 'session.timeout.ms', 'acks', 'client.id', 'request.timeout.ms', 'retry.backoff.ms',
-  'sasl.login.callback.handler.class', 'schema.registry.url', 'basic.auth.credentials.source', 'basic.auth.user.info',
-  'schema.registry.basic.auth.user.info', 'ssl.endpoint.identification.algorithm', 'ssl.protocol', 'ssl.enabled.protocols',
+  'client.dns.lookup',
+  'session.timeout.ms',
+  'acks',
+  'client.id',
+  'request.timeout.ms',
+  'retry.backoff.ms',
+  'sasl.login.callback.handler.class',
+  'schema.registry.url',
+  'basic.auth.credentials.source',
+  'basic.auth.user.info',
+  'schema.registry.basic.auth.user.info',
+  'ssl.endpoint.identification.algorithm',
+  'ssl.protocol',
+  'ssl.enabled.protocols',
 ]);
 
 /**
@@ -59,23 +70,34 @@ export function parseProperties(text: string): Map<string, string> {
     // An odd number of trailing backslashes continues the line.
     while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!.replace(/^\s+/, '');
     const sep = /^((?:[^\\=:\s]|\\.)*)\s*[=:\s]\s*/.exec(line);
-    const key = unescape(sep ? sep[1]! : line);
-    const value = sep ? unescape(line.slice(sep[0].length)) : '';
+    const key = unescapeProperty(sep ? sep[1]! : line);
+    const value = sep ? unescapeProperty(line.slice(sep[0].length)) : '';
     out.set(key, value);
   }
   return out;
 }
 
-function unescape(text: string): string {
+function unescapeProperty(text: string): string {
   return text.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) =>
-    c.length === 5 ? String.fromCharCode(Number.parseInt(c.slice(1), 16)) : c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c === 'f' ? '\f' : c,
+    c.length === 5
+      ? String.fromCharCode(Number.parseInt(c.slice(1), 16))
+      : c === 't'
+        ? '\t'
+        : c === 'n'
+          ? '\n'
+          : c === 'r'
+            ? '\r'
+            : c === 'f'
+              ? '\f'
+              : c,
   );
 }
 
 /** username="…" and password="…" of a Plain or Scram login module line (OAuth needs none). */
 function parseJaas(jaas: string, file: string): { username?: string; password?: string } {
   const module = /^\s*([\w.$]+)\s+(required|requisite|sufficient|optional)\b/.exec(jaas)?.[1];
-  if (module === undefined) throw usageError(`${file}: sasl.jaas.config must start with a login module and "required" (as Kafka's docs show)`);
+  if (module === undefined)
+    throw usageError(`${file}: sasl.jaas.config must start with a login module and "required" (as Kafka's docs show)`);
   const out: { username?: string; password?: string } = {};
   for (const m of jaas.matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s;]+))/g)) {
     const value = (m[2] ?? m[3] ?? m[4] ?? '').replace(/\\(.)/g, '$1');

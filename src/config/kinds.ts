@@ -41,7 +41,12 @@ export function numberKind(bounds: NumberBounds): Kind<number, number> {
   const { min, above = false, max = Number.MAX_SAFE_INTEGER, integer = false, unit } = bounds;
   let what: string;
   if (integer && max === Number.MAX_SAFE_INTEGER) {
-    what = min === 0 && !above ? 'a non-negative whole number' : min === 1 || (min === 0 && above) ? 'a positive whole number' : `a whole number from ${min}`;
+    what =
+      min === 0 && !above
+        ? 'a non-negative whole number'
+        : min === 1 || (min === 0 && above)
+          ? 'a positive whole number'
+          : `a whole number from ${min}`;
   } else if (integer) what = `a whole number from ${min} to ${max}`;
   else what = min === 0 && above ? 'a positive number' : `a number from ${min} to ${max}`;
   if (unit) what += ` ${unit}`;
@@ -109,10 +114,13 @@ export function instantKind(): Kind<string | Date | number, number> {
     what: 'an ISO 8601 date-time such as 2024-03-04T00:00:00Z',
     read(value) {
       const ms =
-        value instanceof Date ? value.getTime()
-        : typeof value === 'number' ? value
-        : typeof value === 'string' && ISO_DATE_TIME.test(value) ? Date.parse(value)
-        : Number.NaN;
+        value instanceof Date
+          ? value.getTime()
+          : typeof value === 'number'
+            ? value
+            : typeof value === 'string' && ISO_DATE_TIME.test(value)
+              ? Date.parse(value)
+              : Number.NaN;
       return Number.isFinite(ms) ? ms : INVALID;
     },
   };

@@ -2,7 +2,16 @@ import { usageError } from '../errors.ts';
 import { INVALID } from './kinds.ts';
 import { gatherKafkaSources, resolveSecurity, type KafkaSecurity } from './security.ts';
 import {
-  RUN_OPTIONS, type Acks, type Compression, type LogLevel, type OptionTable, type RecordKey, type RecordTimestamp, type OptionsOf, type ResolvedOptionsOf, type SinkKind,
+  RUN_OPTIONS,
+  type Acks,
+  type Compression,
+  type LogLevel,
+  type OptionTable,
+  type RecordKey,
+  type RecordTimestamp,
+  type OptionsOf,
+  type ResolvedOptionsOf,
+  type SinkKind,
 } from './option-table.ts';
 
 export type { Acks, Compression, LogLevel, RecordKey, RecordTimestamp, SinkKind };
@@ -96,16 +105,20 @@ export type ProducerOptions = OptionsOf<typeof RUN_OPTIONS> & { sessionDurationR
 export type OptionNames = Readonly<Record<string, string>>;
 
 /** Every row's default, by option key. */
-export const DEFAULTS = Object.freeze(
-  Object.fromEntries(Object.entries(RUN_OPTIONS).map(([key, r]) => [key, r.default])),
-) as { readonly [K in keyof typeof RUN_OPTIONS]: (typeof RUN_OPTIONS)[K]['default'] };
+export const DEFAULTS = Object.freeze(Object.fromEntries(Object.entries(RUN_OPTIONS).map(([key, r]) => [key, r.default]))) as {
+  readonly [K in keyof typeof RUN_OPTIONS]: (typeof RUN_OPTIONS)[K]['default'];
+};
 
 /**
  * Check the options of one table and fill in defaults: the one place values are read and
  * checked, whatever gave them (library values, flag texts, a file). An error names the option
  * as the caller knows it (`--rate`, `generationRate`) and echoes the value it got.
  */
-export function resolveTable<T extends OptionTable>(table: T, input: Readonly<Record<string, unknown>>, names: OptionNames = {}): ResolvedOptionsOf<T> {
+export function resolveTable<T extends OptionTable>(
+  table: T,
+  input: Readonly<Record<string, unknown>>,
+  names: OptionNames = {},
+): ResolvedOptionsOf<T> {
   for (const key of Object.keys(input)) {
     if (!Object.hasOwn(table, key) && input[key] !== undefined) {
       throw usageError(`unknown option ${names[key] ?? key}; known options: ${Object.keys(table).join(', ')}`);
@@ -119,7 +132,8 @@ export function resolveTable<T extends OptionTable>(table: T, input: Readonly<Re
       continue;
     }
     const value = r.kind.read(given);
-    if (value === INVALID) throw usageError(`${names[key] ?? key} must be ${r.kind.what} (${r.secret ? 'the value is not shown' : `got ${show(given)}`})`);
+    if (value === INVALID)
+      throw usageError(`${names[key] ?? key} must be ${r.kind.what} (${r.secret ? 'the value is not shown' : `got ${show(given)}`})`);
     out[key] = value;
   }
   return out as ResolvedOptionsOf<T>;
@@ -135,16 +149,13 @@ function show(value: unknown): string {
  * option keys to the names the caller knows them by (CLI flags), so errors say `--rate`, not
  * `generationRate`.
  */
-export function resolveConfig(
-  options: ProducerOptions,
-  env: ResolveEnv,
-  names: OptionNames = {},
-): ProducerConfig {
+export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: OptionNames = {}): ProducerConfig {
   const { sessionDurationRange: range, ...rest } = options;
   const input: Record<string, unknown> = { ...rest };
   const named: Record<string, string> = { ...names };
   if (range !== undefined) {
-    if (!Array.isArray(range) || range.length !== 2) throw usageError(`sessionDurationRange must be [min, max] seconds (got ${show(range)})`);
+    if (!Array.isArray(range) || range.length !== 2)
+      throw usageError(`sessionDurationRange must be [min, max] seconds (got ${show(range)})`);
     input.minSessionSeconds = range[0];
     input.maxSessionSeconds = range[1];
     named.minSessionSeconds ??= 'sessionDurationRange[0]';
@@ -162,10 +173,14 @@ export function resolveConfig(
     maxSessionSeconds = o.minSessionSeconds;
   }
   if (maxSessionSeconds < o.minSessionSeconds) {
-    throw usageError(`${name('maxSessionSeconds')} (${maxSessionSeconds}) must not be below ${name('minSessionSeconds')} (${o.minSessionSeconds})`);
+    throw usageError(
+      `${name('maxSessionSeconds')} (${maxSessionSeconds}) must not be below ${name('minSessionSeconds')} (${o.minSessionSeconds})`,
+    );
   }
   if (o.lateDelaySeconds > o.lateMaxSeconds) {
-    throw usageError(`${name('lateDelaySeconds')} (${o.lateDelaySeconds}) must not be above ${name('lateMaxSeconds')} (${o.lateMaxSeconds})`);
+    throw usageError(
+      `${name('lateDelaySeconds')} (${o.lateDelaySeconds}) must not be above ${name('lateMaxSeconds')} (${o.lateMaxSeconds})`,
+    );
   }
 
   return Object.freeze({

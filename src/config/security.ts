@@ -66,7 +66,8 @@ export function gatherKafkaSources(
   const warnings: string[] = [];
   const file = input.clientConfig;
   if (file !== undefined && file !== null) {
-    if (typeof file !== 'string' || file === '') throw usageError(`${names.clientConfig ?? 'clientConfig'} must be a file path (got ${JSON.stringify(file)})`);
+    if (typeof file !== 'string' || file === '')
+      throw usageError(`${names.clientConfig ?? 'clientConfig'} must be a file path (got ${JSON.stringify(file)})`);
     const parsed = readClientConfig(file);
     for (const [key, value] of Object.entries(parsed.properties)) {
       merged[key] = value;
@@ -105,16 +106,21 @@ export function resolveSecurity(o: SecurityValues, names: Readonly<Record<string
   if (usesSasl) {
     const mechanism = o.saslMechanism;
     if (mechanism === null) {
-      throw usageError(`${name('securityProtocol')} ${protocol} needs a SASL mechanism (--sasl-mechanism or sasl.mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)`);
+      throw usageError(
+        `${name('securityProtocol')} ${protocol} needs a SASL mechanism (--sasl-mechanism or sasl.mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)`,
+      );
     }
     if (mechanism === 'OAUTHBEARER') {
       if (o.saslToken === null && o.saslTokenFile === null) {
         throw usageError('SASL OAUTHBEARER needs a token: --sasl-token-file FILE or the UBP_SASL_TOKEN environment variable');
       }
     } else {
-      if (o.saslUsername === null) throw usageError(`SASL ${mechanism} needs a user name: --sasl-username, or username= in sasl.jaas.config, or sasl.username`);
+      if (o.saslUsername === null)
+        throw usageError(`SASL ${mechanism} needs a user name: --sasl-username, or username= in sasl.jaas.config, or sasl.username`);
       if (o.saslPassword === null) {
-        throw usageError(`SASL ${mechanism} needs a password: put it in the --client-config file (sasl.jaas.config or sasl.password) or in the UBP_SASL_PASSWORD environment variable`);
+        throw usageError(
+          `SASL ${mechanism} needs a password: put it in the --client-config file (sasl.jaas.config or sasl.password) or in the UBP_SASL_PASSWORD environment variable`,
+        );
       }
     }
     sasl = Object.freeze({
@@ -125,12 +131,16 @@ export function resolveSecurity(o: SecurityValues, names: Readonly<Record<string
       tokenFile: o.saslTokenFile,
     });
   } else if (o.saslMechanism !== null) {
-    throw usageError(`${name('saslMechanism')} ${o.saslMechanism} needs a SASL security protocol (SASL_SSL or SASL_PLAINTEXT), not ${protocol}`);
+    throw usageError(
+      `${name('saslMechanism')} ${o.saslMechanism} needs a SASL security protocol (SASL_SSL or SASL_PLAINTEXT), not ${protocol}`,
+    );
   }
   let tls: TlsConfig | null = null;
   if (usesTls) {
     if ((o.sslCertificateLocation === null) !== (o.sslKeyLocation === null)) {
-      throw usageError(`mutual TLS needs both a certificate and its key (${name(o.sslCertificateLocation === null ? 'sslCertificateLocation' : 'sslKeyLocation')} is missing)`);
+      throw usageError(
+        `mutual TLS needs both a certificate and its key (${name(o.sslCertificateLocation === null ? 'sslCertificateLocation' : 'sslKeyLocation')} is missing)`,
+      );
     }
     tls = Object.freeze({
       caFile: o.sslCaLocation,

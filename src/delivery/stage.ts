@@ -103,7 +103,12 @@ export class DeliveryStage {
  * still held are delivered at once, so every event made is delivered and the answer key covers
  * exactly what the sink got.
  */
-export async function runWithFaults(stepper: Stepper, stage: DeliveryStage, sink: Sink<EncodedEvent>, signal?: AbortSignal): Promise<StopReason> {
+export async function runWithFaults(
+  stepper: Stepper,
+  stage: DeliveryStage,
+  sink: Sink<EncodedEvent>,
+  signal?: AbortSignal,
+): Promise<StopReason> {
   let reason: StopReason | undefined = signal?.aborted ? 'signal' : undefined;
   while (reason === undefined) {
     let gate = stepper.gate();

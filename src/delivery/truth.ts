@@ -99,7 +99,14 @@ export class TruthRecorder {
     let w = this.open;
     if (w === null || w.index !== index) {
       if (w !== null) this.close(w);
-      w = this.open = { index, events: new Array<number>(TYPE_COUNT).fill(0), sessions: new Set(), users: new Set(), purchases: 0, revenueCents: 0 };
+      w = this.open = {
+        index,
+        events: new Array<number>(TYPE_COUNT).fill(0),
+        sessions: new Set(),
+        users: new Set(),
+        purchases: 0,
+        revenueCents: 0,
+      };
     }
     const session = rec.session;
     const userId = session.user.id;

@@ -29,7 +29,26 @@ export interface RecordEncoder<T> extends ByteEncoder<T> {
 export function writeDigits(buf: Latin1Buffer, pos: number, n: number, width: number): number {
   // Small integers (all the model makes until 2038) in 32-bit arithmetic; anything else via String.
   if (!(n >= 0 && n <= 0x7fffffff && (n | 0) === n)) return pos + buf.latin1Write(String(n).padStart(width, '0'), pos);
-  let digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+  let digits =
+    n < 10
+      ? 1
+      : n < 100
+        ? 2
+        : n < 1000
+          ? 3
+          : n < 10000
+            ? 4
+            : n < 100000
+              ? 5
+              : n < 1000000
+                ? 6
+                : n < 10000000
+                  ? 7
+                  : n < 100000000
+                    ? 8
+                    : n < 1000000000
+                      ? 9
+                      : 10;
   if (digits < width) digits = width;
   const end = pos + digits;
   for (let p = end; p > pos; ) {

@@ -44,12 +44,24 @@ export function eventData(rec: EventRecord): UserEvent['event_data'] {
     case T.ADD_TO_CART:
     case T.REMOVE_FROM_CART: {
       const p = rec.product;
-      return { product_id: p.id, product_category: p.category, quantity: rec.quantity, price: money(rec.priceCents), cart_item_count: rec.cartItemCount, cart_value: money(rec.cartValueCents) };
+      return {
+        product_id: p.id,
+        product_category: p.category,
+        quantity: rec.quantity,
+        price: money(rec.priceCents),
+        cart_item_count: rec.cartItemCount,
+        cart_value: money(rec.cartValueCents),
+      };
     }
     case T.BEGIN_CHECKOUT:
       return { order_id: rec.orderId, order_value: money(rec.orderValueCents), item_count: rec.itemCount };
     case T.COMPLETE_CHECKOUT:
-      return { order_id: rec.orderId, order_value: money(rec.orderValueCents), item_count: rec.itemCount, payment_method: rec.paymentMethod };
+      return {
+        order_id: rec.orderId,
+        order_value: money(rec.orderValueCents),
+        item_count: rec.itemCount,
+        payment_method: rec.paymentMethod,
+      };
     case T.LOGIN:
       return { login_method: rec.loginMethod, success: rec.success };
     case T.LOGOUT:
@@ -57,11 +69,21 @@ export function eventData(rec: EventRecord): UserEvent['event_data'] {
     case T.ACCOUNT_CREATE:
       return { signup_method: rec.signupMethod, marketing_opt_in: rec.marketingOptIn };
     case T.WISHLIST_ADD:
-      return { product_id: rec.product.id, product_category: rec.product.category, price: money(rec.priceCents), wishlist_size: rec.wishlistSize };
+      return {
+        product_id: rec.product.id,
+        product_category: rec.product.category,
+        price: money(rec.priceCents),
+        wishlist_size: rec.wishlistSize,
+      };
     case T.NEWSLETTER_SIGNUP:
       return { signup_source: rec.signupSource, double_opt_in: rec.doubleOptIn };
     case T.REVIEW_WRITE:
-      return { product_id: rec.product.id, product_category: rec.product.category, rating: rec.rating, review_length_chars: rec.reviewLengthChars };
+      return {
+        product_id: rec.product.id,
+        product_category: rec.product.category,
+        rating: rec.rating,
+        review_length_chars: rec.reviewLengthChars,
+      };
     case T.CONTACT_SUPPORT:
       return { channel: rec.channel, topic: rec.topic };
   }
@@ -86,8 +108,22 @@ export function toEvent(rec: EventRecord, instanceTag: string): UserEvent {
     user_segment: SEGMENTS[session.segment]!,
     page_info: pageInfo(rec),
     event_data: eventData(rec),
-    device_info: { type: d.type, os: d.os, browser: d.browser, user_agent: d.userAgent, screen_resolution: d.screen, viewport_size: d.viewport },
-    location: { country: city.country, state: city.state, city: city.city, timezone: city.timezone, latitude: city.latitude, longitude: city.longitude },
+    device_info: {
+      type: d.type,
+      os: d.os,
+      browser: d.browser,
+      user_agent: d.userAgent,
+      screen_resolution: d.screen,
+      viewport_size: d.viewport,
+    },
+    location: {
+      country: city.country,
+      state: city.state,
+      city: city.city,
+      timezone: city.timezone,
+      latitude: city.latitude,
+      longitude: city.longitude,
+    },
     referrer: { type: r.type, source: r.source, utm_source: r.utmSource, utm_medium: r.utmMedium, utm_campaign: r.utmCampaign },
     session_info: {
       session_start: isoTimestamp(session.startMs),

@@ -21,7 +21,11 @@ const PLAIN_PAGES: Record<number, PageInfo> = {
   [PAGE.ABOUT]: { page_url: '/about', page_title: 'About Us', page_category: 'content' },
 };
 
-const CATEGORY_PAGES: PageInfo[] = CATEGORIES.map((c) => ({ page_url: `/category/${c.id}`, page_title: c.title, page_category: 'category' }));
+const CATEGORY_PAGES: PageInfo[] = CATEGORIES.map((c) => ({
+  page_url: `/category/${c.id}`,
+  page_title: c.title,
+  page_category: 'category',
+}));
 
 /** Fixed pages of the step types that always happen on the same page. */
 const STEP_PAGES: Partial<Record<number, PageInfo>> = {
@@ -36,11 +40,23 @@ const STEP_PAGES: Partial<Record<number, PageInfo>> = {
 };
 
 export function productPage(product: Product): PageInfo {
-  return { page_url: `/product/${product.id}`, page_title: `${product.name} - Product`, page_category: 'product', product_id: product.id, product_category: product.category };
+  return {
+    page_url: `/product/${product.id}`,
+    page_title: `${product.name} - Product`,
+    page_category: 'product',
+    product_id: product.id,
+    product_category: product.category,
+  };
 }
 
 export function reviewPage(product: Product): PageInfo {
-  return { page_url: `/product/${product.id}/review`, page_title: `Write a Review - ${product.name}`, page_category: 'product', product_id: product.id, product_category: product.category };
+  return {
+    page_url: `/product/${product.id}/review`,
+    page_title: `Write a Review - ${product.name}`,
+    page_category: 'product',
+    product_id: product.id,
+    product_category: product.category,
+  };
 }
 
 export function searchUrl(term: string): string {

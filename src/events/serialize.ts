@@ -67,7 +67,10 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   constructor(instanceTag: string) {
     this.tagPart = '_' + instanceTag + '_';
     this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);
-    this.locations = CITIES.map((c) => `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`);
+    this.locations = CITIES.map(
+      (c) =>
+        `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`,
+    );
   }
 
   /** Delivery reports count records by event type. */
@@ -110,7 +113,12 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     pos = writeDigits(buf, pos, index, 1);
     pos += buf.latin1Write(',"session_duration_so_far":', pos);
     pos = writeDigits(buf, pos, Math.floor((ms - session.startMs) / 1000), 1);
-    pos += buf.latin1Write(index === 1 ? ',"is_new_session":true},"technical_info":{"ip_address":"' : ',"is_new_session":false},"technical_info":{"ip_address":"', pos);
+    pos += buf.latin1Write(
+      index === 1
+        ? ',"is_new_session":true},"technical_info":{"ip_address":"'
+        : ',"is_new_session":false},"technical_info":{"ip_address":"',
+      pos,
+    );
     pos += buf.latin1Write(user.ip, pos);
     pos += buf.latin1Write(d.tech, pos);
     pos = writeDigits(buf, pos, rec.pageLoadMs, 1);
@@ -179,9 +187,18 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     if (text === undefined) {
       const ids = `{"product_id":"${p.id}","product_category":"${p.category}"`;
       const price = moneyText(p.priceCents);
-      const view = (inStock: boolean): string => [ids, ',"product_name":"', p.name, '","price":', price, ',"in_stock":', inStock, '}'].join('');
+      const view = (inStock: boolean): string =>
+        [ids, ',"product_name":"', p.name, '","price":', price, ',"in_stock":', inStock, '}'].join('');
       text = {
-        page: withDataKey(JSON.stringify({ page_url: `/product/${p.id}`, page_title: `${p.name} - Product`, page_category: 'product', product_id: p.id, product_category: p.category })),
+        page: withDataKey(
+          JSON.stringify({
+            page_url: `/product/${p.id}`,
+            page_title: `${p.name} - Product`,
+            page_category: 'product',
+            product_id: p.id,
+            product_category: p.category,
+          }),
+        ),
         ids,
         price,
         review: undefined,
@@ -218,23 +235,52 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   private data(rec: EventRecord): string {
     switch (rec.type) {
       case T.PAGE_VIEW:
-        return (this.scrollData[rec.scrollDepthPct * 2 + +rec.isLandingPage] ??= ['{"scroll_depth_pct":', rec.scrollDepthPct, ',"is_landing_page":', rec.isLandingPage, '}'].join(''));
+        return (this.scrollData[rec.scrollDepthPct * 2 + +rec.isLandingPage] ??= [
+          '{"scroll_depth_pct":',
+          rec.scrollDepthPct,
+          ',"is_landing_page":',
+          rec.isLandingPage,
+          '}',
+        ].join(''));
       case T.PRODUCT_VIEW:
         return this.product(rec.product).view[+rec.inStock]!;
       case T.SEARCH:
-        return '{"search_term":"' + rec.searchTerm + '","search_results_count":' + rec.resultsCount + ',"search_duration_ms":' + rec.searchDurationMs + '}';
+        return (
+          '{"search_term":"' +
+          rec.searchTerm +
+          '","search_results_count":' +
+          rec.resultsCount +
+          ',"search_duration_ms":' +
+          rec.searchDurationMs +
+          '}'
+        );
       case T.ADD_TO_CART:
       case T.REMOVE_FROM_CART:
         return (
-          this.product(rec.product).ids + ',"quantity":' + rec.quantity + ',"price":' + moneyText(rec.priceCents) +
-          ',"cart_item_count":' + rec.cartItemCount + ',"cart_value":' + moneyText(rec.cartValueCents) + '}'
+          this.product(rec.product).ids +
+          ',"quantity":' +
+          rec.quantity +
+          ',"price":' +
+          moneyText(rec.priceCents) +
+          ',"cart_item_count":' +
+          rec.cartItemCount +
+          ',"cart_value":' +
+          moneyText(rec.cartValueCents) +
+          '}'
         );
       case T.BEGIN_CHECKOUT:
         return '{"order_id":"' + rec.orderId + '","order_value":' + moneyText(rec.orderValueCents) + ',"item_count":' + rec.itemCount + '}';
       case T.COMPLETE_CHECKOUT:
         return (
-          '{"order_id":"' + rec.orderId + '","order_value":' + moneyText(rec.orderValueCents) + ',"item_count":' + rec.itemCount +
-          ',"payment_method":"' + rec.paymentMethod + '"}'
+          '{"order_id":"' +
+          rec.orderId +
+          '","order_value":' +
+          moneyText(rec.orderValueCents) +
+          ',"item_count":' +
+          rec.itemCount +
+          ',"payment_method":"' +
+          rec.paymentMethod +
+          '"}'
         );
       case T.LOGIN:
         return '{"login_method":"' + rec.loginMethod + '","success":' + rec.success + '}';

@@ -64,12 +64,20 @@ export class Metrics implements DeliveryListener {
     return (performance.now() - this.startedAt) / 1000;
   }
 
-  snapshot(extra: { activeSessions: number; sessionsStarted: number; usersCreated: number; usersInPool: number; seed: number }): MetricsSnapshot {
+  snapshot(extra: {
+    activeSessions: number;
+    sessionsStarted: number;
+    usersCreated: number;
+    usersInPool: number;
+    seed: number;
+  }): MetricsSnapshot {
     const finished = this.messagesSent + this.messagesFailed;
     const elapsed = this.elapsedSeconds;
     const byName = (counts: Float64Array): Record<EventType, number> => {
       const out = {} as Record<EventType, number>;
-      EVENT_TYPES.forEach((t, i) => (out[t] = counts[i]!));
+      EVENT_TYPES.forEach((t, i) => {
+        out[t] = counts[i]!;
+      });
       return out;
     };
     return {

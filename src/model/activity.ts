@@ -1,7 +1,21 @@
 import {
-  LOGIN_METHODS, NEWSLETTER_SOURCES, PAGE, PAYMENT_METHODS, SIGNUP_METHODS, SUPPORT_CHANNELS, SUPPORT_TOPICS,
-  type Behaviour, type DeviceType, type LoginMethod, type LogoutSource, type NewsletterSource, type PageKind,
-  type PaymentMethod, type SignupMethod, type SupportChannel, type SupportTopic,
+  LOGIN_METHODS,
+  NEWSLETTER_SOURCES,
+  PAGE,
+  PAYMENT_METHODS,
+  SIGNUP_METHODS,
+  SUPPORT_CHANNELS,
+  SUPPORT_TOPICS,
+  type Behaviour,
+  type DeviceType,
+  type LoginMethod,
+  type LogoutSource,
+  type NewsletterSource,
+  type PageKind,
+  type PaymentMethod,
+  type SignupMethod,
+  type SupportChannel,
+  type SupportTopic,
 } from './behaviour.ts';
 import type { Catalog, Product } from './catalog.ts';
 import { Choice, lognormalWithMean } from './distributions.ts';
@@ -70,7 +84,10 @@ type Of<Type extends number, K extends keyof Fields> = RecordBase & { type: Type
 export type PageViewRecord = Of<typeof T.PAGE_VIEW, 'page' | 'category' | 'scrollDepthPct' | 'isLandingPage'>;
 export type ProductViewRecord = Of<typeof T.PRODUCT_VIEW, 'product' | 'inStock'>;
 export type SearchRecord = Of<typeof T.SEARCH, 'category' | 'searchTerm' | 'resultsCount' | 'searchDurationMs'>;
-export type CartRecord = Of<typeof T.ADD_TO_CART | typeof T.REMOVE_FROM_CART, 'product' | 'quantity' | 'priceCents' | 'cartItemCount' | 'cartValueCents'>;
+export type CartRecord = Of<
+  typeof T.ADD_TO_CART | typeof T.REMOVE_FROM_CART,
+  'product' | 'quantity' | 'priceCents' | 'cartItemCount' | 'cartValueCents'
+>;
 export type BeginCheckoutRecord = Of<typeof T.BEGIN_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount'>;
 export type CompleteCheckoutRecord = Of<typeof T.COMPLETE_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount' | 'paymentMethod'>;
 export type LoginRecord = Of<typeof T.LOGIN, 'loginMethod' | 'success'>;
@@ -83,8 +100,19 @@ export type ContactSupportRecord = Of<typeof T.CONTACT_SUPPORT, 'channel' | 'top
 
 /** One event as the model made it: `switch (rec.type)` tells which fields it has. */
 export type EventRecord =
-  | PageViewRecord | ProductViewRecord | SearchRecord | CartRecord | BeginCheckoutRecord | CompleteCheckoutRecord | LoginRecord
-  | LogoutRecord | AccountCreateRecord | WishlistAddRecord | NewsletterSignupRecord | ReviewWriteRecord | ContactSupportRecord;
+  | PageViewRecord
+  | ProductViewRecord
+  | SearchRecord
+  | CartRecord
+  | BeginCheckoutRecord
+  | CompleteCheckoutRecord
+  | LoginRecord
+  | LogoutRecord
+  | AccountCreateRecord
+  | WishlistAddRecord
+  | NewsletterSignupRecord
+  | ReviewWriteRecord
+  | ContactSupportRecord;
 
 /**
  * Every field of every record type in one object, which the model reuses for every event:
@@ -96,12 +124,43 @@ export type RecordScratch = RecordBase & Omit<Fields, 'product'> & { type: numbe
 
 export function newRecordScratch(): RecordScratch {
   return {
-    seq: 0, type: 0, timeMs: 0, session: undefined as unknown as Session, index: 0, pageLoadMs: 0, timeOnPageMs: 0, last: false,
-    page: 0, category: 0, scrollDepthPct: 0, isLandingPage: false, product: null, inStock: false, searchTerm: '', resultsCount: 0,
-    searchDurationMs: 0, quantity: 0, priceCents: 0, cartItemCount: 0, cartValueCents: 0, orderId: '', orderValueCents: 0,
-    itemCount: 0, paymentMethod: PAYMENT_METHODS[0], loginMethod: LOGIN_METHODS[0], success: false, logoutSource: 'header',
-    signupMethod: SIGNUP_METHODS[0], marketingOptIn: false, wishlistSize: 0, signupSource: NEWSLETTER_SOURCES[0], doubleOptIn: false,
-    rating: 0, reviewLengthChars: 0, channel: SUPPORT_CHANNELS[0], topic: SUPPORT_TOPICS[0],
+    seq: 0,
+    type: 0,
+    timeMs: 0,
+    session: undefined as unknown as Session,
+    index: 0,
+    pageLoadMs: 0,
+    timeOnPageMs: 0,
+    last: false,
+    page: 0,
+    category: 0,
+    scrollDepthPct: 0,
+    isLandingPage: false,
+    product: null,
+    inStock: false,
+    searchTerm: '',
+    resultsCount: 0,
+    searchDurationMs: 0,
+    quantity: 0,
+    priceCents: 0,
+    cartItemCount: 0,
+    cartValueCents: 0,
+    orderId: '',
+    orderValueCents: 0,
+    itemCount: 0,
+    paymentMethod: PAYMENT_METHODS[0],
+    loginMethod: LOGIN_METHODS[0],
+    success: false,
+    logoutSource: 'header',
+    signupMethod: SIGNUP_METHODS[0],
+    marketingOptIn: false,
+    wishlistSize: 0,
+    signupSource: NEWSLETTER_SOURCES[0],
+    doubleOptIn: false,
+    rating: 0,
+    reviewLengthChars: 0,
+    channel: SUPPORT_CHANNELS[0],
+    topic: SUPPORT_TOPICS[0],
   };
 }
 
@@ -128,7 +187,10 @@ export class Activity {
 
   constructor(b: Behaviour) {
     this.behaviour = b;
-    this.pages = new Choice(PAGE_KINDS.map((k) => PAGE[k]), PAGE_KINDS.map((k) => b.pageView.pages[k]));
+    this.pages = new Choice(
+      PAGE_KINDS.map((k) => PAGE[k]),
+      PAGE_KINDS.map((k) => b.pageView.pages[k]),
+    );
     this.quantity = new Choice(range(1, b.addToCart.quantity.length), b.addToCart.quantity);
     this.paymentMethods = Choice.of(PAYMENT_METHODS, b.completeCheckout.paymentMethods);
     this.loginMethods = Choice.of(LOGIN_METHODS, b.login.methods);
@@ -160,7 +222,13 @@ function currentProduct(session: Session, catalog: Catalog, b: Behaviour): Produ
  * Carry out the session's pending event: update the cart, login and checkout state, and
  * fill `rec` with what the event shows. `newOrderId` makes a fresh, run-unique order id.
  */
-export function performEvent(rec: RecordScratch, session: Session, catalog: Catalog, act: Activity, newOrderId: (timeMs: number) => string): void {
+export function performEvent(
+  rec: RecordScratch,
+  session: Session,
+  catalog: Catalog,
+  act: Activity,
+  newOrderId: (timeMs: number) => string,
+): void {
   const rng = session.rng;
   const b = act.behaviour;
   const type = session.type;

@@ -39,35 +39,111 @@ const SAFARI = ['17.5', '17.6', '18.1'];
 
 const BROWSERS: Record<string, Browser[]> = {
   iOS: [
-    { name: 'Safari', share: 0.8, ua: (v) => `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1` },
-    { name: 'Chrome', share: 0.2, ua: (v) => `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/${v.model} Mobile/15E148 Safari/604.1` },
+    {
+      name: 'Safari',
+      share: 0.8,
+      ua: (v) =>
+        `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1`,
+    },
+    {
+      name: 'Chrome',
+      share: 0.2,
+      ua: (v) =>
+        `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/${v.model} Mobile/15E148 Safari/604.1`,
+    },
   ],
   Android: [
-    { name: 'Chrome', share: 0.85, ua: (v) => `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME[v.os.length % CHROME.length]} Mobile Safari/537.36` },
-    { name: 'Samsung Internet', share: 0.15, ua: (v) => `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36` },
+    {
+      name: 'Chrome',
+      share: 0.85,
+      ua: (v) =>
+        `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME[v.os.length % CHROME.length]} Mobile Safari/537.36`,
+    },
+    {
+      name: 'Samsung Internet',
+      share: 0.15,
+      ua: (v) =>
+        `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36`,
+    },
   ],
   Windows: [
-    { name: 'Chrome', share: 0.65, ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36` },
-    { name: 'Edge', share: 0.25, ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.length % EDGE.length]}` },
-    { name: 'Firefox', share: 0.1, ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64; rv:${FIREFOX[v.model.length % FIREFOX.length]}) Gecko/20100101 Firefox/${FIREFOX[v.model.length % FIREFOX.length]}` },
+    {
+      name: 'Chrome',
+      share: 0.65,
+      ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36`,
+    },
+    {
+      name: 'Edge',
+      share: 0.25,
+      ua: (v) =>
+        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.length % EDGE.length]}`,
+    },
+    {
+      name: 'Firefox',
+      share: 0.1,
+      ua: (v) =>
+        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64; rv:${FIREFOX[v.model.length % FIREFOX.length]}) Gecko/20100101 Firefox/${FIREFOX[v.model.length % FIREFOX.length]}`,
+    },
   ],
   macOS: [
-    { name: 'Safari', share: 0.5, ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${SAFARI[v.model.length % SAFARI.length]} Safari/605.1.15` },
-    { name: 'Chrome', share: 0.4, ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36` },
-    { name: 'Firefox', share: 0.1, ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os.replace(/_/g, '.')}; rv:129.0) Gecko/20100101 Firefox/129.0` },
+    {
+      name: 'Safari',
+      share: 0.5,
+      ua: (v) =>
+        `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${SAFARI[v.model.length % SAFARI.length]} Safari/605.1.15`,
+    },
+    {
+      name: 'Chrome',
+      share: 0.4,
+      ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36`,
+    },
+    {
+      name: 'Firefox',
+      share: 0.1,
+      ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os.replace(/_/g, '.')}; rv:129.0) Gecko/20100101 Firefox/129.0`,
+    },
   ],
   iPadOS: [
-    { name: 'Safari', share: 1, ua: (v) => `Mozilla/5.0 (iPad; CPU OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1` },
+    {
+      name: 'Safari',
+      share: 1,
+      ua: (v) =>
+        `Mozilla/5.0 (iPad; CPU OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1`,
+    },
   ],
 };
 
 /** Screen size and the viewport a browser leaves for the page. */
 const SCREENS: Record<string, ReadonlyArray<readonly [string, string]>> = {
-  iOS: [['390x844', '390x664'], ['393x852', '393x659'], ['430x932', '430x739'], ['375x667', '375x548']],
-  Android: [['412x915', '412x780'], ['360x800', '360x664'], ['384x854', '384x718'], ['412x892', '412x757']],
-  Windows: [['1920x1080', '1903x969'], ['1366x768', '1349x657'], ['1536x864', '1519x753'], ['2560x1440', '2543x1305']],
-  macOS: [['1440x900', '1440x789'], ['1512x982', '1512x865'], ['1728x1117', '1728x1000'], ['2560x1440', '2560x1329']],
-  iPadOS: [['820x1180', '820x1106'], ['810x1080', '810x1006'], ['1024x1366', '1024x1292']],
+  iOS: [
+    ['390x844', '390x664'],
+    ['393x852', '393x659'],
+    ['430x932', '430x739'],
+    ['375x667', '375x548'],
+  ],
+  Android: [
+    ['412x915', '412x780'],
+    ['360x800', '360x664'],
+    ['384x854', '384x718'],
+    ['412x892', '412x757'],
+  ],
+  Windows: [
+    ['1920x1080', '1903x969'],
+    ['1366x768', '1349x657'],
+    ['1536x864', '1519x753'],
+    ['2560x1440', '2543x1305'],
+  ],
+  macOS: [
+    ['1440x900', '1440x789'],
+    ['1512x982', '1512x865'],
+    ['1728x1117', '1728x1000'],
+    ['2560x1440', '2560x1329'],
+  ],
+  iPadOS: [
+    ['820x1180', '820x1106'],
+    ['810x1080', '810x1006'],
+    ['1024x1366', '1024x1292'],
+  ],
 };
 
 /** How many versions each OS's two version draws choose from: [os version, model or browser version]. */

@@ -121,7 +121,13 @@ export function compileJourney(transitions: JourneyTransitions, startWeights: St
     let acc = 0;
     for (let j = 0; j < TYPE_COUNT; j++) startCumulative[j] = acc += start[j]!;
     startCumulative[TYPE_COUNT - 1] = 1;
-    return { order, cumulative, pinnedMass, start: startCumulative, expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expectedVisits(matrix, start).reduce((a, b) => a + b, 0) };
+    return {
+      order,
+      cumulative,
+      pinnedMass,
+      start: startCumulative,
+      expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expectedVisits(matrix, start).reduce((a, b) => a + b, 0),
+    };
   });
   return { segments, normalizedRows: [...normalized] };
 }
@@ -196,7 +202,8 @@ export function editableTransitions(
   const rowView = (from: EventType): object =>
     new Proxy(transitions[from], {
       set(row, to, value) {
-        if (!isType(to)) throw usageError(`journeyTransitions.${from}: unknown event type ${String(to)}; use one of ${EVENT_TYPES.join(', ')}`);
+        if (!isType(to))
+          throw usageError(`journeyTransitions.${from}: unknown event type ${String(to)}; use one of ${EVENT_TYPES.join(', ')}`);
         if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
           throw usageError(`journeyTransitions.${from}.${to} must be a probability from 0 to 1 (got ${JSON.stringify(value)})`);
         }

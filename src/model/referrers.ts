@@ -51,15 +51,18 @@ function buildReferrers(): { referrers: Referrer[]; offsets: Record<ReferrerType
         add({ type, source: null, utmSource: null, utmMedium: null, utmCampaign: null });
         break;
       case 'paid':
-        for (const { source, utm } of PAID) for (const campaign of PAID_CAMPAIGNS) add({ type, source, utmSource: utm, utmMedium: 'cpc', utmCampaign: campaign });
+        for (const { source, utm } of PAID)
+          for (const campaign of PAID_CAMPAIGNS) add({ type, source, utmSource: utm, utmMedium: 'cpc', utmCampaign: campaign });
         break;
       case 'social':
         for (const source of SOCIAL) {
-          for (const campaign of SOCIAL_CAMPAIGNS) add({ type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: campaign });
+          for (const campaign of SOCIAL_CAMPAIGNS)
+            add({ type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: campaign });
         }
         break;
       case 'email':
-        for (const campaign of EMAIL_CAMPAIGNS) add({ type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: campaign });
+        for (const campaign of EMAIL_CAMPAIGNS)
+          add({ type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: campaign });
         break;
       case 'referral':
         for (const source of REFERRAL) add({ type, source, utmSource: null, utmMedium: null, utmCampaign: null });

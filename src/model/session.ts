@@ -51,7 +51,17 @@ export class Session extends Sfc32 {
   /** Dwell drawn by the latest `advance`: time on the current page. */
   dwellMs = 0;
 
-  constructor(seq: number, activeSlot: number, user: UserRef, segment: number, referrer: Referrer, rng: Sfc32, startMs: number, budgetMs: number, dwellMeanMs: number) {
+  constructor(
+    seq: number,
+    activeSlot: number,
+    user: UserRef,
+    segment: number,
+    referrer: Referrer,
+    rng: Sfc32,
+    startMs: number,
+    budgetMs: number,
+    dwellMeanMs: number,
+  ) {
     super(0, 0, 0, 0, 0); // no rounds: the state is `rng`'s, already mixed
     this.adoptState(rng);
     this.seq = seq;

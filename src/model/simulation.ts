@@ -4,7 +4,14 @@ import { Catalog } from './catalog.ts';
 import { Discrete, exponential } from './distributions.ts';
 import { CITIES, ZoneClock } from './geo.ts';
 import { TimeHeap } from './heap.ts';
-import { compileJourney, defaultJourneyTransitions, defaultStartWeights, type CompiledJourney, type JourneyTransitions, type StartWeights } from './journey.ts';
+import {
+  compileJourney,
+  defaultJourneyTransitions,
+  defaultStartWeights,
+  type CompiledJourney,
+  type JourneyTransitions,
+  type StartWeights,
+} from './journey.ts';
 import { drawReferrer } from './referrers.ts';
 import { mix32, SeedSource, type Sfc32 } from './rng.ts';
 import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
@@ -98,7 +105,11 @@ export class Simulation {
     this.segmentDistribution = new Discrete([...SEGMENT_MIX]);
     this.zones = CITIES.map((c) => new ZoneClock(c.timezone));
     const poolSize = options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession);
-    this.pool = new UserPool(this.seeds, poolSize, CITIES.map((c) => c.share));
+    this.pool = new UserPool(
+      this.seeds,
+      poolSize,
+      CITIES.map((c) => c.share),
+    );
     this.warmUntilMs = options.startMs;
     this.nextArrivalMs = options.startMs - this.warmUpMs() + this.arrivalGap();
     this.warmUp();
@@ -253,7 +264,8 @@ export class Simulation {
     const sessionRng = this.seeds.fork('session', seq);
     const referrer = drawReferrer(sessionRng);
     const o = this.options;
-    const budgetSeconds = (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
+    const budgetSeconds =
+      (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
     // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
     if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
     const second = Math.floor(atMs / 1000);

@@ -92,7 +92,10 @@ export class Stepper {
     this.metrics.generated(rec.type, rec.timeMs);
     while (rec.timeMs >= this.nextReport) {
       const active = this.source.activeSessions;
-      this.logger[this.reportLevel](`active sessions: ${active}`, { activeSessions: active, simulatedTime: new Date(this.nextReport).toISOString() });
+      this.logger[this.reportLevel](`active sessions: ${active}`, {
+        activeSessions: active,
+        simulatedTime: new Date(this.nextReport).toISOString(),
+      });
       this.nextReport += ACTIVE_SESSIONS_EVERY_MS;
     }
     return rec;
@@ -101,9 +104,12 @@ export class Stepper {
   private warnLag(behindMs: number): void {
     this.warnedLag = true;
     const achieved = this.emitted / Math.max(0.001, (this.clock.now() - this.wallStart) / 1000);
-    this.logger.warn(`cannot achieve target rate: running ${Math.round(behindMs)} ms behind schedule, achieved ${Math.round(achieved)} events/s`, {
-      achievedEventsPerSecond: Math.round(achieved),
-    });
+    this.logger.warn(
+      `cannot achieve target rate: running ${Math.round(behindMs)} ms behind schedule, achieved ${Math.round(achieved)} events/s`,
+      {
+        achievedEventsPerSecond: Math.round(achieved),
+      },
+    );
   }
 }
 

@@ -29,7 +29,8 @@ export class FdSink<T> implements Sink<T> {
   private flushScheduled = false;
 
   constructor(fd: number, name: string, encoder: RecordEncoder<T>, listener: DeliveryListener, ownsFd: boolean) {
-    if (encoder.maxBytes + 1 > CHUNK_BYTES) throw new RangeError(`records of up to ${encoder.maxBytes} bytes do not fit the ${CHUNK_BYTES}-byte chunk`);
+    if (encoder.maxBytes + 1 > CHUNK_BYTES)
+      throw new RangeError(`records of up to ${encoder.maxBytes} bytes do not fit the ${CHUNK_BYTES}-byte chunk`);
     this.fd = fd;
     this.encoder = encoder;
     this.name = name;
@@ -166,10 +167,18 @@ export class FdSink<T> implements Sink<T> {
 
 function describeWriteError(err: NodeJS.ErrnoException, name: string, count: number, seekable: boolean): UBPError {
   if (err.code === 'EPIPE') {
-    return new UBPError('SINK_CLOSED', `${name} was closed by its reader; stopped, and the last ${count} events were not written`, { cause: err });
+    return new UBPError('SINK_CLOSED', `${name} was closed by its reader; stopped, and the last ${count} events were not written`, {
+      cause: err,
+    });
   }
   if (err.code === 'ENOSPC') {
-    return new UBPError('SINK_WRITE', `${name}: no space left on the device; stopped, and the last ${count} events were not written${seekable ? ' (the file ends with a whole line)' : ''}; free some space or write elsewhere`, { cause: err });
+    return new UBPError(
+      'SINK_WRITE',
+      `${name}: no space left on the device; stopped, and the last ${count} events were not written${seekable ? ' (the file ends with a whole line)' : ''}; free some space or write elsewhere`,
+      { cause: err },
+    );
   }
-  return new UBPError('SINK_WRITE', `writing to ${name} failed (${err.code ?? err.message}); the last ${count} events were not written`, { cause: err });
+  return new UBPError('SINK_WRITE', `writing to ${name} failed (${err.code ?? err.message}); the last ${count} events were not written`, {
+    cause: err,
+  });
 }

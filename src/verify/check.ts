@@ -17,7 +17,18 @@ export interface ReadBack {
   position: bigint | number;
 }
 
-export type CheckName = 'count' | 'duplicates' | 'split_sessions' | 'order' | 'gaps' | 'schema' | 'keys' | 'timestamps' | 'headers' | 'truth_windows' | 'late';
+export type CheckName =
+  | 'count'
+  | 'duplicates'
+  | 'split_sessions'
+  | 'order'
+  | 'gaps'
+  | 'schema'
+  | 'keys'
+  | 'timestamps'
+  | 'headers'
+  | 'truth_windows'
+  | 'late';
 
 /** What the run was told to do, so the checks expect it. */
 export interface Expectations {
@@ -120,7 +131,11 @@ export class RunVerifier {
     if (record.partition !== undefined) this.readFromTopic = true;
     const where = record.partition === undefined ? `line ${record.position}` : `partition ${record.partition} offset ${record.position}`;
     let event: {
-      event_id?: unknown; event_type?: unknown; session_id?: unknown; user_id?: unknown; timestamp?: unknown;
+      event_id?: unknown;
+      event_type?: unknown;
+      session_id?: unknown;
+      user_id?: unknown;
+      timestamp?: unknown;
       session_info?: { events_in_session?: unknown; session_start?: unknown };
       event_data?: { order_value?: unknown };
     };
@@ -185,19 +200,32 @@ export class RunVerifier {
   }
 
   /** The record's key, timestamp and headers against what the run was told. */
-  private checkRecord(record: ReadBack, event: { event_type?: unknown; user_id?: unknown; timestamp?: unknown }, sessionId: string, timeMs: number, where: string): void {
+  private checkRecord(
+    record: ReadBack,
+    event: { event_type?: unknown; user_id?: unknown; timestamp?: unknown },
+    sessionId: string,
+    timeMs: number,
+    where: string,
+  ): void {
     if (record.key !== undefined) {
       const { key } = this.expect;
       const want = key === 'session_id' ? sessionId : key === 'user_id' ? String(event.user_id) : null;
-      if (record.key !== want) this.problem('keys', `${where}: key ${record.key} is not the ${key === 'none' ? 'absent key' : `${key} ${want}`}`);
+      if (record.key !== want)
+        this.problem('keys', `${where}: key ${record.key} is not the ${key === 'none' ? 'absent key' : `${key} ${want}`}`);
     }
     if (record.timestampMs !== undefined && this.expect.eventTimestamps && record.timestampMs !== timeMs) {
-      this.problem('timestamps', `${where}: record timestamp ${new Date(record.timestampMs).toISOString()} is not the event's ${String(event.timestamp)}`);
+      this.problem(
+        'timestamps',
+        `${where}: record timestamp ${new Date(record.timestampMs).toISOString()} is not the event's ${String(event.timestamp)}`,
+      );
     }
     if (record.partition !== undefined && this.expect.headers) {
       const h = record.headers;
       if (h?.get('event_type') !== event.event_type || h?.get('content-type') !== 'application/json' || !h?.get('schema')) {
-        this.problem('headers', `${where}: headers ${h === undefined ? 'missing' : JSON.stringify(Object.fromEntries(h))} do not match the event`);
+        this.problem(
+          'headers',
+          `${where}: headers ${h === undefined ? 'missing' : JSON.stringify(Object.fromEntries(h))} do not match the event`,
+        );
       }
     }
   }
@@ -222,55 +250,122 @@ export class RunVerifier {
     }
     if (expected !== null && unique !== expected) {
       this.found.count.count = Math.abs(expected - unique);
-      this.found.count.examples = [unique < expected ? `${expected - unique} events missing` : `${unique - expected} events more than expected`];
+      this.found.count.examples = [
+        unique < expected ? `${expected - unique} events missing` : `${unique - expected} events more than expected`,
+      ];
     }
     const f = this.found;
     const unkeyed = this.expect.key === 'none' && this.sessions.size > 0 && this.records > 0 && this.readFromTopic;
     const checks: CheckResult[] = [
       {
-        check: 'count', ok: f.count.count === 0, count: f.count.count, examples: f.count.examples,
-        detail: expected === null ? `${unique} distinct events (no expected count given; pass --metrics-json)` : `${unique} distinct events, ${expected} expected`,
+        check: 'count',
+        ok: f.count.count === 0,
+        count: f.count.count,
+        examples: f.count.examples,
+        detail:
+          expected === null
+            ? `${unique} distinct events (no expected count given; pass --metrics-json)`
+            : `${unique} distinct events, ${expected} expected`,
       },
       {
-        check: 'duplicates', ok: f.duplicates.count === 0, count: f.duplicates.count, examples: f.duplicates.examples,
-        detail: truth === null
-          ? `${f.duplicates.count} records repeat an event_id`
-          : `${this.expectedRepeats} repeats, as the answer key lists (${truth.doc.faults.duplicates.length}); ${f.duplicates.count} not as listed`,
+        check: 'duplicates',
+        ok: f.duplicates.count === 0,
+        count: f.duplicates.count,
+        examples: f.duplicates.examples,
+        detail:
+          truth === null
+            ? `${f.duplicates.count} records repeat an event_id`
+            : `${this.expectedRepeats} repeats, as the answer key lists (${truth.doc.faults.duplicates.length}); ${f.duplicates.count} not as listed`,
       },
       {
-        check: 'split_sessions', ok: f.split_sessions.count === 0, count: f.split_sessions.count, examples: f.split_sessions.examples,
-        detail: unkeyed ? 'not checked: records without a key spread over partitions' : `${f.split_sessions.count} sessions are in more than one partition`,
+        check: 'split_sessions',
+        ok: f.split_sessions.count === 0,
+        count: f.split_sessions.count,
+        examples: f.split_sessions.examples,
+        detail: unkeyed
+          ? 'not checked: records without a key spread over partitions'
+          : `${f.split_sessions.count} sessions are in more than one partition`,
       },
       {
-        check: 'order', ok: f.order.count === 0, count: f.order.count, examples: f.order.examples,
-        detail: unkeyed ? 'not checked: records without a key spread over partitions' : `${f.order.count} events come before an earlier event of their session`,
+        check: 'order',
+        ok: f.order.count === 0,
+        count: f.order.count,
+        examples: f.order.examples,
+        detail: unkeyed
+          ? 'not checked: records without a key spread over partitions'
+          : `${f.order.count} events come before an earlier event of their session`,
       },
-      { check: 'gaps', ok: f.gaps.count === 0, count: f.gaps.count, examples: f.gaps.examples, detail: `${f.gaps.count} sessions skip events (events_in_session jumps)` },
-      { check: 'schema', ok: f.schema.count === 0, count: f.schema.count, examples: f.schema.examples, detail: `${f.schema.count} records fail the event JSON Schema` },
       {
-        check: 'keys', ok: f.keys.count === 0, count: f.keys.count, examples: f.keys.examples,
-        detail: this.expect.key === 'none' ? `${f.keys.count} records have a key (none expected)` : `${f.keys.count} records are not keyed by their ${this.expect.key}`,
+        check: 'gaps',
+        ok: f.gaps.count === 0,
+        count: f.gaps.count,
+        examples: f.gaps.examples,
+        detail: `${f.gaps.count} sessions skip events (events_in_session jumps)`,
       },
       {
-        check: 'timestamps', ok: f.timestamps.count === 0, count: f.timestamps.count, examples: f.timestamps.examples,
-        detail: this.expect.eventTimestamps ? `${f.timestamps.count} records are not stamped with their event's time` : 'send times (not checked)',
+        check: 'schema',
+        ok: f.schema.count === 0,
+        count: f.schema.count,
+        examples: f.schema.examples,
+        detail: `${f.schema.count} records fail the event JSON Schema`,
+      },
+      {
+        check: 'keys',
+        ok: f.keys.count === 0,
+        count: f.keys.count,
+        examples: f.keys.examples,
+        detail:
+          this.expect.key === 'none'
+            ? `${f.keys.count} records have a key (none expected)`
+            : `${f.keys.count} records are not keyed by their ${this.expect.key}`,
+      },
+      {
+        check: 'timestamps',
+        ok: f.timestamps.count === 0,
+        count: f.timestamps.count,
+        examples: f.timestamps.examples,
+        detail: this.expect.eventTimestamps
+          ? `${f.timestamps.count} records are not stamped with their event's time`
+          : 'send times (not checked)',
       },
       ...(this.expect.headers
-        ? [{ check: 'headers' as const, ok: f.headers.count === 0, count: f.headers.count, examples: f.headers.examples, detail: `${f.headers.count} records lack the event_type, schema or content-type header` }]
+        ? [
+            {
+              check: 'headers' as const,
+              ok: f.headers.count === 0,
+              count: f.headers.count,
+              examples: f.headers.examples,
+              detail: `${f.headers.count} records lack the event_type, schema or content-type header`,
+            },
+          ]
         : []),
       ...(truth === null
         ? []
         : [
-          {
-            check: 'truth_windows' as const, ok: f.truth_windows.count === 0, count: f.truth_windows.count, examples: f.truth_windows.examples,
-            detail: `${truth.doc.windows.length} windows of ${truth.doc.window_seconds} s in the answer key; ${f.truth_windows.count} differ from the distinct events read`,
-          },
-          {
-            check: 'late' as const, ok: f.late.count === 0, count: f.late.count, examples: f.late.examples,
-            detail: `${truth.lateStats.listed} late events in the answer key, ${truth.lateStats.seen} seen arriving after later events, ${f.late.count} of those not listed`,
-          },
-        ]),
+            {
+              check: 'truth_windows' as const,
+              ok: f.truth_windows.count === 0,
+              count: f.truth_windows.count,
+              examples: f.truth_windows.examples,
+              detail: `${truth.doc.windows.length} windows of ${truth.doc.window_seconds} s in the answer key; ${f.truth_windows.count} differ from the distinct events read`,
+            },
+            {
+              check: 'late' as const,
+              ok: f.late.count === 0,
+              count: f.late.count,
+              examples: f.late.examples,
+              detail: `${truth.lateStats.listed} late events in the answer key, ${truth.lateStats.seen} seen arriving after later events, ${f.late.count} of those not listed`,
+            },
+          ]),
     ];
-    return { source, records: this.records, uniqueEvents: unique, sessions: this.sessions.size, expected, ok: checks.every((c) => c.ok), checks };
+    return {
+      source,
+      records: this.records,
+      uniqueEvents: unique,
+      sessions: this.sessions.size,
+      expected,
+      ok: checks.every((c) => c.ok),
+      checks,
+    };
   }
 }

@@ -135,10 +135,15 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
       const remaining = timeoutMs - (Date.now() - started);
       const idle = idleMs - (Date.now() - lastProgress);
       const outcome =
-        inflight.size > 0 ? await withTimeout(Promise.race(inflight.values()), Math.min(remaining, idle)) : await pause(Math.min(200, remaining, idle));
+        inflight.size > 0
+          ? await withTimeout(Promise.race(inflight.values()), Math.min(remaining, idle))
+          : await pause(Math.min(200, remaining, idle));
       if (outcome === undefined && (Date.now() - started >= timeoutMs || Date.now() - lastProgress >= idleMs)) {
         const position = [...todo.values()].map((s) => `${s.partition}@${s.next}/${s.end}`).join(', ');
-        const why = remaining <= idle ? `did not finish within ${Math.round(timeoutMs / 1000)} s` : `made no progress for ${Math.round(idleMs / 1000)} s`;
+        const why =
+          remaining <= idle
+            ? `did not finish within ${Math.round(timeoutMs / 1000)} s`
+            : `made no progress for ${Math.round(idleMs / 1000)} s`;
         throw new UBPError('VERIFY', `Reading topic "${topic}" from ${address} ${why} (partition@next/end: ${position}).`);
       }
       if (outcome === undefined) {
@@ -171,11 +176,13 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
 }
 
 /** The partition count of a topic; rejects like readTopic when the broker or the topic is missing. */
-export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'topic' | 'connectTimeoutMs' | 'security'>): Promise<number> {
+export async function topicPartitionCount(
+  options: Pick<ReadTopicOptions, 'bootstrapServers' | 'topic' | 'connectTimeoutMs' | 'security'>,
+): Promise<number> {
   const consumer = newConsumer(options);
   try {
     const metadata = await consumer.metadata({ topics: [options.topic] }).catch((error: unknown) => {
-      throw readError(error, options.topic, options.bootstrapServers.join(","), options.security);
+      throw readError(error, options.topic, options.bootstrapServers.join(','), options.security);
     });
     const info = metadata.topics.get(options.topic);
     if (info === undefined) throw missingTopic(options.topic, options.bootstrapServers.join(','));
@@ -214,9 +221,7 @@ async function describe(consumer: Client, options: ReadTopicOptions): Promise<Pa
     const info = metadata.topics.get(topic);
     if (info === undefined) throw missingTopic(topic, address);
     const offsets = async (timestamp: bigint): Promise<bigint[]> =>
-      (
-        await consumer.listOffsets({ topics: [topic], timestamp })
-      ).get(topic)!;
+      (await consumer.listOffsets({ topics: [topic], timestamp })).get(topic)!;
     const [start, end] = await Promise.all([offsets(ListOffsetTimestamps.EARLIEST), offsets(ListOffsetTimestamps.LATEST)]);
     return info.partitions.map((p, partition) => ({ partition, next: start[partition]!, end: end[partition]!, leader: p.leader }));
   } catch (error) {
@@ -245,7 +250,9 @@ function collect(response: FetchResponse, todo: Map<number, PartitionState>): Re
               partition: partitionIndex,
               offset,
               timestamp: batch.firstTimestamp + record.timestampDelta,
-              ...(record.headers.length > 0 ? { headers: new Map(record.headers.map(([k, v]) => [k?.toString('utf8') ?? '', v?.toString('utf8') ?? ''])) } : {}),
+              ...(record.headers.length > 0
+                ? { headers: new Map(record.headers.map(([k, v]) => [k?.toString('utf8') ?? '', v?.toString('utf8') ?? ''])) }
+                : {}),
             });
           }
         }
@@ -291,10 +298,14 @@ function readError(error: unknown, topic: string, address: string, security: Kaf
     return missingTopic(topic, address);
   }
   if (findErrorBy(error as Error, 'code', 'PLT_KFK_NETWORK')) {
-    return new UBPError('KAFKA_UNREACHABLE', `Could not read topic "${topic}" from Kafka at ${address} (${detail}); check that a broker runs there.`, {
-      cause: error,
-      retriable: true,
-    });
+    return new UBPError(
+      'KAFKA_UNREACHABLE',
+      `Could not read topic "${topic}" from Kafka at ${address} (${detail}); check that a broker runs there.`,
+      {
+        cause: error,
+        retriable: true,
+      },
+    );
   }
   return new UBPError('VERIFY', `Could not read topic "${topic}" from Kafka at ${address}: ${detail}.`, { cause: error });
 }

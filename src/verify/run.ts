@@ -78,7 +78,12 @@ export function formatReport(report: VerifyReport): string {
       ...(c.ok ? [] : c.examples.map((e) => `        ${''.padEnd(15)} e.g. ${e}`)),
     ]),
     '',
-    report.ok ? 'all checks passed' : `failed: ${report.checks.filter((c) => !c.ok).map((c) => c.check).join(', ')}`,
+    report.ok
+      ? 'all checks passed'
+      : `failed: ${report.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.check)
+          .join(', ')}`,
   ];
   return lines.join('\n') + '\n';
 }

@@ -30,7 +30,12 @@ export function loadTruth(file: string): TruthDocument {
   } catch (err) {
     throw new UBPError('USAGE', `verify: --truth ${file} is not a readable answer key (${(err as Error).message.split('\n')[0]})`);
   }
-  if (typeof doc?.window_seconds !== 'number' || !Array.isArray(doc.windows) || !Array.isArray(doc.faults?.late) || !Array.isArray(doc.faults?.duplicates)) {
+  if (
+    typeof doc?.window_seconds !== 'number' ||
+    !Array.isArray(doc.windows) ||
+    !Array.isArray(doc.faults?.late) ||
+    !Array.isArray(doc.faults?.duplicates)
+  ) {
     throw new UBPError('USAGE', `verify: --truth ${file} is not an answer key (it needs window_seconds, windows and faults)`);
   }
   return doc;
@@ -77,13 +82,16 @@ export class TruthCheck {
       if (!this.listedLate.has(String(event.event_id))) {
         this.unlistedLateCount++;
         if (this.unlistedLate.length < MAX_EXAMPLES) {
-          this.unlistedLate.push(`${where}: ${String(event.event_id)} (${String(event.timestamp)}) arrives after ${new Date(latest).toISOString()} and is not listed late`);
+          this.unlistedLate.push(
+            `${where}: ${String(event.event_id)} (${String(event.timestamp)}) arrives after ${new Date(latest).toISOString()} and is not listed late`,
+          );
         }
       }
     } else this.latestByPartition.set(partition, timeMs);
     const index = Math.floor(timeMs / this.windowMs);
     let w = this.windows.get(index);
-    if (w === undefined) this.windows.set(index, (w = { events: new Map(), sessions: new Set(), users: new Set(), purchases: 0, revenueCents: 0 }));
+    if (w === undefined)
+      this.windows.set(index, (w = { events: new Map(), sessions: new Set(), users: new Set(), purchases: 0, revenueCents: 0 }));
     const type = String(event.event_type);
     w.events.set(type, (w.events.get(type) ?? 0) + 1);
     w.sessions.add(String(event.session_id));

@@ -29,7 +29,7 @@ function parseLines(text: string | Buffer): Record<string, unknown>[] {
       try {
         return JSON.parse(line) as Record<string, unknown>;
       } catch {
-        assert.fail(`line ${i + 1} is not whole JSON: ${line.slice(0, 80)}…`);
+        return assert.fail(`line ${i + 1} is not whole JSON: ${line.slice(0, 80)}…`);
       }
     });
 }
@@ -54,7 +54,13 @@ function assertNoStack(stderr: string): void {
   assert.doesNotMatch(stderr, /node:internal|\.ts:\d+|\.js:\d+/, 'no source locations');
 }
 
-function readMetrics(file: string): { messagesSent: number; messagesFailed: number; successRate: number; eventsGenerated: number; seed: number } {
+function readMetrics(file: string): {
+  messagesSent: number;
+  messagesFailed: number;
+  successRate: number;
+  eventsGenerated: number;
+  seed: number;
+} {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
@@ -133,7 +139,11 @@ describe('CLI: stdout and file sinks', () => {
     const file = path.join(tmpdir(t), 'all.txt');
     const fd = fs.openSync(file, 'w');
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [CLI, '--sink', 'stdout', '--count', '1000', '--speed', 'max', '--seed', '1', '--start', START], { stdio: ['ignore', fd, fd] });
+      const child = spawn(
+        process.execPath,
+        [CLI, '--sink', 'stdout', '--count', '1000', '--speed', 'max', '--seed', '1', '--start', START],
+        { stdio: ['ignore', fd, fd] },
+      );
       child.on('close', (c) => resolve(c));
     });
     fs.closeSync(fd);
@@ -186,7 +196,11 @@ describe('CLI: stdout and file sinks', () => {
 
 describe('CLI: determinism', () => {
   test('the same command twice gives identical bytes; another seed gives different bytes', async () => {
-    const [a, b, c] = await Promise.all([runCli([...DET, '--seed', '7', '--quiet']), runCli([...DET, '--seed', '7', '--quiet']), runCli([...DET, '--seed', '8', '--quiet'])]);
+    const [a, b, c] = await Promise.all([
+      runCli([...DET, '--seed', '7', '--quiet']),
+      runCli([...DET, '--seed', '7', '--quiet']),
+      runCli([...DET, '--seed', '8', '--quiet']),
+    ]);
     for (const r of [a, b, c]) assert.equal(r.code, 0, r.stderr);
     assert.ok(a.stdout.length > 100_000, 'two simulated hours hold a lot of events');
     assert.ok(a.stdout.equals(b.stdout), 'same seed, same bytes');
@@ -196,7 +210,10 @@ describe('CLI: determinism', () => {
   test('--speed 1 over 10 s gives the same bytes as --speed max over the same simulated span', async () => {
     const args = ['--seed', '21', '--start', START, '--duration', '10', '--rate', '200000', '--sink', 'stdout', '--quiet'];
     const began = Date.now();
-    const [paced, fast] = await Promise.all([runCli([...args, '--speed', '1'], { timeoutMs: 30_000 }), runCli([...args, '--speed', 'max'])]);
+    const [paced, fast] = await Promise.all([
+      runCli([...args, '--speed', '1'], { timeoutMs: 30_000 }),
+      runCli([...args, '--speed', 'max']),
+    ]);
     const wall = Date.now() - began;
     assert.equal(paced.code, 0, paced.stderr);
     assert.equal(fast.code, 0, fast.stderr);
@@ -210,9 +227,13 @@ describe('CLI: signals', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     test(`${signal} during a --speed 1 stdout run: events stream as they happen, exit 0, whole lines, metrics match`, async (t) => {
       const metrics = path.join(tmpdir(t), 'm.json');
-      const child = spawn(process.execPath, [CLI, '--sink', 'stdout', '--speed', '1', '--rate', '100000', '--seed', '4', '--metrics-json', metrics], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [CLI, '--sink', 'stdout', '--speed', '1', '--rate', '100000', '--seed', '4', '--metrics-json', metrics],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const out: Buffer[] = [];
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -309,7 +330,21 @@ describe('CLI: failing sinks', () => {
     });
     const file = path.join(mnt, 'events.jsonl');
     const metrics = path.join(dir, 'm.json');
-    const r = await runCli(['--sink', 'file', '--output', file, '--speed', 'max', '--seed', '2', '--start', START, '--metrics-json', metrics, '--quiet']);
+    const r = await runCli([
+      '--sink',
+      'file',
+      '--output',
+      file,
+      '--speed',
+      'max',
+      '--seed',
+      '2',
+      '--start',
+      START,
+      '--metrics-json',
+      metrics,
+      '--quiet',
+    ]);
     assert.equal(r.code, 1);
     const plain = plainLines(r.stderr);
     assert.equal(plain.length, 1, r.stderr);
@@ -334,8 +369,14 @@ describe('CLI: logs', () => {
       assert.equal(typeof rec.msg, 'string');
       assert.equal(rec.name, 'user-behavior-producer');
     }
-    assert.ok(records.some((rec) => rec.seed === 7 && /seed 7/.test(rec.msg)), 'the seed is logged');
-    assert.ok(records.some((rec) => /messages sent/.test(rec.msg)), 'the final metrics are logged');
+    assert.ok(
+      records.some((rec) => rec.seed === 7 && /seed 7/.test(rec.msg)),
+      'the seed is logged',
+    );
+    assert.ok(
+      records.some((rec) => /messages sent/.test(rec.msg)),
+      'the final metrics are logged',
+    );
   });
 
   test('--quiet suppresses info lines', async () => {
@@ -347,7 +388,10 @@ describe('CLI: logs', () => {
   test('--verbose adds debug lines', async () => {
     const r = await runCli([...DET, '--seed', '7', '--verbose']);
     assert.equal(r.code, 0);
-    assert.ok(lines(r.stderr).some((l) => JSON.parse(l).level === 20), 'some debug records');
+    assert.ok(
+      lines(r.stderr).some((l) => JSON.parse(l).level === 20),
+      'some debug records',
+    );
   });
 
   test('a random seed is logged, and running again with it repeats the bytes', async () => {
@@ -391,7 +435,21 @@ describe('scripts/run_user_behavior_producer.sh', () => {
     // "$@" keeps an argument with spaces whole.
     const spaced = path.join(cwd, 'a dir with spaces');
     fs.mkdirSync(spaced);
-    const toFile = await run(['--sink', 'file', '--output', path.join(spaced, 'out file.ndjson'), '--seed', '3', '--start', START, '--count', '20', '--speed', 'max', '--quiet']);
+    const toFile = await run([
+      '--sink',
+      'file',
+      '--output',
+      path.join(spaced, 'out file.ndjson'),
+      '--seed',
+      '3',
+      '--start',
+      START,
+      '--count',
+      '20',
+      '--speed',
+      'max',
+      '--quiet',
+    ]);
     assert.equal(toFile.code, 0, toFile.stderr);
     assert.ok(fs.readFileSync(path.join(spaced, 'out file.ndjson')).equals(direct.stdout));
   });

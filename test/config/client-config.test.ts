@@ -59,12 +59,23 @@ describe('client properties files', () => {
     assert.equal(c.kafka.security.sasl?.mechanism, 'PLAIN');
     assert.equal(c.kafka.security.sasl?.username, 'ABCDEFGH12345678');
     assert.equal(c.kafka.security.sasl?.password?.reveal(), 's3cr3t/with+chars=');
-    assert.deepEqual(c.kafka.security.tls, { caFile: null, certFile: null, keyFile: null, keyPassword: null, verifyHostname: true, verifyCertificate: true });
+    assert.deepEqual(c.kafka.security.tls, {
+      caFile: null,
+      certFile: null,
+      keyFile: null,
+      keyPassword: null,
+      verifyHostname: true,
+      verifyCertificate: true,
+    });
     assert.deepEqual(c.warnings, [], 'the cloud file has nothing to warn about');
   });
 
   test('librdkafka names, with relative paths read from the file’s directory', (t) => {
-    const file = tmpFile(t, 'rd.properties', 'bootstrap.servers=b-1.msk:9096\nsecurity.protocol=SASL_SSL\nsasl.mechanisms=SCRAM-SHA-512\nsasl.username=alice\nsasl.password=pw\nssl.ca.location=ca.pem\n');
+    const file = tmpFile(
+      t,
+      'rd.properties',
+      'bootstrap.servers=b-1.msk:9096\nsecurity.protocol=SASL_SSL\nsasl.mechanisms=SCRAM-SHA-512\nsasl.username=alice\nsasl.password=pw\nssl.ca.location=ca.pem\n',
+    );
     const c = resolveConfig({ clientConfig: file }, env());
     assert.equal(c.kafka.security.sasl?.mechanism, 'SCRAM-SHA-512');
     assert.equal(c.kafka.security.sasl?.username, 'alice');
@@ -78,11 +89,22 @@ describe('client properties files', () => {
       'security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=/x/ca.pem\nssl.keystore.type=PEM\nssl.keystore.location=/x/client.pem\nssl.endpoint.identification.algorithm=\n',
     );
     const tls = resolveConfig({ clientConfig: file }, env()).kafka.security.tls;
-    assert.deepEqual(tls, { caFile: '/x/ca.pem', certFile: '/x/client.pem', keyFile: '/x/client.pem', keyPassword: null, verifyHostname: false, verifyCertificate: true });
+    assert.deepEqual(tls, {
+      caFile: '/x/ca.pem',
+      certFile: '/x/client.pem',
+      keyFile: '/x/client.pem',
+      keyPassword: null,
+      verifyHostname: false,
+      verifyCertificate: true,
+    });
   });
 
   test('flags override the file, the environment gives the password, unknown keys are named in a warning', (t) => {
-    const file = tmpFile(t, 'c.properties', 'bootstrap.servers=a:1\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.username=bob\nlinger.ms=5\nfoo.bar=1\n');
+    const file = tmpFile(
+      t,
+      'c.properties',
+      'bootstrap.servers=a:1\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-256\nsasl.username=bob\nlinger.ms=5\nfoo.bar=1\n',
+    );
     const c = resolveConfig({ clientConfig: file, bootstrapServers: 'b:2', saslUsername: 'carol' }, env({ UBP_SASL_PASSWORD: 'from-env' }));
     assert.deepEqual(c.kafka.bootstrapServers, ['b:2']);
     assert.equal(c.kafka.security.sasl?.username, 'carol');
@@ -91,9 +113,15 @@ describe('client properties files', () => {
   });
 
   test('a JKS store is refused with what to do; a bad value names the file and its key', (t) => {
-    usage(() => readClientConfig(tmpFile(t, 'j.properties', 'ssl.truststore.type=JKS\n')), /ssl\.truststore\.type JKS is not supported; use PEM/);
+    usage(
+      () => readClientConfig(tmpFile(t, 'j.properties', 'ssl.truststore.type=JKS\n')),
+      /ssl\.truststore\.type JKS is not supported; use PEM/,
+    );
     const bad = tmpFile(t, 'b.properties', 'security.protocol=TLS\n');
-    usage(() => resolveConfig({ clientConfig: bad }, env()), new RegExp(`^${bad}: security.protocol must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL \\(got "TLS"\\)$`));
+    usage(
+      () => resolveConfig({ clientConfig: bad }, env()),
+      new RegExp(`^${bad}: security.protocol must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL \\(got "TLS"\\)$`),
+    );
     usage(() => resolveConfig({ clientConfig: '/no/such/file' }, env()), /--client-config \/no\/such\/file cannot be read \(ENOENT\)/);
   });
 });
@@ -105,7 +133,10 @@ describe('security rules and secrets', () => {
     usage(() => resolveConfig({ saslMechanism: 'PLAIN', saslUsername: 'u' }, env()), /needs a password: .*UBP_SASL_PASSWORD/);
     usage(() => resolveConfig({ saslMechanism: 'OAUTHBEARER' }, env()), /needs a token: --sasl-token-file FILE or the UBP_SASL_TOKEN/);
     usage(() => resolveConfig({ securityProtocol: 'SSL', saslMechanism: 'PLAIN' }, env()), /needs a SASL security protocol/);
-    usage(() => resolveConfig({ securityProtocol: 'SSL', sslCertificateLocation: '/c.pem' }, env()), /mutual TLS needs both a certificate and its key/);
+    usage(
+      () => resolveConfig({ securityProtocol: 'SSL', sslCertificateLocation: '/c.pem' }, env()),
+      /mutual TLS needs both a certificate and its key/,
+    );
   });
 
   test('a mechanism alone means SASL_SSL, the usual cloud setting', () => {
@@ -116,7 +147,8 @@ describe('security rules and secrets', () => {
 
   test('secrets print as [secret] in JSON, strings and inspect, and bad ones are never echoed', (t) => {
     const c = resolveConfig({ saslMechanism: 'PLAIN', saslUsername: 'u', saslPassword: 'hunter2' }, env());
-    for (const text of [JSON.stringify(c), String(c.kafka.security.sasl?.password), inspect(c, { depth: 10 })]) assert.doesNotMatch(text, /hunter2/);
+    for (const text of [JSON.stringify(c), String(c.kafka.security.sasl?.password), inspect(c, { depth: 10 })])
+      assert.doesNotMatch(text, /hunter2/);
     const file = tmpFile(t, 's.properties', 'sasl.password=\n');
     assert.equal(readClientConfig(file).properties.saslPassword, '');
     assert.throws(

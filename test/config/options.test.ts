@@ -12,7 +12,10 @@ function usage(fn: () => unknown, pattern: RegExp): void {
 
 describe('resolveConfig: library options', () => {
   test('typed values pass through; errors name the option key when no other name is given', () => {
-    const c = resolveConfig({ generationRate: 42, speed: 'max', start: new Date('2024-03-04T00:00:00Z'), acks: -1 as never, bootstrapServers: ['h:1'] }, env);
+    const c = resolveConfig(
+      { generationRate: 42, speed: 'max', start: new Date('2024-03-04T00:00:00Z'), acks: -1 as never, bootstrapServers: ['h:1'] },
+      env,
+    );
     assert.equal(c.rate, 42);
     assert.equal(c.speed, Infinity);
     assert.equal(c.startMs, Date.parse('2024-03-04T00:00:00Z'));
@@ -30,7 +33,10 @@ describe('resolveConfig: library options', () => {
     const c = resolveConfig({ sessionDurationRange: [10, 20] }, env);
     assert.deepEqual([c.minSessionSeconds, c.maxSessionSeconds], [10, 20]);
     usage(() => resolveConfig({ sessionDurationRange: [0, 20] }, env), /^sessionDurationRange\[0\] must be a positive number/);
-    usage(() => resolveConfig({ sessionDurationRange: [30, 20] }, env), /sessionDurationRange\[1\] \(20\) must not be below sessionDurationRange\[0\] \(30\)/);
+    usage(
+      () => resolveConfig({ sessionDurationRange: [30, 20] }, env),
+      /sessionDurationRange\[1\] \(20\) must not be below sessionDurationRange\[0\] \(30\)/,
+    );
   });
 
   test('null and undefined mean the default; the seed is drawn and marked random only when absent', () => {
@@ -59,6 +65,9 @@ describe('resolveTable: any table, any source of values', () => {
   });
 
   test('a name given by the caller is used in the message', () => {
-    usage(() => resolveTable(VERIFY_OPTIONS, { timeoutSeconds: '0' }, { timeoutSeconds: 'verify: --timeout' }), /^verify: --timeout must be a positive whole number of seconds \(got "0"\)$/);
+    usage(
+      () => resolveTable(VERIFY_OPTIONS, { timeoutSeconds: '0' }, { timeoutSeconds: 'verify: --timeout' }),
+      /^verify: --timeout must be a positive whole number of seconds \(got "0"\)$/,
+    );
   });
 });

@@ -10,7 +10,11 @@ import { recompute, type Ev } from './recompute.ts';
 
 const RUN = ['--sink', 'stdout', '--seed', '7', '--start', '2024-03-04T08:00:00Z', '--duration', '14400', '--speed', 'max', '--quiet'];
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-const lines = (b: Buffer): string[] => b.toString('utf8').split('\n').filter((l) => l !== '');
+const lines = (b: Buffer): string[] =>
+  b
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '');
 const tmp = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-delivery-')), name);
 
 test('with every fault off, an answer key leaves the bytes exactly as they are', async () => {
@@ -24,7 +28,7 @@ test('with every fault off, an answer key leaves the bytes exactly as they are',
   assert.deepEqual(doc.faults, { late: [], duplicates: [] });
 });
 
-test('faults change delivery, never events: the distinct events are the clean run\'s, byte for byte, and the same seed gives the same faulty stream', async () => {
+test("faults change delivery, never events: the distinct events are the clean run's, byte for byte, and the same seed gives the same faulty stream", async () => {
   const faults = ['--late', '0.05', '--duplicates', '0.03'];
   const [clean, a, b] = await Promise.all([runCli(RUN), runCli([...RUN, ...faults]), runCli([...RUN, ...faults])]);
   for (const r of [clean, a, b]) assert.equal(r.code, 0, r.stderr);
@@ -86,7 +90,10 @@ test('late and duplicate shares come out as asked, and the key lists every fault
     assert.equal(e.session_info.events_in_session, before + 1, `session ${e.session_id} out of order`);
     lastIndex.set(e.session_id, e.session_info.events_in_session);
   }
-  assert.ok(outOfOrder > doc.faults.late.length / 2, `only ${outOfOrder} of ${doc.faults.late.length} late events are visibly out of order`);
+  assert.ok(
+    outOfOrder > doc.faults.late.length / 2,
+    `only ${outOfOrder} of ${doc.faults.late.length} late events are visibly out of order`,
+  );
 });
 
 test('a late device delivers the rest of its session late, with delays up to --late-max', async () => {
@@ -96,7 +103,10 @@ test('a late device delivers the rest of its session late, with delays up to --l
   const doc = JSON.parse(fs.readFileSync(truth, 'utf8'));
   const late = new Set<string>(doc.faults.late.map((l: { event_id: string }) => l.event_id));
   assert.ok(doc.faults.late.every((l: { delay_ms: number }) => l.delay_ms <= 120_000));
-  assert.ok(doc.faults.late.some((l: { delay_ms: number }) => l.delay_ms === 120_000), 'the tail reaches --late-max');
+  assert.ok(
+    doc.faults.late.some((l: { delay_ms: number }) => l.delay_ms === 120_000),
+    'the tail reaches --late-max',
+  );
   // Late events come in runs within a session: most late events have a late predecessor in their session.
   const bySession = new Map<string, Ev[]>();
   for (const l of lines(r.stdout)) {
@@ -114,7 +124,19 @@ test('a late device delivers the rest of its session late, with delays up to --l
 test('the answer key is exact: every window recomputed from the delivered events, deduplicated, equals it', async () => {
   const truth = tmp('truth.json');
   const sessions = tmp('sessions.ndjson');
-  const r = await runCli([...RUN, '--late', '0.05', '--duplicates', '0.05', '--truth', truth, '--truth-window', '300', '--truth-sessions', sessions]);
+  const r = await runCli([
+    ...RUN,
+    '--late',
+    '0.05',
+    '--duplicates',
+    '0.05',
+    '--truth',
+    truth,
+    '--truth-window',
+    '300',
+    '--truth-sessions',
+    sessions,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(fs.readFileSync(truth, 'utf8'));
   const events = lines(r.stdout).map((l) => JSON.parse(l) as Ev);
@@ -122,7 +144,11 @@ test('the answer key is exact: every window recomputed from the delivered events
   assert.equal(doc.window_seconds, 300);
   assert.deepEqual(doc.windows, want.windows);
   assert.deepEqual({ ...doc.totals, late: 0, duplicates: 0, records: 0 }, { ...want.totals, late: 0, duplicates: 0, records: 0 });
-  const sessionLines = fs.readFileSync(sessions, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const sessionLines = fs
+    .readFileSync(sessions, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(sessionLines.length, doc.totals.sessions);
   assert.deepEqual(
     sessionLines.map((s) => [s.session_id, s.user_id, s.start, s.end, s.events, s.converted, s.revenue]).sort(),
@@ -135,9 +161,38 @@ test('SIGTERM mid-run: held events are delivered and the key covers exactly what
   const out = path.join(dir, 'out.ndjson');
   const truth = path.join(dir, 'truth.json');
   // A live run at 600× real time that would last a minute: it is stopped well before.
-  const child = spawn(process.execPath, [CLI, '--sink', 'file', '--output', out, '--seed', '3', '--start', '2024-03-04T08:00:00Z', '--rate', '20000',
-    '--speed', '600', '--duration', '36000', '--late', '0.1', '--late-delay', '120', '--late-max', '1800', '--duplicates', '0.05', '--truth', truth, '--quiet'],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      '--sink',
+      'file',
+      '--output',
+      out,
+      '--seed',
+      '3',
+      '--start',
+      '2024-03-04T08:00:00Z',
+      '--rate',
+      '20000',
+      '--speed',
+      '600',
+      '--duration',
+      '36000',
+      '--late',
+      '0.1',
+      '--late-delay',
+      '120',
+      '--late-max',
+      '1800',
+      '--duplicates',
+      '0.05',
+      '--truth',
+      truth,
+      '--quiet',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -145,7 +200,11 @@ test('SIGTERM mid-run: held events are delivered and the key covers exactly what
   while ((!fs.existsSync(out) || fs.statSync(out).size < 1_000_000) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGTERM');
   assert.equal(await exited, 0, stderr);
-  const events = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Ev);
+  const events = fs
+    .readFileSync(out, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Ev);
   const doc = JSON.parse(fs.readFileSync(truth, 'utf8'));
   assert.ok(doc.totals.last_event < '2024-03-04T12:00:00.000Z', `the run was stopped early (last event ${doc.totals.last_event})`);
   const want = recompute(events, 60);
@@ -157,7 +216,13 @@ test('SIGTERM mid-run: held events are delivered and the key covers exactly what
   for (const l of doc.faults.late) assert.ok(ids.has(l.event_id), `late ${l.event_id} was not delivered`);
   const counts = new Map<string, number>();
   for (const e of events) counts.set(e.event_id, (counts.get(e.event_id) ?? 0) + 1);
-  assert.deepEqual([...counts].filter(([, n]) => n > 1).map(([id]) => id).sort(), [...doc.faults.duplicates].sort());
+  assert.deepEqual(
+    [...counts]
+      .filter(([, n]) => n > 1)
+      .map(([id]) => id)
+      .sort(),
+    [...doc.faults.duplicates].sort(),
+  );
 });
 
 test('bad fault options are refused with one line naming the flag', async () => {

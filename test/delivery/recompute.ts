@@ -16,8 +16,14 @@ export function recompute(delivered: readonly Ev[], windowSeconds: number) {
   const seen = new Set<string>();
   const events = delivered.filter((e) => !seen.has(e.event_id) && seen.add(e.event_id));
   const windowMs = windowSeconds * 1000;
-  const windows = new Map<number, { events: Record<string, number>; sessions: Set<string>; users: Set<string>; purchases: number; cents: number }>();
-  const sessions = new Map<string, { session_id: string; user_id: string; start: string; end: string; events: number; converted: boolean; cents: number }>();
+  const windows = new Map<
+    number,
+    { events: Record<string, number>; sessions: Set<string>; users: Set<string>; purchases: number; cents: number }
+  >();
+  const sessions = new Map<
+    string,
+    { session_id: string; user_id: string; start: string; end: string; events: number; converted: boolean; cents: number }
+  >();
   const byType: Record<string, number> = {};
   let cents = 0;
   let purchases = 0;
@@ -31,7 +37,19 @@ export function recompute(delivered: readonly Ev[], windowSeconds: number) {
     w.sessions.add(e.session_id);
     w.users.add(e.user_id);
     let s = sessions.get(e.session_id);
-    if (!s) sessions.set(e.session_id, (s = { session_id: e.session_id, user_id: e.user_id, start: e.session_info.session_start, end: e.timestamp, events: 0, converted: false, cents: 0 }));
+    if (!s)
+      sessions.set(
+        e.session_id,
+        (s = {
+          session_id: e.session_id,
+          user_id: e.user_id,
+          start: e.session_info.session_start,
+          end: e.timestamp,
+          events: 0,
+          converted: false,
+          cents: 0,
+        }),
+      );
     s.events++;
     if (e.timestamp > s.end) s.end = e.timestamp;
     if (e.event_type === 'complete_checkout') {
@@ -46,14 +64,16 @@ export function recompute(delivered: readonly Ev[], windowSeconds: number) {
   }
   const times = events.map((e) => e.timestamp).sort();
   return {
-    windows: [...windows.entries()].sort(([a], [b]) => a - b).map(([start, w]) => ({
-      start: new Date(start).toISOString(),
-      events: w.events,
-      sessions: w.sessions.size,
-      users: w.users.size,
-      purchases: w.purchases,
-      revenue: w.cents / 100,
-    })),
+    windows: [...windows.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([start, w]) => ({
+        start: new Date(start).toISOString(),
+        events: w.events,
+        sessions: w.sessions.size,
+        users: w.users.size,
+        purchases: w.purchases,
+        revenue: w.cents / 100,
+      })),
     totals: {
       events: events.length,
       records: delivered.length,

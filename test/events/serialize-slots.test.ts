@@ -9,9 +9,17 @@ import { Simulation } from '../../src/model/simulation.ts';
  * ends. These check that a reused slot never shows an earlier session's texts, when the
  * serializer does not see every event, or serves more than one simulation.
  */
-const OPTIONS = { seed: 31, startMs: Date.parse('2024-03-04T00:00:00Z'), ratePerHour: 200_000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: true, userPoolSize: 0 };
+const OPTIONS = {
+  seed: 31,
+  startMs: Date.parse('2024-03-04T00:00:00Z'),
+  ratePerHour: 200_000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: true,
+  userPoolSize: 0,
+};
 
-test('events the serializer did not see (a session\'s last one among them) do not leave stale texts in a reused slot', () => {
+test("events the serializer did not see (a session's last one among them) do not leave stale texts in a reused slot", () => {
   const sim = new Simulation(OPTIONS);
   const fast = new EventSerializer(sim.instanceTag);
   let compared = 0;

@@ -91,7 +91,9 @@ export async function startRestartableBroker(options: { secure?: boolean } = {})
   const port = await distinctPort();
   const controllerPort = await distinctPort();
   const secure = options.secure === true;
-  const securePorts = secure ? { saslSsl: await distinctPort(), mtls: await distinctPort(), saslPlaintext: await distinctPort() } : undefined;
+  const securePorts = secure
+    ? { saslSsl: await distinctPort(), mtls: await distinctPort(), saslPlaintext: await distinctPort() }
+    : undefined;
   // The same dir keeps the CA, the user and the SCRAM credentials across resume().
   const start = () => startBroker({ ephemeral: true, dir, port, controllerPort, secure, securePorts });
   let handle = await start();

@@ -40,7 +40,23 @@ interface Metrics {
 const readMetrics = (file: string): Metrics => JSON.parse(fs.readFileSync(file, 'utf8')) as Metrics;
 
 function kafkaArgs(bootstrap: string, topic: string, metrics: string, extra: string[]): string[] {
-  return ['--sink', 'kafka', '--bootstrap-servers', bootstrap, '--topic', topic, '--seed', '1', '--start', START, '--speed', 'max', '--metrics-json', metrics, ...extra];
+  return [
+    '--sink',
+    'kafka',
+    '--bootstrap-servers',
+    bootstrap,
+    '--topic',
+    topic,
+    '--seed',
+    '1',
+    '--start',
+    START,
+    '--speed',
+    'max',
+    '--metrics-json',
+    metrics,
+    ...extra,
+  ];
 }
 
 /** The error-level lines and plain (non-JSON) lines of stderr, to show in assertion messages. */
@@ -134,7 +150,8 @@ describe('a 100,000-event backfill into Kafka', () => {
       expected[javaPartition(Buffer.from(key, 'utf8'), partitions)]!.push(line);
     }
     const actual: string[][] = Array.from({ length: partitions }, () => []);
-    for (const r of [...records].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0))) actual[r.partition]!.push(r.value);
+    for (const r of [...records].sort((a, b) => (a.offset < b.offset ? -1 : a.offset > b.offset ? 1 : 0)))
+      actual[r.partition]!.push(r.value);
     for (let p = 0; p < partitions; p++) {
       assert.equal(actual[p]!.length, expected[p]!.length, `partition ${p} record count`);
       const first = actual[p]!.findIndex((v, i) => v !== expected[p]![i]);
@@ -190,7 +207,10 @@ for (const crash of [false, true]) {
     try {
       const topic = newTopic();
       const metrics = metricsFile();
-      const running = startCli([...kafkaArgs(restartable.bootstrap, topic, metrics, ['--rate', '10000000', '--count', '200000']), ...stamps]);
+      const running = startCli([
+        ...kafkaArgs(restartable.bootstrap, topic, metrics, ['--rate', '10000000', '--count', '200000']),
+        ...stamps,
+      ]);
       await running.waitFor(CONNECTED);
       await sleep(1_500);
       await restartable.pause({ crash });

@@ -28,7 +28,20 @@ after(async () => {
 /** Produce with `flags`, return the metrics file and stderr. */
 async function produce(topic: string, flags: string[]): Promise<{ metrics: string; stderr: string }> {
   const metrics = path.join(tmp, `${randomUUID()}.json`);
-  const args = ['--bootstrap-servers', broker.bootstrap, '--topic', topic, '--seed', '5', '--speed', 'max', '--metrics-json', metrics, '--no-progress', ...flags];
+  const args = [
+    '--bootstrap-servers',
+    broker.bootstrap,
+    '--topic',
+    topic,
+    '--seed',
+    '5',
+    '--speed',
+    'max',
+    '--metrics-json',
+    metrics,
+    '--no-progress',
+    ...flags,
+  ];
   const run = await runCli(args, { timeoutMs: 120_000 });
   assert.equal(run.code, 0, run.stderr);
   return { metrics, stderr: run.stderr };
@@ -101,8 +114,14 @@ test('--key none: no keys, partitions filled a batch at a time; verify --key non
 
 test('a run older than the topic retention is warned about, naming the settings that help', async () => {
   const old = await produce(`ubp-retention-${randomUUID()}`, ['--start', START, '--count', '10']);
-  assert.match(old.stderr, /the run starts [\d.]+ days ago, but topic \S+ keeps records for 3\.0 days \(retention\.ms 259200000\).*--retention-ms.*--record-timestamp send/);
-  assert.match(old.stderr, /older than the cluster keeps producer state \(producer\.id\.expiration\.ms 86400000\).*--record-timestamp send/);
+  assert.match(
+    old.stderr,
+    /the run starts [\d.]+ days ago, but topic \S+ keeps records for 3\.0 days \(retention\.ms 259200000\).*--retention-ms.*--record-timestamp send/,
+  );
+  assert.match(
+    old.stderr,
+    /older than the cluster keeps producer state \(producer\.id\.expiration\.ms 86400000\).*--record-timestamp send/,
+  );
   const kept = await produce(`ubp-retention-${randomUUID()}`, ['--start', START, '--count', '10', '--retention-ms', '-1']);
   assert.doesNotMatch(kept.stderr, /retention\.ms/);
   const recent = await produce(`ubp-retention-${randomUUID()}`, ['--count', '10']);

@@ -38,7 +38,10 @@ function cli(args: string[], password?: string): Promise<CliResult> {
 async function roundTrip(connection: string[], password?: string): Promise<void> {
   const topic = `ubp-secure-${randomUUID()}`;
   const metrics = path.join(tmp, `${randomUUID()}.json`);
-  const run = await cli([...connection, '--topic', topic, '--seed', '3', '--speed', 'max', '--count', '2000', '--metrics-json', metrics, '--no-progress'], password);
+  const run = await cli(
+    [...connection, '--topic', topic, '--seed', '3', '--speed', 'max', '--count', '2000', '--metrics-json', metrics, '--no-progress'],
+    password,
+  );
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /"security":"[A-Z_]+/, 'the connection log names the security in use');
   if (password !== undefined) assert.ok(!run.stderr.includes(password), 'the password never appears in the logs');
@@ -55,8 +58,16 @@ describe('every mechanism against real listeners', () => {
     test(`SASL_SSL with ${mechanism}, flags and UBP_SASL_PASSWORD`, () =>
       roundTrip(
         [
-          '--bootstrap-servers', broker.bootstrap.saslSsl, '--security-protocol', 'SASL_SSL', '--sasl-mechanism', mechanism,
-          '--sasl-username', broker.user.username, '--ssl-ca-location', broker.files.caCert,
+          '--bootstrap-servers',
+          broker.bootstrap.saslSsl,
+          '--security-protocol',
+          'SASL_SSL',
+          '--sasl-mechanism',
+          mechanism,
+          '--sasl-username',
+          broker.user.username,
+          '--ssl-ca-location',
+          broker.files.caCert,
         ],
         broker.user.password,
       ));
@@ -64,14 +75,25 @@ describe('every mechanism against real listeners', () => {
 
   test('SASL_PLAINTEXT with SCRAM-SHA-256', () =>
     roundTrip(
-      ['--bootstrap-servers', broker.bootstrap.saslPlaintext, '--security-protocol', 'SASL_PLAINTEXT', '--sasl-mechanism', 'SCRAM-SHA-256', '--sasl-username', broker.user.username],
+      [
+        '--bootstrap-servers',
+        broker.bootstrap.saslPlaintext,
+        '--security-protocol',
+        'SASL_PLAINTEXT',
+        '--sasl-mechanism',
+        'SCRAM-SHA-256',
+        '--sasl-username',
+        broker.user.username,
+      ],
       broker.user.password,
     ));
 
-  test('the generated Java client.properties (SCRAM-SHA-512), bootstrap.servers included, unchanged', () => roundTrip(['--client-config', broker.files.clientProperties]));
+  test('the generated Java client.properties (SCRAM-SHA-512), bootstrap.servers included, unchanged', () =>
+    roundTrip(['--client-config', broker.files.clientProperties]));
   test('the generated librdkafka properties, unchanged', () => roundTrip(['--client-config', broker.files.clientLibrdkafkaProperties]));
   test('mutual TLS with the Java PEM keystore file', () => roundTrip(['--client-config', broker.files.clientMtlsProperties]));
-  test('mutual TLS with librdkafka certificate and key files', () => roundTrip(['--client-config', broker.files.clientMtlsLibrdkafkaProperties]));
+  test('mutual TLS with librdkafka certificate and key files', () =>
+    roundTrip(['--client-config', broker.files.clientMtlsLibrdkafkaProperties]));
 });
 
 describe('failures end within 30 s with exit 1 and one line naming the broker and what to check', () => {
@@ -95,17 +117,31 @@ describe('failures end within 30 s with exit 1 and one line naming the broker an
     ));
 
   test('TLS to a plaintext port', () =>
-    fails(['--bootstrap-servers', broker.bootstrapPlain, '--security-protocol', 'SSL'], /TLS handshake with Kafka at 127\.0\.0\.1:\d+ .*check that this port is a TLS listener/));
+    fails(
+      ['--bootstrap-servers', broker.bootstrapPlain, '--security-protocol', 'SSL'],
+      /TLS handshake with Kafka at 127\.0\.0\.1:\d+ .*check that this port is a TLS listener/,
+    ));
 
   test('plaintext to a TLS port', () =>
-    fails(['--bootstrap-servers', broker.bootstrap.saslSsl], /Kafka at 127\.0\.0\.1:\d+ .*(TLS|closed the connection).*security\.protocol/));
+    fails(
+      ['--bootstrap-servers', broker.bootstrap.saslSsl],
+      /Kafka at 127\.0\.0\.1:\d+ .*(TLS|closed the connection).*security\.protocol/,
+    ));
 
   test('a CA the broker was not signed by', async () => {
     const other = await ensureTlsMaterial(path.join(tmp, 'other-ca'));
     await fails(
       [
-        '--bootstrap-servers', broker.bootstrap.saslSsl, '--security-protocol', 'SASL_SSL', '--sasl-mechanism', 'SCRAM-SHA-512',
-        '--sasl-username', broker.user.username, '--ssl-ca-location', other.caCert,
+        '--bootstrap-servers',
+        broker.bootstrap.saslSsl,
+        '--security-protocol',
+        'SASL_SSL',
+        '--sasl-mechanism',
+        'SCRAM-SHA-512',
+        '--sasl-username',
+        broker.user.username,
+        '--ssl-ca-location',
+        other.caCert,
       ],
       /The TLS certificate of Kafka at 127\.0\.0\.1:\d+ is not trusted .*ssl\.ca\.location/,
       broker.user.password,
@@ -117,9 +153,26 @@ describe('no loss over SASL_SSL', () => {
   test('SIGTERM during an endless run: exit 0, the topic holds exactly the events counted as sent', async () => {
     const topic = `ubp-secure-sigterm-${randomUUID()}`;
     const metrics = path.join(tmp, `${randomUUID()}.json`);
-    const child = spawn(process.execPath, [CLI, '--client-config', broker.files.clientProperties, '--topic', topic, '--rate', '2000000', '--speed', '60', '--metrics-json', metrics, '--no-progress'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--client-config',
+        broker.files.clientProperties,
+        '--topic',
+        topic,
+        '--rate',
+        '2000000',
+        '--speed',
+        '60',
+        '--metrics-json',
+        metrics,
+        '--no-progress',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -140,7 +193,22 @@ describe('no loss over SASL_SSL', () => {
       const metrics = path.join(tmp, `${randomUUID()}.json`);
       const child = spawn(
         process.execPath,
-        [CLI, '--client-config', secure.files.clientProperties, '--topic', topic, '--rate', '10000000', '--count', '100000', '--speed', 'max', '--metrics-json', metrics, '--no-progress'],
+        [
+          CLI,
+          '--client-config',
+          secure.files.clientProperties,
+          '--topic',
+          topic,
+          '--rate',
+          '10000000',
+          '--count',
+          '100000',
+          '--speed',
+          'max',
+          '--metrics-json',
+          metrics,
+          '--no-progress',
+        ],
         { stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let err = '';

@@ -77,7 +77,15 @@ async function roundTrip(bootstrap: string, config: string): Promise<void> {
   assert.equal(produced.code, 0, produced.stderr);
   // Assigned partition, no group: skips the group join a few seconds long.
   const consumed = await kafkaTool('org.apache.kafka.tools.consumer.ConsoleConsumer', [
-    ...common, '--partition', '0', '--offset', 'earliest', '--max-messages', '1', '--timeout-ms', '30000',
+    ...common,
+    '--partition',
+    '0',
+    '--offset',
+    'earliest',
+    '--max-messages',
+    '1',
+    '--timeout-ms',
+    '30000',
   ]);
   assert.equal(consumed.code, 0, consumed.stderr);
   assert.equal(consumed.stdout, `${value}\n`, `${produced.stderr}\n${consumed.stderr}`);
@@ -105,15 +113,29 @@ test('client-mtls.properties (client certificate, mutual TLS) round-trips a reco
 });
 
 test('a wrong password is refused on the SASL_SSL listener: kafka-topics exits 1 with the authentication error', async () => {
-  const wrong = variant(broker.files.clientProperties, 'wrong-password.properties', (t) => t.replace(/password="[^"]*"/, 'password="not-the-password"'));
-  const result = await kafkaTool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', broker.bootstrap.saslSsl, '--command-config', wrong, '--list']);
+  const wrong = variant(broker.files.clientProperties, 'wrong-password.properties', (t) =>
+    t.replace(/password="[^"]*"/, 'password="not-the-password"'),
+  );
+  const result = await kafkaTool('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    broker.bootstrap.saslSsl,
+    '--command-config',
+    wrong,
+    '--list',
+  ]);
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stderr, /Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512/);
 });
 
 test('the mTLS listener refuses a client without a certificate', async () => {
   const noCert = variant(broker.files.clientMtlsProperties, 'no-certificate.properties', (t) => t.replace(/^ssl\.keystore\..*\n/gm, ''));
-  const result = await kafkaTool('org.apache.kafka.tools.TopicCommand', ['--bootstrap-server', broker.bootstrap.mtls, '--command-config', noCert, '--list']);
+  const result = await kafkaTool('org.apache.kafka.tools.TopicCommand', [
+    '--bootstrap-server',
+    broker.bootstrap.mtls,
+    '--command-config',
+    noCert,
+    '--list',
+  ]);
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.match(result.stderr, /SslAuthenticationException[\s\S]*bad_certificate/);
 });
@@ -138,11 +160,17 @@ test('a broker first started without secure listeners is refused as secure while
   try {
     const plain = await startBroker({ ephemeral: true, dir, ...ports, log });
     assert.equal(plain.secure, undefined);
-    await assert.rejects(startBroker({ ephemeral: true, dir, ...ports, secure: true, securePorts }), /already running .* without the secure listeners/);
+    await assert.rejects(
+      startBroker({ ephemeral: true, dir, ...ports, secure: true, securePorts }),
+      /already running .* without the secure listeners/,
+    );
     await stopBroker({ dir });
 
     const secure = await startBroker({ ephemeral: true, dir, ...ports, secure: true, securePorts, log });
-    assert.ok(logs.some((m) => m.startsWith('adding SCRAM credentials')), logs.join('\n'));
+    assert.ok(
+      logs.some((m) => m.startsWith('adding SCRAM credentials')),
+      logs.join('\n'),
+    );
     assert.deepEqual(secure.secure?.ports, securePorts);
     const failing = (await checkSecureListeners(secure.secure)).filter((c) => !c.result.ok);
     assert.deepEqual(failing, []);
@@ -150,7 +178,10 @@ test('a broker first started without secure listeners is refused as secure while
     const again = await startBroker({ ephemeral: true, dir, ...ports, secure: true, securePorts });
     assert.deepEqual({ reused: again.reused, pid: again.pid }, { reused: true, pid: secure.pid });
     const status = await brokerStatus({ dir });
-    assert.deepEqual(status.secure?.checks.map((c) => [c.name, c.result.ok]), status.secure?.checks.map((c) => [c.name, true]));
+    assert.deepEqual(
+      status.secure?.checks.map((c) => [c.name, c.result.ok]),
+      status.secure?.checks.map((c) => [c.name, true]),
+    );
     // Three mechanisms on each SASL listener, and the client certificate.
     assert.equal(status.secure?.checks.length, 7);
     await secure.stop();

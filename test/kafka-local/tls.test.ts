@@ -32,7 +32,8 @@ test('the broker certificate is signed by the CA for localhost and 127.0.0.1, th
   assert.match(client.subject, /CN=alice/);
   assert.ok(!broker.ca && !client.ca);
   // Keys are for the owner only.
-  for (const key of [files.caKey, files.clientKey, files.brokerKeystore, files.clientKeystore]) assert.equal(fs.statSync(key).mode & 0o077, 0, key);
+  for (const key of [files.caKey, files.clientKey, files.brokerKeystore, files.clientKeystore])
+    assert.equal(fs.statSync(key).mode & 0o077, 0, key);
 });
 
 test('a second call keeps the material; a missing file or a certificate of another CA makes a new CA', async () => {
@@ -59,5 +60,8 @@ test('a second call keeps the material; a missing file or a certificate of anoth
   assert.notEqual(fs.readFileSync(first.caCert, 'utf8'), ca2);
   assert.equal(checkTlsMaterial(first), undefined);
   // No scratch dirs left behind.
-  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('.')), []);
+  assert.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.startsWith('.')),
+    [],
+  );
 });

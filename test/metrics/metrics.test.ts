@@ -37,7 +37,10 @@ test('only delivered records count as sent; failures count by type; success rate
 test('request durations reach every observer', () => {
   const m = new Metrics();
   const seen: number[] = [];
-  m.requestObservers.push((s) => seen.push(s), (s) => seen.push(-s));
+  m.requestObservers.push(
+    (s) => seen.push(s),
+    (s) => seen.push(-s),
+  );
   m.requestCompleted(0.25);
   assert.deepEqual(seen, [0.25, -0.25]);
 });

@@ -6,7 +6,15 @@ import { T } from '../../src/model/event-types.ts';
 import { SeedSource } from '../../src/model/rng.ts';
 import { Simulation } from '../../src/model/simulation.ts';
 
-const OPTIONS = { seed: 21, startMs: Date.parse('2024-03-04T00:00:00Z'), ratePerHour: 100_000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: false, userPoolSize: 0 };
+const OPTIONS = {
+  seed: 21,
+  startMs: Date.parse('2024-03-04T00:00:00Z'),
+  ratePerHour: 100_000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: false,
+  userPoolSize: 0,
+};
 
 test('the behaviour table is frozen all the way down', () => {
   assert.throws(() => {
@@ -23,7 +31,9 @@ test('the behaviour table is frozen all the way down', () => {
 test('a mix is drawn by name: the order of its keys does not matter, and its weights go to the values they name', () => {
   const reordered: Behaviour = {
     ...BEHAVIOUR,
-    completeCheckout: { paymentMethods: { klarna: 0.04, debit_card: 0.09, google_pay: 0.08, apple_pay: 0.13, paypal: 0.2, credit_card: 0.46 } },
+    completeCheckout: {
+      paymentMethods: { klarna: 0.04, debit_card: 0.09, google_pay: 0.08, apple_pay: 0.13, paypal: 0.2, credit_card: 0.46 },
+    },
   };
   const draws = (b: Behaviour, n: number): string[] => {
     const rng = new SeedSource(1).fork('mix');
@@ -33,7 +43,12 @@ test('a mix is drawn by name: the order of its keys does not matter, and its wei
   assert.deepEqual(draws(reordered, 2000), draws(BEHAVIOUR, 2000));
   const onlyKlarna: Behaviour = {
     ...BEHAVIOUR,
-    completeCheckout: { paymentMethods: { ...Object.fromEntries(PAYMENT_METHODS.map((m) => [m, 0])), klarna: 1 } as Behaviour['completeCheckout']['paymentMethods'] },
+    completeCheckout: {
+      paymentMethods: {
+        ...Object.fromEntries(PAYMENT_METHODS.map((m) => [m, 0])),
+        klarna: 1,
+      } as Behaviour['completeCheckout']['paymentMethods'],
+    },
   };
   assert.deepEqual(new Set(draws(onlyKlarna, 500)), new Set(['klarna']));
 });
@@ -54,7 +69,10 @@ test("each event type's fields follow the behaviour table (300,000 events)", () 
     switch (r.type) {
       case T.PAGE_VIEW:
         assert.equal(r.isLandingPage, r.index === 1);
-        assert.ok(r.scrollDepthPct % b.pageView.scrollDepth.step === 0 && r.scrollDepthPct >= 10 && r.scrollDepthPct <= 100, `scroll ${r.scrollDepthPct}`);
+        assert.ok(
+          r.scrollDepthPct % b.pageView.scrollDepth.step === 0 && r.scrollDepthPct >= 10 && r.scrollDepthPct <= 100,
+          `scroll ${r.scrollDepthPct}`,
+        );
         break;
       case T.PRODUCT_VIEW:
         n.views++;
@@ -100,6 +118,7 @@ test("each event type's fields follow the behaviour table (300,000 events)", () 
   assert.ok(reviews > 2_000);
   const stars = b.reviewWrite.rating;
   const total = stars.reduce((a, w) => a + w, 0);
-  ratings.forEach((c, k) => near(`${k + 1}-star reviews`, c / reviews, stars[k]! / total, 0.04));
-  for (const [type, [sum, count]] of Object.entries(load)) near(`page load of a ${type}, relative to its mean`, sum! / count! / b.pageLoad.meanMs[type as 'mobile'], 1, 0.03);
+  for (const [k, c] of ratings.entries()) near(`${k + 1}-star reviews`, c / reviews, stars[k]! / total, 0.04);
+  for (const [type, [sum, count]] of Object.entries(load))
+    near(`page load of a ${type}, relative to its mean`, sum! / count! / b.pageLoad.meanMs[type as 'mobile'], 1, 0.03);
 });

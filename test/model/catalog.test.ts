@@ -28,7 +28,7 @@ test('popular products do not all have low ids', () => {
   }
 });
 
-test('prices fit the kind of product, end in .99, and spread over the kind\'s range', () => {
+test("prices fit the kind of product, end in .99, and spread over the kind's range", () => {
   let lowerHalf = 0;
   let n = 0;
   CATEGORIES.forEach((c, k) => {
@@ -37,7 +37,10 @@ test('prices fit the kind of product, end in .99, and spread over the kind\'s ra
       assert.equal(kinds.length, 1, `${p.name} is one kind of ${c.id}`);
       const [name, min, max] = kinds[0]!;
       assert.equal(p.priceCents % 100, 99, `${p.name} ends in .99`);
-      assert.ok(p.priceCents >= min * 100 + 99 && p.priceCents <= max * 100 + 99, `${p.name} at ${p.priceCents / 100} is within ${name}'s ${min}–${max}`);
+      assert.ok(
+        p.priceCents >= min * 100 + 99 && p.priceCents <= max * 100 + 99,
+        `${p.name} at ${p.priceCents / 100} is within ${name}'s ${min}–${max}`,
+      );
       // Log-uniform within the range: half the products below the geometric middle.
       if (p.priceCents / 100 < Math.sqrt(min * max)) lowerHalf++;
       n++;
@@ -67,7 +70,10 @@ test('product popularity falls off like 1/rank^s: the top products take their Zi
   const bottomHalf = counts.slice(PRODUCTS_PER_CATEGORY / 2).reduce((a, b) => a + b, 0) / n;
   assert.ok(top10 > 0.45, `top 10 of ${PRODUCTS_PER_CATEGORY} take ${top10}`);
   assert.ok(bottomHalf < 0.15 && bottomHalf > 0.05, `the long tail (bottom half) takes ${bottomHalf}`);
-  assert.ok(counts.every((c) => c > 0), 'every product is seen');
+  assert.ok(
+    counts.every((c) => c > 0),
+    'every product is seen',
+  );
 });
 
 test('categories are drawn by their popularity (200,000 draws)', () => {
@@ -76,7 +82,8 @@ test('categories are drawn by their popularity (200,000 draws)', () => {
   const counts = new Array<number>(CATEGORIES.length).fill(0);
   for (let i = 0; i < n; i++) counts[catalog.drawCategory(rng)]!++;
   const expected = [0.26, 0.2, 0.16, 0.12, 0.09, 0.1, 0.07];
-  counts.forEach((c, k) => assert.ok(Math.abs(c / n - expected[k]!) < 0.005, `${CATEGORIES[k]!.id}: ${c / n} vs ${expected[k]}`));
+  for (const [k, c] of counts.entries())
+    assert.ok(Math.abs(c / n - expected[k]!) < 0.005, `${CATEGORIES[k]!.id}: ${c / n} vs ${expected[k]}`);
 });
 
 test('the catalog is the same in every run', () => {

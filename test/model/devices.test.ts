@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import { DEVICES, OS_MIX, OS_UA_MARKER, drawDevice, type DeviceProfile } from '../../src/model/devices.ts';
 import { SeedSource } from '../../src/model/rng.ts';
 
-const TYPE_OF_OS: Record<DeviceProfile['os'], DeviceProfile['type']> = { iOS: 'mobile', Android: 'mobile', Windows: 'desktop', macOS: 'desktop', iPadOS: 'tablet' };
+const TYPE_OF_OS: Record<DeviceProfile['os'], DeviceProfile['type']> = {
+  iOS: 'mobile',
+  Android: 'mobile',
+  Windows: 'desktop',
+  macOS: 'desktop',
+  iPadOS: 'tablet',
+};
 
 /** What a user agent of each browser must and must not say, by OS where it differs. */
 function browserMatchesAgent(d: DeviceProfile): boolean {
@@ -37,7 +43,8 @@ test('every device is consistent: type fits the OS, the user agent names the OS 
     assert.equal(d.type, TYPE_OF_OS[d.os], `${d.os} is a ${TYPE_OF_OS[d.os]}`);
     assert.ok(d.userAgent.startsWith('Mozilla/5.0 ('), d.userAgent);
     assert.ok(d.userAgent.includes(OS_UA_MARKER[d.os]), `${d.os}: ${d.userAgent}`);
-    for (const [os, marker] of Object.entries(OS_UA_MARKER)) if (os !== d.os) assert.ok(!d.userAgent.includes(marker), `${d.os} agent carries ${os}'s marker: ${d.userAgent}`);
+    for (const [os, marker] of Object.entries(OS_UA_MARKER))
+      if (os !== d.os) assert.ok(!d.userAgent.includes(marker), `${d.os} agent carries ${os}'s marker: ${d.userAgent}`);
     assert.ok(browserMatchesAgent(d), `${d.os} ${d.browser}: ${d.userAgent}`);
     const [sw, sh] = size(d.screen);
     const [vw, vh] = size(d.viewport);
@@ -70,13 +77,20 @@ test('drawn devices come from the table and follow the shares (200,000 draws)', 
   }
   const share = (m: Map<string, number>, k: string, of = n): number => (m.get(k) ?? 0) / of;
   // One standard error is at most 0.0011 for n = 200,000: 0.005 is over four.
-  for (const { os, share: expected } of OS_MIX) assert.ok(Math.abs(share(byOs, os) - expected) < 0.005, `${os}: ${share(byOs, os)} vs ${expected}`);
+  for (const { os, share: expected } of OS_MIX)
+    assert.ok(Math.abs(share(byOs, os) - expected) < 0.005, `${os}: ${share(byOs, os)} vs ${expected}`);
   assert.ok(Math.abs(share(byType, 'mobile') - 0.65) < 0.005, `mobile ${share(byType, 'mobile')}`);
   assert.ok(Math.abs(share(byType, 'desktop') - 0.3) < 0.005, `desktop ${share(byType, 'desktop')}`);
   assert.ok(Math.abs(share(byType, 'tablet') - 0.05) < 0.003, `tablet ${share(byType, 'tablet')}`);
   // Browser shares within an OS (fewer draws each: wider bounds).
   const within = (os: string, browser: string): number => share(byBrowser, `${os} ${browser}`, byOs.get(os));
-  for (const [os, browser, expected] of [['iOS', 'Safari', 0.8], ['Android', 'Chrome', 0.85], ['Windows', 'Chrome', 0.65], ['Windows', 'Edge', 0.25], ['macOS', 'Safari', 0.5]] as const) {
+  for (const [os, browser, expected] of [
+    ['iOS', 'Safari', 0.8],
+    ['Android', 'Chrome', 0.85],
+    ['Windows', 'Chrome', 0.65],
+    ['Windows', 'Edge', 0.25],
+    ['macOS', 'Safari', 0.5],
+  ] as const) {
     assert.ok(Math.abs(within(os, browser) - expected) < 0.015, `${browser} on ${os}: ${within(os, browser)} vs ${expected}`);
   }
 });

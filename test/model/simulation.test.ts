@@ -6,18 +6,32 @@ import { Simulation, type ModelOptions } from '../../src/model/simulation.ts';
 import { IdPermutation } from '../../src/model/users.ts';
 
 const OPTIONS: ModelOptions = {
-  seed: 5, startMs: Date.parse('2024-03-04T00:00:00Z'), ratePerHour: 50_000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: true, userPoolSize: 0,
+  seed: 5,
+  startMs: Date.parse('2024-03-04T00:00:00Z'),
+  ratePerHour: 50_000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: true,
+  userPoolSize: 0,
 };
 
-function take(sim: Simulation, n: number): Array<{ type: number; timeMs: number; session: string; index: number; cart: number; value: number; order: string }> {
+function take(
+  sim: Simulation,
+  n: number,
+): Array<{ type: number; timeMs: number; session: string; index: number; cart: number; value: number; order: string }> {
   const out = [];
   for (let i = 0; i < n; i++) {
     const r = sim.next();
     const cart = r.type === T.ADD_TO_CART || r.type === T.REMOVE_FROM_CART ? r : null;
     const order = r.type === T.BEGIN_CHECKOUT || r.type === T.COMPLETE_CHECKOUT ? r : null;
     out.push({
-      type: r.type, timeMs: r.timeMs, session: r.session.id, index: r.index,
-      cart: cart?.cartItemCount ?? order?.itemCount ?? -1, value: cart?.cartValueCents ?? order?.orderValueCents ?? -1, order: order?.orderId ?? '',
+      type: r.type,
+      timeMs: r.timeMs,
+      session: r.session.id,
+      index: r.index,
+      cart: cart?.cartItemCount ?? order?.itemCount ?? -1,
+      value: cart?.cartValueCents ?? order?.orderValueCents ?? -1,
+      order: order?.orderId ?? '',
     });
   }
   return out;
@@ -75,7 +89,14 @@ test('the cart rules hold step by step: removals, checkouts and order values', (
         purchases++;
         break;
     }
-    const after = r.type === T.ADD_TO_CART || r.type === T.REMOVE_FROM_CART ? r.cartValueCents : r.type === T.BEGIN_CHECKOUT ? r.orderValueCents : r.type === T.COMPLETE_CHECKOUT ? 0 : before;
+    const after =
+      r.type === T.ADD_TO_CART || r.type === T.REMOVE_FROM_CART
+        ? r.cartValueCents
+        : r.type === T.BEGIN_CHECKOUT
+          ? r.orderValueCents
+          : r.type === T.COMPLETE_CHECKOUT
+            ? 0
+            : before;
     carts.set(r.session.id, after);
     if (r.last) carts.delete(r.session.id);
   }
@@ -139,7 +160,9 @@ test('warm start: the run begins in the steady state, sessions already open, the
       if (r.session.startMs < startMs) carriedOver++;
       n++;
     }
-    console.log(`  warm start at ${start}: ${n} events in the first 10 minutes, ${expected.toFixed(0)} expected, ${carriedOver} from sessions open at the start`);
+    console.log(
+      `  warm start at ${start}: ${n} events in the first 10 minutes, ${expected.toFixed(0)} expected, ${carriedOver} from sessions open at the start`,
+    );
     assert.ok(Math.abs(n / expected - 1) <= 0.1, `${n} events, expected ${expected.toFixed(0)} ± 10%`);
     assert.ok(carriedOver > 0.02 * n);
   }

@@ -6,7 +6,12 @@ import { Monitor, type Bounds } from '../../src/runtime/monitor.ts';
 
 const START = Date.parse('2024-03-04T00:00:00Z');
 
-function setup(bounds: Partial<Bounds>): { monitor: Monitor; metrics: Metrics; clock: Clock & { advance(ms: number): void }; next: { t: number } } {
+function setup(bounds: Partial<Bounds>): {
+  monitor: Monitor;
+  metrics: Metrics;
+  clock: Clock & { advance(ms: number): void };
+  next: { t: number };
+} {
   let now = 10_000;
   const clock = { now: () => now, sleep: async () => {}, advance: (ms: number) => void (now += ms) };
   const metrics = new Metrics();

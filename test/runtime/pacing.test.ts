@@ -27,7 +27,12 @@ function virtualClock(): Clock & { slept: number[] } {
 }
 
 /** Encodes with the real serializer and keeps what it was given, as a sink would deliver it. */
-function collectingSink(out: Array<{ key: string; value: string }>, metrics: Metrics, serializer: EventSerializer, onWrite?: (rec: EventRecord) => void): Sink<EventRecord> {
+function collectingSink(
+  out: Array<{ key: string; value: string }>,
+  metrics: Metrics,
+  serializer: EventSerializer,
+  onWrite?: (rec: EventRecord) => void,
+): Sink<EventRecord> {
   return {
     name: 'memory',
     write(rec) {
@@ -43,12 +48,27 @@ function collectingSink(out: Array<{ key: string; value: string }>, metrics: Met
   };
 }
 
-function run(sim: Simulation, sink: Sink<EventRecord>, metrics: Metrics, logger: Logger, limits: RunLimits, clock: Clock): Promise<StopReason> {
+function run(
+  sim: Simulation,
+  sink: Sink<EventRecord>,
+  metrics: Metrics,
+  logger: Logger,
+  limits: RunLimits,
+  clock: Clock,
+): Promise<StopReason> {
   return runToSink(new Stepper(sim, metrics, logger, limits, clock), sink);
 }
 
 function simulation(): Simulation {
-  return new Simulation({ seed: 9, startMs: START, ratePerHour: 36_000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: true, userPoolSize: 0 });
+  return new Simulation({
+    seed: 9,
+    startMs: START,
+    ratePerHour: 36_000,
+    minSessionSeconds: 60,
+    maxSessionSeconds: 1800,
+    timePatterns: true,
+    userPoolSize: 0,
+  });
 }
 
 test('events leave on an absolute schedule: due = wall start + (t − start) / speed', async () => {
@@ -58,7 +78,9 @@ test('events leave on an absolute schedule: due = wall start + (t − start) / s
   const metrics = new Metrics();
   const out: Array<{ key: string; value: string }> = [];
   const seen: Array<{ sim: number; wall: number }> = [];
-  const sink = collectingSink(out, metrics, new EventSerializer(sim.instanceTag), (rec) => seen.push({ sim: rec.timeMs, wall: clock.now() }));
+  const sink = collectingSink(out, metrics, new EventSerializer(sim.instanceTag), (rec) =>
+    seen.push({ sim: rec.timeMs, wall: clock.now() }),
+  );
   await run(sim, sink, metrics, silentLogger, { startMs: START, endMs: START + 600_000, count: Infinity, speed: 4 }, clock);
   assert.ok(seen.length > 100);
   for (const e of seen) {
@@ -74,7 +96,14 @@ test('pacing changes when events leave, never what they are', async () => {
     const sim = simulation();
     const metrics = new Metrics();
     const out: Array<{ key: string; value: string }> = [];
-    await run(sim, collectingSink(out, metrics, new EventSerializer(sim.instanceTag)), metrics, silentLogger, { startMs: START, endMs: START + 1_800_000, count: Infinity, speed }, virtualClock());
+    await run(
+      sim,
+      collectingSink(out, metrics, new EventSerializer(sim.instanceTag)),
+      metrics,
+      silentLogger,
+      { startMs: START, endMs: START + 1_800_000, count: Infinity, speed },
+      virtualClock(),
+    );
     return out.map((r) => r.key + r.value);
   };
   const paced = await runAt(1);
@@ -90,13 +119,36 @@ test('a run that falls behind says it cannot achieve the target rate, with the a
   const clock: Clock = { now: () => (now += 5), sleep: async (ms) => void (now += ms) };
   const sim = simulation();
   const metrics = new Metrics();
-  await run(sim, collectingSink([], metrics, new EventSerializer(sim.instanceTag)), metrics, logger, { startMs: START, endMs: START + 3_600_000, count: Infinity, speed: 1000 }, clock);
+  await run(
+    sim,
+    collectingSink([], metrics, new EventSerializer(sim.instanceTag)),
+    metrics,
+    logger,
+    { startMs: START, endMs: START + 3_600_000, count: Infinity, speed: 1000 },
+    clock,
+  );
   assert.equal(warnings.length, 1, 'warned once');
   assert.match(warnings[0]!, /^cannot achieve target rate: running \d+ ms behind schedule, achieved \d+ events\/s$/);
 });
 
 test('the CLI warns when the machine cannot keep up with the requested rate', async () => {
-  const r = await runCli(['--sink', 'file', '--output', '/dev/null', '--speed', '1', '--rate', '20000000000', '--duration', '4', '--count', '1000000', '--seed', '1', '--no-progress']);
+  const r = await runCli([
+    '--sink',
+    'file',
+    '--output',
+    '/dev/null',
+    '--speed',
+    '1',
+    '--rate',
+    '20000000000',
+    '--duration',
+    '4',
+    '--count',
+    '1000000',
+    '--seed',
+    '1',
+    '--no-progress',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /cannot achieve target rate: .*achieved \d+ events\/s/);
 });

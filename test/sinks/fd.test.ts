@@ -50,7 +50,7 @@ describe('FdSink to a file', () => {
     assert.equal(lines.pop(), '', 'ends with a newline');
     assert.equal(lines.length, 11);
     assert.deepEqual(JSON.parse(lines[0]!), { old: true });
-    lines.slice(1).forEach((line, i) => assert.equal(JSON.parse(line).i, i));
+    for (const [i, line] of lines.slice(1).entries()) assert.equal(JSON.parse(line).i, i);
     assert.equal(c.sent, 10);
     assert.equal(c.failed, 0);
   });
@@ -110,12 +110,15 @@ describe('FdSink to a file', () => {
   test('an unopenable path is a SINK_WRITE error naming the file', (t) => {
     const dir = tmpdir(t);
     const { l } = listener();
-    assert.throws(() => FdSink.file(path.join(dir, 'missing', 'x.jsonl'), textRecords, l), (err: unknown) => {
-      assert.ok(err instanceof UBPError);
-      assert.equal(err.code, 'SINK_WRITE');
-      assert.match(err.message, /cannot open output file .*missing/);
-      return true;
-    });
+    assert.throws(
+      () => FdSink.file(path.join(dir, 'missing', 'x.jsonl'), textRecords, l),
+      (err: unknown) => {
+        assert.ok(err instanceof UBPError);
+        assert.equal(err.code, 'SINK_WRITE');
+        assert.match(err.message, /cannot open output file .*missing/);
+        return true;
+      },
+    );
   });
 
   test('/dev/full: the write fails with a clear "no space" error and the events count as failed', async () => {
@@ -168,7 +171,7 @@ describe('FdSink to a file', () => {
     assert.ok(text.endsWith('\n'), 'the file ends with a newline');
     const lines = text.slice(0, -1).split('\n');
     assert.deepEqual(JSON.parse(lines[0]!), { before: true });
-    lines.slice(1).forEach((line, n) => assert.equal(JSON.parse(line).i, n, `line ${n + 1} is whole`));
+    for (const [n, line] of lines.slice(1).entries()) assert.equal(JSON.parse(line).i, n, `line ${n + 1} is whole`);
     assert.ok(lines.length > 100, 'a good part of 2 MiB was written');
     assert.equal(c.sent, lines.length - 1, 'delivered equals the lines in the file');
     assert.equal(c.sent + c.failed, i + 1, 'every event written is either delivered or failed');
@@ -213,7 +216,10 @@ describe('FdSink to a pipe', () => {
     fs.closeSync(reader);
     const lines = buf.subarray(0, n).toString().split('\n');
     assert.equal(lines.pop(), '');
-    assert.deepEqual(lines.map((x) => JSON.parse(x).i), [...Array(20).keys()]);
+    assert.deepEqual(
+      lines.map((x) => JSON.parse(x).i),
+      [...Array(20).keys()],
+    );
     assert.equal(c.sent, 20);
   });
 });

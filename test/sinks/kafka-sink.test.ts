@@ -162,7 +162,9 @@ describe('kafka sink', () => {
       assert.equal(topic.partitionsCount, 12);
       assert.ok(topic.partitions.every((p) => p.replicas.length === 1));
       const [description] = await admin.describeConfigs({
-        resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: options.topic, configurationKeys: ['retention.ms', 'compression.type'] }],
+        resources: [
+          { resourceType: ConfigResourceTypes.TOPIC, resourceName: options.topic, configurationKeys: ['retention.ms', 'compression.type'] },
+        ],
       });
       const configs = new Map(description!.configs.map((c) => [c.name, c.value]));
       assert.equal(configs.get('retention.ms'), '259200000');
@@ -198,7 +200,13 @@ describe('kafka sink', () => {
     const address = `127.0.0.1:${port}`;
     const started = performance.now();
     await assert.rejects(
-      createKafkaSink(sinkOptions({ bootstrapServers: [address] }), textRecords, singleTopic('t', keyOf), countingListener().listener, captureLogger()),
+      createKafkaSink(
+        sinkOptions({ bootstrapServers: [address] }),
+        textRecords,
+        singleTopic('t', keyOf),
+        countingListener().listener,
+        captureLogger(),
+      ),
       (error: unknown) => {
         assert.ok(error instanceof UBPError);
         assert.equal(error.code, 'KAFKA_UNREACHABLE');
@@ -236,6 +244,9 @@ describe('kafka sink', () => {
     assert.ok(refused > 0, 'write() never asked to pause');
     assert.ok(peak <= bufferMemoryBytes + batchSizeBytes, `peak ${peak} bytes`);
     assert.equal(sink.peakBufferedBytes, peak);
-    assert.deepEqual({ delivered: totals.delivered, failed: totals.failed, failures: totals.failures.map((e) => e.message) }, { delivered: total, failed: 0, failures: [] });
+    assert.deepEqual(
+      { delivered: totals.delivered, failed: totals.failed, failures: totals.failures.map((e) => e.message) },
+      { delivered: total, failed: 0, failures: [] },
+    );
   });
 });

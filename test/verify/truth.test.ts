@@ -15,7 +15,8 @@ interface Report {
   ok: boolean;
   checks: { check: string; ok: boolean; count: number; detail: string }[];
 }
-const failedChecks = (stdout: Buffer): string[] => (JSON.parse(stdout.toString()) as Report).checks.filter((c) => !c.ok).map((c) => c.check);
+const failedChecks = (stdout: Buffer): string[] =>
+  (JSON.parse(stdout.toString()) as Report).checks.filter((c) => !c.ok).map((c) => c.check);
 
 describe('verify --truth on a file', () => {
   const out = path.join(dir, 'faulty.ndjson');
@@ -29,12 +30,17 @@ describe('verify --truth on a file', () => {
     doc = JSON.parse(fs.readFileSync(truth, 'utf8'));
   });
 
-  test('a faulty run passes against its own key, with the run\'s --metrics-json', async () => {
+  test("a faulty run passes against its own key, with the run's --metrics-json", async () => {
     const r = await runCli(['verify', '--input', out, '--truth', truth, '--metrics-json', metrics]);
     assert.equal(r.code, 0, r.stdout.toString() + r.stderr);
     const text = r.stdout.toString();
     assert.match(text, new RegExp(`${doc.faults.duplicates.length} repeats, as the answer key lists`));
-    assert.match(text, new RegExp(`${doc.faults.late.length} late events in the answer key, [1-9]\\d* seen arriving after later events, 0 of those not listed`));
+    assert.match(
+      text,
+      new RegExp(
+        `${doc.faults.late.length} late events in the answer key, [1-9]\\d* seen arriving after later events, 0 of those not listed`,
+      ),
+    );
     assert.match(text, /ok {4}truth_windows/);
   });
 
@@ -54,7 +60,14 @@ describe('verify --truth on a file', () => {
     };
     const unlistedRepeat = await runCli(['verify', '--input', out, '--truth', key((d) => d.faults.duplicates.shift()), '--json']);
     assert.deepEqual(failedChecks(unlistedRepeat.stdout), ['duplicates']);
-    const extraListed = await runCli(['verify', '--input', out, '--truth', key((d) => d.faults.duplicates.push(d.faults.late[0]!.event_id)), '--json']);
+    const extraListed = await runCli([
+      'verify',
+      '--input',
+      out,
+      '--truth',
+      key((d) => d.faults.duplicates.push(d.faults.late[0]!.event_id)),
+      '--json',
+    ]);
     assert.deepEqual(failedChecks(extraListed.stdout), ['duplicates']);
     const unlistedLate = await runCli(['verify', '--input', out, '--truth', key((d) => (d.faults.late = [])), '--json']);
     assert.deepEqual(failedChecks(unlistedLate.stdout), ['late']);
@@ -99,15 +112,45 @@ describe('verify --truth on a topic', () => {
     const topic = `truth-${randomUUID()}`;
     const truth = path.join(dir, 'kafka-truth.json');
     const metrics = path.join(dir, 'kafka-metrics.json');
-    const run = await runCli([...RUN, ...FAULTS, '--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--replication-factor', '1',
-      '--retention-ms', '-1', '--truth', truth, '--metrics-json', metrics]);
+    const run = await runCli([
+      ...RUN,
+      ...FAULTS,
+      '--sink',
+      'kafka',
+      '--bootstrap-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+      '--replication-factor',
+      '1',
+      '--retention-ms',
+      '-1',
+      '--truth',
+      truth,
+      '--metrics-json',
+      metrics,
+    ]);
     assert.equal(run.code, 0, run.stderr);
-    const r = await runCli(['verify', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--truth', truth, '--metrics-json', metrics, '--json']);
+    const r = await runCli([
+      'verify',
+      '--bootstrap-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+      '--truth',
+      truth,
+      '--metrics-json',
+      metrics,
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stdout.toString() + r.stderr);
     const report = JSON.parse(r.stdout.toString()) as Report;
     const late = report.checks.find((c) => c.check === 'late')!;
     assert.match(late.detail, /[1-9]\d* seen arriving after later events, 0 of those not listed/);
     // keys, timestamps, order and split sessions passed for every record, held and repeated ones included.
-    assert.deepEqual(report.checks.filter((c) => ['keys', 'timestamps', 'order', 'split_sessions'].includes(c.check)).map((c) => c.ok), [true, true, true, true]);
+    assert.deepEqual(
+      report.checks.filter((c) => ['keys', 'timestamps', 'order', 'split_sessions'].includes(c.check)).map((c) => c.ok),
+      [true, true, true, true],
+    );
   });
 });

@@ -17,7 +17,9 @@ function readPem(file: string, what: string): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new UBPError('CONFIG', `cannot read the ${what} ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new UBPError('CONFIG', `cannot read the ${what} ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+    });
   }
 }
 
@@ -73,10 +75,18 @@ export function securityFailure(detail: string, address: string, security: Kafka
       sasl?.mechanism === 'OAUTHBEARER' ? ' or the token' : ''
     }.`;
   }
-  if (/suitable SASL mechanism|Unsupported SASL mechanism|UNSUPPORTED_SASL_MECHANISM|ILLEGAL_SASL_STATE|not valid given the current SASL state/i.test(detail)) {
+  if (
+    /suitable SASL mechanism|Unsupported SASL mechanism|UNSUPPORTED_SASL_MECHANISM|ILLEGAL_SASL_STATE|not valid given the current SASL state/i.test(
+      detail,
+    )
+  ) {
     return `Kafka at ${address} did not accept a ${how} login (${detail}); check that this port is a SASL listener (security.protocol) that enables ${sasl?.mechanism ?? 'the mechanism'} (sasl.mechanism).`;
   }
-  if (/self[- ]signed certificate|unable to (get|verify) (local issuer certificate|the first certificate)|certificate has expired|CERT_/i.test(detail)) {
+  if (
+    /self[- ]signed certificate|unable to (get|verify) (local issuer certificate|the first certificate)|certificate has expired|CERT_/i.test(
+      detail,
+    )
+  ) {
     return `The TLS certificate of Kafka at ${address} is not trusted (${detail}); give the CA that signed it with ssl.ca.location, ssl.truststore.location (PEM) or --ssl-ca-location.`;
   }
   if (/does not match certificate's altnames|ERR_TLS_CERT_ALTNAME/i.test(detail)) {
@@ -85,7 +95,7 @@ export function securityFailure(detail: string, address: string, security: Kafka
   if (/TLS handshake|before secure TLS connection|wrong version number|EPROTO|ssl3_get_record|packet length too long/i.test(detail)) {
     return `Could not complete a TLS handshake with Kafka at ${address} (${how}: ${detail}); check that this port is a TLS listener, or set security.protocol to PLAINTEXT or SASL_PLAINTEXT for a plaintext one.`;
   }
-  if (security.tls === null && /closed|ECONNRESET|socket hang up|timed out|Timeout/i.test(detail)) {
+  if (security.tls === null && /requires TLS|closed|ECONNRESET|socket hang up|timed out|Timeout/i.test(detail)) {
     return `Kafka at ${address} closed the connection or did not answer over ${how} (${detail}); if this port is a TLS listener, set security.protocol to SSL or SASL_SSL (and the CA to trust).`;
   }
   return null;

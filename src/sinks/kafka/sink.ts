@@ -63,8 +63,7 @@ const MAX_SENDS = 5;
  * value the client retries forever and a dead cluster would hang flush().
  */
 const SEND_RETRIES = 40;
-const retryDelay = (_client: unknown, _operation: string, attempt: number): number =>
-  Math.min(100 * 2 ** Math.max(0, attempt - 1), 2_000);
+const retryDelay = (_client: unknown, _operation: string, attempt: number): number => Math.min(100 * 2 ** Math.max(0, attempt - 1), 2_000);
 
 /** What to do about a refusal, by Kafka's error name. */
 const HINTS: Readonly<Record<string, string>> = {
@@ -137,19 +136,23 @@ export async function createKafkaSink<T>(
 
   let deadline: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    deadline = setTimeout(
-      () => {
-        const why = `no answer within ${STARTUP_DEADLINE_MS / 1000} s`;
-        const secure = securityFailure(`${why} (timed out)`, address, options.security);
-        reject(new UBPError(secure === null ? 'KAFKA_UNREACHABLE' : 'KAFKA_SECURITY', secure ?? unreachableMessage(address, why)));
-      },
-      STARTUP_DEADLINE_MS,
-    );
+    deadline = setTimeout(() => {
+      const why = `no answer within ${STARTUP_DEADLINE_MS / 1000} s`;
+      const secure = securityFailure(`${why} (timed out)`, address, options.security);
+      reject(new UBPError(secure === null ? 'KAFKA_UNREACHABLE' : 'KAFKA_SECURITY', secure ?? unreachableMessage(address, why)));
+    }, STARTUP_DEADLINE_MS);
   });
   try {
     // Topics created together warn alike (a capped replication factor): say it once.
     const said = new Set<string>();
-    const once: Logger = { ...logger, warn: (msg, fields) => void (said.has(msg) || (said.add(msg), logger.warn(msg, fields))) };
+    const once: Logger = {
+      ...logger,
+      warn: (msg, fields) => {
+        if (said.has(msg)) return;
+        said.add(msg);
+        logger.warn(msg, fields);
+      },
+    };
     let expirationMs = DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     const start = async () => {
       const states: TopicState[] = [];
@@ -533,10 +536,14 @@ class KafkaSinkImpl<T> implements KafkaSink<T> {
       // away for the whole retry window, or it refuses these records): stop, and let the caller
       // say why. Batches already in flight still settle and are counted.
       this.#fatal = retriesExhausted
-        ? new UBPError('KAFKA_DELIVERY', `Kafka stayed unreachable for the whole retry window while producing to topic "${this.#topic}": ${detail}.`, {
-            cause,
-            retriable: true,
-          })
+        ? new UBPError(
+            'KAFKA_DELIVERY',
+            `Kafka stayed unreachable for the whole retry window while producing to topic "${this.#topic}": ${detail}.`,
+            {
+              cause,
+              retriable: true,
+            },
+          )
         : failure;
       this.#reportedKinds.add(kind);
       for (const waiter of this.#readyWaiters) waiter.reject(this.#fatal);

@@ -1,4 +1,4 @@
-import { Admin, ConfigResourceTypes, findErrorBy } from '@platformatic/kafka';
+import { type Admin, ConfigResourceTypes, findErrorBy } from '@platformatic/kafka';
 import { UBPError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 
@@ -35,10 +35,11 @@ export async function ensureTopic(admin: Admin, topic: string, request: TopicReq
   const existing = await admin.listTopics();
   if (!existing.includes(topic)) {
     if (replicas < request.replicationFactor) {
-      logger.warn(
-        `replication factor ${request.replicationFactor} capped at ${replicas} because the cluster has ${brokers} broker(s)`,
-        { topic, requested: request.replicationFactor, used: replicas },
-      );
+      logger.warn(`replication factor ${request.replicationFactor} capped at ${replicas} because the cluster has ${brokers} broker(s)`, {
+        topic,
+        requested: request.replicationFactor,
+        used: replicas,
+      });
     }
     const configs = [
       { name: 'retention.ms', value: String(request.retentionMs) },
@@ -102,7 +103,9 @@ async function waitForLeaders(admin: Admin, topic: string): Promise<number> {
  * so once it succeeds for every partition, produce does too.
  */
 async function waitUntilServed(admin: Admin, topic: string, partitions: number): Promise<void> {
-  const request = { topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] };
+  const request = {
+    topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }],
+  };
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
@@ -110,9 +113,13 @@ async function waitUntilServed(admin: Admin, topic: string, partitions: number):
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new UBPError('KAFKA_TOPIC', `Topic "${topic}" was created but its partitions are not served after 10 s: ${describeKafkaError(error)}.`, {
-          cause: error,
-        });
+        throw new UBPError(
+          'KAFKA_TOPIC',
+          `Topic "${topic}" was created but its partitions are not served after 10 s: ${describeKafkaError(error)}.`,
+          {
+            cause: error,
+          },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -201,7 +208,9 @@ export async function producerIdExpirationMs(admin: Admin): Promise<number> {
     const broker = cluster.brokers.keys().next().value;
     if (broker === undefined) return DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     const [description] = await admin.describeConfigs({
-      resources: [{ resourceType: ConfigResourceTypes.BROKER, resourceName: String(broker), configurationKeys: ['producer.id.expiration.ms'] }],
+      resources: [
+        { resourceType: ConfigResourceTypes.BROKER, resourceName: String(broker), configurationKeys: ['producer.id.expiration.ms'] },
+      ],
     });
     const value = Number(description?.configs?.find((c) => c.name === 'producer.id.expiration.ms')?.value);
     return Number.isInteger(value) && value > 0 ? value : DEFAULT_PRODUCER_ID_EXPIRATION_MS;
