@@ -58,6 +58,21 @@ export async function reportMain(argv: string[]): Promise<number> {
     `user-behavior-producer: report ${o.output}: ${data.events} events, ${data.sessions} sessions; ` +
       `${data.scorecard.length} targets, ${failed} failing\n`,
   );
-  if (o.json) process.stdout.write(JSON.stringify({ source: data.source, events: data.events, scorecard: data.scorecard }, null, 2) + '\n');
+  if (o.json)
+    process.stdout.write(
+      JSON.stringify(
+        {
+          source: data.source,
+          events: data.events,
+          carriedOver: data.carriedOver,
+          sessions: data.sessions,
+          users: data.users,
+          orders: data.orders,
+          scorecard: data.scorecard,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   return 0;
 }

@@ -43,7 +43,7 @@ export async function gatherReport(options: ReportOptions): Promise<ReportData> 
       ...(options.security ? { security: options.security } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     };
-    for await (const r of readTopic(read)) stats.add(parse(r.value, `${topic} partition ${r.partition} offset ${r.offset}`));
+    for await (const r of readTopic(read)) stats.add(parse(r.value, `${topic} partition ${r.partition} offset ${r.offset}`), r.partition);
   }
   return stats.finish();
 }

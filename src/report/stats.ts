@@ -208,6 +208,8 @@ export class ReportStats {
   private firstMs = Number.POSITIVE_INFINITY;
   private lastMs = Number.NEGATIVE_INFINITY;
   private sinceSweep = 0;
+  /** The latest event time of each lane. */
+  private readonly laneMs: number[] = [];
   private readonly typeCounts = new Map<string, number>();
   private readonly open = new Map<string, OpenSession>();
   private readonly users = new Map<string, UserState>();
@@ -277,9 +279,14 @@ export class ReportStats {
     this.source = source;
   }
 
-  /** One event, in the order the stream delivered it. */
-  add(e: UserEvent): void {
+  /**
+   * One event, in the order its lane delivered it. A lane is a stream in time order (a file, a
+   * partition); lanes read side by side may be far apart in time, so a session is closed only
+   * when the slowest lane has gone past it.
+   */
+  add(e: UserEvent, lane = 0): void {
     const ms = Date.parse(e.timestamp);
+    if (ms > (this.laneMs[lane] ?? Number.NEGATIVE_INFINITY)) this.laneMs[lane] = ms;
     if (Number.isNaN(this.runStartMs)) this.runStartMs = ms;
     this.events++;
     if (ms < this.firstMs) this.firstMs = ms;
@@ -308,7 +315,7 @@ export class ReportStats {
     s.lastType = e.event_type;
     const user = this.users.get(e.user_id);
     if (user) user.lastEventMs = Math.max(user.lastEventMs, ms);
-    if (++this.sinceSweep >= SWEEP_EVERY) this.sweep(ms);
+    if (++this.sinceSweep >= SWEEP_EVERY) this.sweep();
   }
 
   private addTime(e: UserEvent, ms: number): void {
@@ -511,8 +518,10 @@ export class ReportStats {
   }
 
   /** Close sessions the stream has left behind. */
-  private sweep(nowMs: number): void {
+  private sweep(): void {
     this.sinceSweep = 0;
+    let nowMs = Number.POSITIVE_INFINITY;
+    for (const t of this.laneMs) if (t !== undefined && t < nowMs) nowMs = t;
     for (const [id, s] of this.open) {
       if (s.lastMs < nowMs - IDLE_CLOSE_MS) {
         this.open.delete(id);
