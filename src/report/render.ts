@@ -15,7 +15,7 @@ export interface Chart {
   readonly spec: TopLevelSpec;
 }
 
-const WIDTH = 500;
+const WIDTH = 400;
 const CONFIG = { font: 'sans-serif', view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 } } as const;
 
 function escapeHtml(text: string): string {
@@ -119,7 +119,7 @@ export function charts(data: ReportData): Chart[] {
         mark: 'line',
         encoding: {
           x: { field: 'hour', type: 'quantitative', title: 'local hour', scale: { domain: [0, 23] } },
-          y: { field: 'perHour', type: 'quantitative', title: 'events per hour (per unit of city share)' },
+          y: { field: 'perHour', type: 'quantitative', title: 'events per hour (share-weighted)' },
           color: { field: 'weekday', type: 'nominal', title: 'weekday', sort: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] },
         },
       },
@@ -204,7 +204,7 @@ ${svg}
 <meta charset="utf-8">
 <title>Realism report — ${escapeHtml(data.source)}</title>
 <style>
-body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1300px; }
+body { font-family: sans-serif; margin: 24px; color: #222; }
 h1 { font-size: 22px; } h2 { font-size: 16px; margin: 0 0 4px; }
 .summary { color: #444; }
 .charts, .scorecards { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
