@@ -57,6 +57,7 @@ export const HELP = renderHelp(
   CLI_OPTIONS,
   `Usage: user-behavior-producer [flags]
        user-behavior-producer verify [flags]   (read a topic or file back and check it)
+       user-behavior-producer report [flags]   (the realism report of a run: HTML with charts and a scorecard)
 
 Generates realistic e-commerce user sessions and streams their events.`,
   ['Output', 'Security', 'Simulation', 'Faults and answer key', 'Kafka producer', 'Reporting'],

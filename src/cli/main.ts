@@ -26,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
     const { verifyMain } = await import('./verify.ts');
     return verifyMain(argv.slice(1));
   }
+  if (argv[0] === 'report') {
+    const { reportMain } = await import('./report.ts');
+    return reportMain(argv.slice(1));
+  }
   const request = parseCli(argv);
   if (request.help) {
     process.stdout.write(HELP);

@@ -7,7 +7,7 @@ import { booleanKind, choiceKind, instantKind, numberKind, serverListKind, speed
  * library's option types are all derived from these rows; nothing else declares an option.
  */
 
-export type Group = 'Output' | 'Security' | 'Simulation' | 'Faults and answer key' | 'Kafka producer' | 'Reporting' | 'Verify';
+export type Group = 'Output' | 'Security' | 'Simulation' | 'Faults and answer key' | 'Kafka producer' | 'Reporting' | 'Verify' | 'Report';
 
 /** A flag that sets its option to a fixed value (`--no-time-patterns`, `--verbose`). */
 export interface Switch<Out> {
@@ -522,6 +522,32 @@ export const VERIFY_OPTIONS = {
     help: 'give up reading after this long',
     group: 'Verify',
   }),
+} as const;
+
+/** `report`: reads a run as `verify` does (the same source rows) and writes the realism report. */
+export const REPORT_OPTIONS = {
+  bootstrapServers: VERIFY_OPTIONS.bootstrapServers,
+  topic: VERIFY_OPTIONS.topic,
+  topicPerType: VERIFY_OPTIONS.topicPerType,
+  ...SECURITY_OPTIONS,
+  input: { ...VERIFY_OPTIONS.input, group: 'Report' },
+  output: row({
+    kind: textKind('a file path'),
+    default: 'report.html',
+    flag: 'output',
+    short: 'o',
+    valueName: 'FILE',
+    help: 'the HTML report to write (replaced if it exists)',
+    group: 'Report',
+  }),
+  json: row({
+    kind: booleanKind(),
+    default: false,
+    switches: [{ flag: 'json', value: true, help: 'also print the scorecard as JSON on stdout' }],
+    help: 'JSON scorecard',
+    group: 'Report',
+  }),
+  timeoutSeconds: { ...VERIFY_OPTIONS.timeoutSeconds, group: 'Report' },
 } as const;
 
 // biome-ignore lint/suspicious/noExplicitAny: any row, whatever its value types
