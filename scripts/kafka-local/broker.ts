@@ -199,10 +199,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     // The broker must not outlive a test run that crashed or forgot stop().
     process.once('exit', () => {
       if (stopped) return;
+      // Checked: a broker stopped through another handle (a restart) leaves a pid that may be reused.
       try {
-        process.kill(pid, 'SIGKILL');
+        if (isOurBroker(pid, L)) process.kill(pid, 'SIGKILL');
       } catch {
-        // Already gone.
+        // Gone meanwhile.
       }
       rmSync(L.dir, { recursive: true, force: true });
     });
