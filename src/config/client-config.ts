@@ -113,12 +113,12 @@ function pathFrom(file: string, value: string): string {
 }
 
 /** Read a client properties file. Throws a USAGE error naming the file and the key on bad content. */
-export function readClientConfig(file: string): ParsedClientConfig {
+export function readClientConfig(file: string, name = 'clientConfig'): ParsedClientConfig {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw usageError(`--client-config ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw usageError(`${name} ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   return interpretClientConfig(parseProperties(text), file);
 }

@@ -68,7 +68,7 @@ export function gatherKafkaSources(
   if (file !== undefined && file !== null) {
     if (typeof file !== 'string' || file === '')
       throw usageError(`${names.clientConfig ?? 'clientConfig'} must be a file path (got ${JSON.stringify(file)})`);
-    const parsed = readClientConfig(file);
+    const parsed = readClientConfig(file, names.clientConfig ?? 'clientConfig');
     for (const [key, value] of Object.entries(parsed.properties)) {
       merged[key] = value;
       named[key] = `${file}: ${parsed.origins[key as keyof typeof parsed.origins] ?? key}`;
@@ -107,19 +107,19 @@ export function resolveSecurity(o: SecurityValues, names: Readonly<Record<string
     const mechanism = o.saslMechanism;
     if (mechanism === null) {
       throw usageError(
-        `${name('securityProtocol')} ${protocol} needs a SASL mechanism (--sasl-mechanism or sasl.mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)`,
+        `${name('securityProtocol')} ${protocol} needs a SASL mechanism (${name('saslMechanism')}: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER)`,
       );
     }
     if (mechanism === 'OAUTHBEARER') {
       if (o.saslToken === null && o.saslTokenFile === null) {
-        throw usageError('SASL OAUTHBEARER needs a token: --sasl-token-file FILE or the UBP_SASL_TOKEN environment variable');
+        throw usageError(`SASL OAUTHBEARER needs a token: ${name('saslTokenFile')} or the UBP_SASL_TOKEN environment variable`);
       }
     } else {
       if (o.saslUsername === null)
-        throw usageError(`SASL ${mechanism} needs a user name: --sasl-username, or username= in sasl.jaas.config, or sasl.username`);
+        throw usageError(`SASL ${mechanism} needs a user name: ${name('saslUsername')}, or username= in sasl.jaas.config, or sasl.username`);
       if (o.saslPassword === null) {
         throw usageError(
-          `SASL ${mechanism} needs a password: put it in the --client-config file (sasl.jaas.config or sasl.password) or in the UBP_SASL_PASSWORD environment variable`,
+          `SASL ${mechanism} needs a password: put it in the ${name('clientConfig')} file (sasl.jaas.config or sasl.password) or in the UBP_SASL_PASSWORD environment variable`,
         );
       }
     }

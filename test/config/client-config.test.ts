@@ -122,7 +122,7 @@ describe('client properties files', () => {
       () => resolveConfig({ clientConfig: bad }, env()),
       new RegExp(`^${bad}: security.protocol must be one of PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL \\(got "TLS"\\)$`),
     );
-    usage(() => resolveConfig({ clientConfig: '/no/such/file' }, env()), /--client-config \/no\/such\/file cannot be read \(ENOENT\)/);
+    usage(() => resolveConfig({ clientConfig: '/no/such/file' }, env()), /clientConfig \/no\/such\/file cannot be read \(ENOENT\)/);
   });
 });
 
@@ -131,7 +131,7 @@ describe('security rules and secrets', () => {
     usage(() => resolveConfig({ securityProtocol: 'SASL_SSL' }, env()), /needs a SASL mechanism/);
     usage(() => resolveConfig({ saslMechanism: 'SCRAM-SHA-512' }, env()), /SASL SCRAM-SHA-512 needs a user name/);
     usage(() => resolveConfig({ saslMechanism: 'PLAIN', saslUsername: 'u' }, env()), /needs a password: .*UBP_SASL_PASSWORD/);
-    usage(() => resolveConfig({ saslMechanism: 'OAUTHBEARER' }, env()), /needs a token: --sasl-token-file FILE or the UBP_SASL_TOKEN/);
+    usage(() => resolveConfig({ saslMechanism: 'OAUTHBEARER' }, env()), /needs a token: saslTokenFile or the UBP_SASL_TOKEN/);
     usage(() => resolveConfig({ securityProtocol: 'SSL', saslMechanism: 'PLAIN' }, env()), /needs a SASL security protocol/);
     usage(
       () => resolveConfig({ securityProtocol: 'SSL', sslCertificateLocation: '/c.pem' }, env()),
