@@ -116,7 +116,9 @@ export function resolveSecurity(o: SecurityValues, names: Readonly<Record<string
       }
     } else {
       if (o.saslUsername === null)
-        throw usageError(`SASL ${mechanism} needs a user name: ${name('saslUsername')}, or username= in sasl.jaas.config, or sasl.username`);
+        throw usageError(
+          `SASL ${mechanism} needs a user name: ${name('saslUsername')}, or username= in sasl.jaas.config, or sasl.username`,
+        );
       if (o.saslPassword === null) {
         throw usageError(
           `SASL ${mechanism} needs a password: put it in the ${name('clientConfig')} file (sasl.jaas.config or sasl.password) or in the UBP_SASL_PASSWORD environment variable`,
