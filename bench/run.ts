@@ -1,6 +1,7 @@
 /**
  * The benchmark suite (`npm run bench`): generation, stdout and file sinks, Kafka end to end
- * against Kafka's own kafka-producer-perf-test in the same run, memory, live pacing.
+ * against Kafka's own kafka-producer-perf-test in the same run, memory, live pacing, events
+ * held back by delivery faults.
  * Every figure is the median of several runs. Prints a table and writes bench/results.json.
  *
  *   npm run bench                 # everything (about 10 minutes on 2 cores)
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventSerializer } from '../src/events/serialize.ts';
 import { Simulation } from '../src/model/simulation.ts';
-import type { Latin1Buffer } from '../src/sinks/sink.ts';
+import type { Latin1Buffer } from '../src/events/bytes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist/src/cli/main.js');
@@ -39,12 +40,22 @@ function median(xs: number[]): number {
 
 function record(name: string, unit: string, runs: number[], note?: string): number {
   const value = median(runs);
-  rows.push({ case: name, value: Math.round(value * 100) / 100, unit, runs: runs.map((r) => Math.round(r * 100) / 100), ...(note ? { note } : {}) });
+  rows.push({
+    case: name,
+    value: Math.round(value * 100) / 100,
+    unit,
+    runs: runs.map((r) => Math.round(r * 100) / 100),
+    ...(note ? { note } : {}),
+  });
   process.stderr.write(`  ${name}: ${value.toFixed(1)} ${unit}  [${runs.map((r) => r.toFixed(1)).join(', ')}]\n`);
   return value;
 }
 
-function run(cmd: string, args: string[], opts: { stdout?: 'ignore' | 'pipe' | number; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { stdout?: 'ignore' | 'pipe' | number; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const began = performance.now();
     const child = spawn(cmd, args, { stdio: ['ignore', opts.stdout ?? 'pipe', 'pipe'], env: opts.env ?? process.env });
@@ -61,7 +72,10 @@ function tmpFile(name: string): string {
   return path.join(os.tmpdir(), `ubp-bench-${process.pid}-${name}`);
 }
 
-async function cliRun(args: string[], stdout: 'ignore' | number = 'ignore'): Promise<{ metrics: { messagesSent: number; bytesSent: number; elapsedSeconds: number }; ms: number }> {
+async function cliRun(
+  args: string[],
+  stdout: 'ignore' | number = 'ignore',
+): Promise<{ metrics: { messagesSent: number; bytesSent: number; elapsedSeconds: number }; ms: number }> {
   const metricsFile = tmpFile('metrics.json');
   const r = await run(NODE, [CLI, ...args, '--quiet', '--metrics-json', metricsFile], { stdout });
   if (r.code !== 0) throw new Error(`CLI ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
@@ -73,7 +87,15 @@ async function cliRun(args: string[], stdout: 'ignore' | number = 'ignore'): Pro
 // ---------------------------------------------------------------- generation only
 
 function generationOnce(n: number): { eps: number; bytes: number } {
-  const sim = new Simulation({ seed: 42, startMs: Date.parse(START), ratePerHour: 5000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: true, userPoolSize: 0 });
+  const sim = new Simulation({
+    seed: 42,
+    startMs: Date.parse(START),
+    ratePerHour: 5000,
+    minSessionSeconds: 60,
+    maxSessionSeconds: 1800,
+    timePatterns: true,
+    userPoolSize: 0,
+  });
   const ser = new EventSerializer(sim.instanceTag);
   // Encoded into a reused buffer, as the stdout and file sinks do: the bytes are the output.
   const buf = Buffer.allocUnsafe(1 << 20) as Latin1Buffer;
@@ -97,7 +119,12 @@ function generationOnce(n: number): { eps: number; bytes: number } {
 async function benchGeneration(): Promise<void> {
   process.stderr.write('generation (engine + serialization, one core, no I/O)\n');
   const runs = [1, 2, 3, 4, 5].map(() => generationOnce(1_000_000));
-  record('generation only', 'events/s', runs.map((r) => r.eps), `mean event ${Math.round(runs[0]!.bytes)} bytes`);
+  record(
+    'generation only',
+    'events/s',
+    runs.map((r) => r.eps),
+    `mean event ${Math.round(runs[0]!.bytes)} bytes`,
+  );
 }
 
 // ---------------------------------------------------------------- stdout and file
@@ -113,8 +140,16 @@ async function benchSinks(): Promise<void> {
     out.push({ eps: r.metrics.messagesSent / r.metrics.elapsedSeconds, mbps: r.metrics.bytesSent / 1e6 / r.metrics.elapsedSeconds });
   }
   fs.closeSync(devnull);
-  record('stdout → /dev/null', 'events/s', out.map((r) => r.eps));
-  record('stdout → /dev/null', 'MB/s', out.map((r) => r.mbps));
+  record(
+    'stdout → /dev/null',
+    'events/s',
+    out.map((r) => r.eps),
+  );
+  record(
+    'stdout → /dev/null',
+    'MB/s',
+    out.map((r) => r.mbps),
+  );
   const low: number[] = [];
   const devnull2 = fs.openSync('/dev/null', 'w');
   for (let i = 0; i < 3; i++) {
@@ -131,8 +166,16 @@ async function benchSinks(): Promise<void> {
     fileRuns.push({ eps: r.metrics.messagesSent / r.metrics.elapsedSeconds, mbps: r.metrics.bytesSent / 1e6 / r.metrics.elapsedSeconds });
   }
   fs.rmSync(file, { force: true });
-  record('file sink', 'events/s', fileRuns.map((r) => r.eps));
-  record('file sink', 'MB/s', fileRuns.map((r) => r.mbps));
+  record(
+    'file sink',
+    'events/s',
+    fileRuns.map((r) => r.eps),
+  );
+  record(
+    'file sink',
+    'MB/s',
+    fileRuns.map((r) => r.mbps),
+  );
 }
 
 // ---------------------------------------------------------------- Kafka
@@ -148,27 +191,90 @@ async function benchKafka(): Promise<void> {
     let topicNo = 0;
     // Both tools get a topic made the same way beforehand: 12 partitions, lz4.
     const createTopic = (topic: string): void => {
-      const create = spawnSync('java', ['-cp', `${lib}/*`, 'org.apache.kafka.tools.TopicCommand', '--bootstrap-server', broker.bootstrap, '--create', '--topic', topic, '--partitions', '12', '--replication-factor', '1', '--config', 'compression.type=lz4'], { encoding: 'utf8' });
+      const create = spawnSync(
+        'java',
+        [
+          '-cp',
+          `${lib}/*`,
+          'org.apache.kafka.tools.TopicCommand',
+          '--bootstrap-server',
+          broker.bootstrap,
+          '--create',
+          '--topic',
+          topic,
+          '--partitions',
+          '12',
+          '--replication-factor',
+          '1',
+          '--config',
+          'compression.type=lz4',
+        ],
+        { encoding: 'utf8' },
+      );
       if (create.status !== 0) throw new Error(create.stderr);
     };
     const ours = async (acks: string): Promise<number> => {
       const topic = `bench-ours-${acks}-${topicNo++}`;
       createTopic(topic);
-      const r = await cliRun(['--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--replication-factor', '1', '--acks', acks, '--seed', '42', '--start', START, '--speed', 'max', '--count', String(n)]);
+      const r = await cliRun([
+        '--sink',
+        'kafka',
+        '--bootstrap-servers',
+        broker.bootstrap,
+        '--topic',
+        topic,
+        '--replication-factor',
+        '1',
+        '--acks',
+        acks,
+        '--seed',
+        '42',
+        '--start',
+        START,
+        '--speed',
+        'max',
+        '--count',
+        String(n),
+      ]);
       return r.metrics.messagesSent / r.metrics.elapsedSeconds;
     };
     const theirs = async (acks: string): Promise<number> => {
       const topic = `bench-perf-${acks}-${topicNo++}`;
       createTopic(topic);
-      const props = [`bootstrap.servers=${broker.bootstrap}`, `acks=${acks}`, 'compression.type=lz4', 'batch.size=32768', 'linger.ms=20', 'buffer.memory=67108864', `enable.idempotence=${acks === 'all'}`];
-      const r = await run('java', ['-Xmx512m', '-cp', `${lib}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(n), '--record-size', String(recordSize), '--throughput', '-1', '--command-property', ...props]);
+      const props = [
+        `bootstrap.servers=${broker.bootstrap}`,
+        `acks=${acks}`,
+        'compression.type=lz4',
+        'batch.size=32768',
+        'linger.ms=20',
+        'buffer.memory=67108864',
+        `enable.idempotence=${acks === 'all'}`,
+      ];
+      const r = await run('java', [
+        '-Xmx512m',
+        '-cp',
+        `${lib}/*`,
+        'org.apache.kafka.tools.ProducerPerformance',
+        '--topic',
+        topic,
+        '--num-records',
+        String(n),
+        '--record-size',
+        String(recordSize),
+        '--throughput',
+        '-1',
+        '--command-property',
+        ...props,
+      ]);
       const summary = r.stdout.trim().split('\n').pop()!;
       const m = /([\d.]+) records\/sec/.exec(summary);
       if (!m) throw new Error(`unexpected ProducerPerformance output: ${summary} ${r.stderr}`);
       return Number(m[1]);
     };
     for (const acks of ['all', '1']) {
-      process.stderr.write(`Kafka end to end, acks=${acks}, lz4, 12 partitions, ${n} events (ours) vs kafka-producer-perf-test (${recordSize}-byte records)\n`);
+      process.stderr.write(
+        `Kafka end to end, acks=${acks}, lz4, 12 partitions, ${n} events (ours) vs kafka-producer-perf-test (${recordSize}-byte records)\n`,
+      );
       const o: number[] = [];
       const t: number[] = [];
       for (let i = 0; i < 3; i++) {
@@ -177,7 +283,12 @@ async function benchKafka(): Promise<void> {
       }
       const a = record(`kafka acks=${acks}: user-behavior-producer`, 'events/s', o);
       const b = record(`kafka acks=${acks}: kafka-producer-perf-test`, 'records/s', t);
-      rows.push({ case: `kafka acks=${acks}: ours / perf-test`, value: Math.round((a / b) * 100) / 100, unit: 'ratio', runs: o.map((x, i) => Math.round((x / t[i]!) * 100) / 100) });
+      rows.push({
+        case: `kafka acks=${acks}: ours / perf-test`,
+        value: Math.round((a / b) * 100) / 100,
+        unit: 'ratio',
+        runs: o.map((x, i) => Math.round((x / t[i]!) * 100) / 100),
+      });
     }
   } finally {
     await broker.stop();
@@ -201,7 +312,9 @@ const minutes = Number(process.argv[3]);
 const end = Date.parse('${START}') + minutes * 60000;
 while (sim.peekTimeMs() < end) ser.serialize(sim.next());
 const busy = rss();
-console.log(JSON.stringify({ atRest, busy, active: sim.activeSessions, users: sim.pool.usersCreated }));
+// Use the serializer after measuring: a local that is dead by then may be collected, texts and all.
+const last = ser.serialize(sim.next());
+console.log(JSON.stringify({ atRest, busy, active: sim.activeSessions, users: sim.pool.usersCreated, lastBytes: last.length }));
 `;
 
 async function benchMemory(): Promise<void> {
@@ -209,7 +322,10 @@ async function benchMemory(): Promise<void> {
   const rest: number[] = [];
   for (let i = 0; i < 3; i++) {
     const probe = tmpFile('rest.mjs');
-    fs.writeFileSync(probe, `import ${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))};\nconst { UserBehaviorProducer } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))});\nconst p = new UserBehaviorProducer({ seed: 1, sink: 'stdout' });\np.generateMessage();\nglobalThis.gc();\nconsole.log(process.memoryUsage().rss);\n`);
+    fs.writeFileSync(
+      probe,
+      `import ${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))};\nconst { UserBehaviorProducer } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/index.js'))});\nconst p = new UserBehaviorProducer({ seed: 1, sink: 'stdout' });\np.generateMessage();\nglobalThis.gc();\nconsole.log(process.memoryUsage().rss);\n`,
+    );
     const r = await run(NODE, ['--expose-gc', probe]);
     fs.rmSync(probe, { force: true });
     rest.push(Number(r.stdout.trim()) / 1e6);
@@ -227,7 +343,59 @@ async function benchMemory(): Promise<void> {
       active = m.active;
       per.push((m.busy - m.atRest) / (m.active / 1000) / 1024);
     }
-    record(`RSS per 1,000 active sessions${mode === 'low' ? ' (--low-memory)' : ''}`, 'KB', per, `${active} active sessions; includes their users and the pool`);
+    record(
+      `RSS per 1,000 active sessions${mode === 'low' ? ' (--low-memory)' : ''}`,
+      'KB',
+      per,
+      `${active} active sessions; includes their users and the pool`,
+    );
+  }
+  fs.rmSync(probe, { force: true });
+}
+
+// ---------------------------------------------------------------- delivery faults
+
+const DELIVERY_PROBE = `
+const { UserBehaviorProducer } = await import(process.argv[2]);
+const [rate, hours, late, delay, max, duplicates] = process.argv.slice(3).map(Number);
+const p = new UserBehaviorProducer({
+  seed: 1, sink: 'file', output: '/dev/null', start: '${START}', speed: 'max', timePatterns: false, generationRate: rate,
+  durationSeconds: hours * 3600, late, lateDelaySeconds: delay, lateMaxSeconds: max, duplicates,
+});
+const before = process.memoryUsage().rss;
+let peakRss = before;
+const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+const began = performance.now();
+const m = await p.runContinuous();
+clearInterval(timer);
+const ms = performance.now() - began;
+await p.close();
+console.log(JSON.stringify({ ...p.deliveryStats(), sent: m.messagesSent, eps: m.messagesSent / (ms / 1000), peakRss, before }));
+`;
+
+/**
+ * Events held back by --late are bounded by the events made within the last --late-max
+ * seconds (plus a minute for a duplicate's retry): rate × (late-max + 60 s). Measured with a
+ * typical setting and with every event held for the longest delay, where the bound is reached.
+ */
+async function benchDelivery(): Promise<void> {
+  process.stderr.write('delivery faults: most events held back vs the bound rate × (--late-max + 60 s), 100 events/s, no time patterns\n');
+  const probe = tmpFile('delivery.mjs');
+  fs.writeFileSync(probe, DELIVERY_PROBE);
+  const index = path.join(ROOT, 'dist/src/index.js');
+  for (const [label, args] of [
+    ['--late 0.05 --late-delay 30 --late-max 3600 --duplicates 0.02, 3 h', ['360000', '3', '0.05', '30', '3600', '0.02']],
+    ['--late 1 --late-delay 600 --late-max 600, 2 h', ['360000', '2', '1', '600', '600', '0']],
+  ] as const) {
+    const r = await run(NODE, [probe, index, ...args]);
+    const m = JSON.parse(r.stdout.trim()) as { maxHeld: number; sent: number; eps: number; peakRss: number; before: number };
+    const bound = (Number(args[0]) / 3600) * (Number(args[4]) + 60);
+    record(
+      `held back at most, ${label}`,
+      'events',
+      [m.maxHeld],
+      `bound ${bound}; ${m.sent} records; peak RSS ${Math.round(m.peakRss / 1e6)} MB (${Math.round(m.before / 1e6)} MB at start); ${Math.round(m.eps)} events/s`,
+    );
   }
   fs.rmSync(probe, { force: true });
 }
@@ -243,7 +411,24 @@ async function benchPacing(): Promise<void> {
     const devnull = fs.openSync('/dev/null', 'w');
     const runs: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const r = await cliRun(['--sink', 'stdout', '--seed', String(10 + i), '--start', START, '--speed', '1', '--duration', '60', '--rate', String(ratePerHour), '--no-time-patterns'], devnull);
+      const r = await cliRun(
+        [
+          '--sink',
+          'stdout',
+          '--seed',
+          String(10 + i),
+          '--start',
+          START,
+          '--speed',
+          '1',
+          '--duration',
+          '60',
+          '--rate',
+          String(ratePerHour),
+          '--no-time-patterns',
+        ],
+        devnull,
+      );
       // Achieved rate over the wall time of the run vs the model's rate over its 60 simulated seconds.
       const achieved = r.metrics.messagesSent / r.metrics.elapsedSeconds;
       const target = r.metrics.messagesSent / 60;
@@ -260,10 +445,25 @@ if (want('stdout')) await benchSinks();
 if (want('kafka')) await benchKafka();
 if (want('memory')) await benchMemory();
 if (want('pacing')) await benchPacing();
+if (want('delivery')) await benchDelivery();
 
-const machine = { cores: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGB: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-const table = ['| case | median | unit | runs |', '|---|---:|---|---|', ...rows.map((r) => `| ${r.case} | ${r.value.toLocaleString('en-US')} | ${r.unit} | ${r.runs.join(', ')}${r.note ? ` (${r.note})` : ''} |`)];
-process.stdout.write(`\n${machine.cores} cores, ${machine.cpu}, Node ${machine.node}\n\n${table.join('\n')}\n\n(${Math.round((Date.now() - began) / 1000)} s)\n`);
+const machine = {
+  cores: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString(),
+};
+const table = [
+  '| case | median | unit | runs |',
+  '|---|---:|---|---|',
+  ...rows.map(
+    (r) => `| ${r.case} | ${r.value.toLocaleString('en-US')} | ${r.unit} | ${r.runs.join(', ')}${r.note ? ` (${r.note})` : ''} |`,
+  ),
+];
+process.stdout.write(
+  `\n${machine.cores} cores, ${machine.cpu}, Node ${machine.node}\n\n${table.join('\n')}\n\n(${Math.round((Date.now() - began) / 1000)} s)\n`,
+);
 const resultsFile = path.join(ROOT, 'bench/results.json');
 const previous = fs.existsSync(resultsFile) && only ? (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { rows: Row[] }).rows : [];
 const merged = [...previous.filter((p) => !rows.some((r) => r.case === p.case && r.unit === p.unit)), ...rows];

@@ -34,9 +34,20 @@ const TARGET: Record<EventType, number> = (() => {
  * asking support. Fitting rows to these and columns to the mix is biproportional scaling.
  */
 const EXIT_SHAPE: Record<EventType, number> = {
-  page_view: 0.3, product_view: 0.28, search: 0.15, add_to_cart: 0.12, begin_checkout: 0.1, login: 0.15,
-  wishlist_add: 0.25, complete_checkout: 0.55, remove_from_cart: 0.25, newsletter_signup: 0.4,
-  account_create: 0.25, logout: 0.85, review_write: 0.45, contact_support: 0.6,
+  page_view: 0.3,
+  product_view: 0.28,
+  search: 0.15,
+  add_to_cart: 0.12,
+  begin_checkout: 0.1,
+  login: 0.15,
+  wishlist_add: 0.25,
+  complete_checkout: 0.55,
+  remove_from_cart: 0.25,
+  newsletter_signup: 0.4,
+  account_create: 0.25,
+  logout: 0.85,
+  review_write: 0.45,
+  contact_support: 0.6,
 };
 let exitScale = 1;
 
@@ -50,8 +61,15 @@ const start: StartWeights = { ...START_DEFAULTS };
 
 function measure(seed: number): { share: number[]; perSession: number; perSegment: number[]; sim: Simulation } {
   const sim = new Simulation({
-    seed, startMs: Date.UTC(2024, 2, 4), ratePerHour: 20_000, minSessionSeconds: 60, maxSessionSeconds: 1800,
-    timePatterns: true, userPoolSize: 0, journeyTransitions: transitions, startWeights: start,
+    seed,
+    startMs: Date.UTC(2024, 2, 4),
+    ratePerHour: 20_000,
+    minSessionSeconds: 60,
+    maxSessionSeconds: 1800,
+    timePatterns: true,
+    userPoolSize: 0,
+    journeyTransitions: transitions,
+    startWeights: start,
   });
   const counts = new Array<number>(EVENT_TYPES.length).fill(0);
   let sessions = 0;
@@ -82,14 +100,14 @@ for (let it = 0; it < ITERATIONS; it++) {
     const error = Math.abs(share[j]! / TARGET[to] - 1);
     if (error > worst) [worst, worstType] = [error, to];
     if (j === T.COMPLETE_CHECKOUT) continue;
-    const f = Math.pow(wanted / seen, damping);
+    const f = (wanted / seen) ** damping;
     for (const from of EVENT_TYPES) {
       const p = transitions[from][to];
       if (p !== undefined && !pinned.has(from + '>' + to)) transitions[from][to] = Math.min(0.9, p * f);
     }
-    if (start[to] !== undefined) start[to] = start[to]! * f;
+    if (start[to] !== undefined) start[to] = start[to] * f;
   }
-  exitScale *= Math.pow(perSession / EVENTS_PER_SESSION, 0.7);
+  exitScale *= (perSession / EVENTS_PER_SESSION) ** 0.7;
   for (const from of EVENT_TYPES) {
     let pinnedSum = 0;
     let freeSum = 0;
@@ -106,7 +124,9 @@ for (let it = 0; it < ITERATIONS; it++) {
       if (p !== undefined && !pinned.has(from + '>' + to)) transitions[from][to] = (p * wantFree) / freeSum;
     }
   }
-  process.stderr.write(`iteration ${it}: events/session ${perSession.toFixed(3)}, worst relative mix error ${(worst * 100).toFixed(1)}% (${worstType})\n`);
+  process.stderr.write(
+    `iteration ${it}: events/session ${perSession.toFixed(3)}, worst relative mix error ${(worst * 100).toFixed(1)}% (${worstType})\n`,
+  );
 }
 
 const round = (x: number): number => Number(x.toPrecision(4));
@@ -116,11 +136,12 @@ const final = measure(7777);
 const analytic = final.sim.compiledJourney.segments.map((s) => s.expectedEvents);
 const correction = final.perSegment.map((m, s) => round((m * CORRECTION_IN_USE[s]!) / analytic[s]!));
 const rows = EVENT_TYPES.map((from) => {
-  const cells = EVENT_TYPES.filter((to) => transitions[from][to] !== undefined && !pinned.has(from + '>' + to))
-    .map((to) => `${to}: ${round(transitions[from][to]!)}`);
+  const cells = EVENT_TYPES.filter((to) => transitions[from][to] !== undefined && !pinned.has(from + '>' + to)).map(
+    (to) => `${to}: ${round(transitions[from][to]!)}`,
+  );
   return `  ${from}: { ${cells.join(', ')} },`;
 });
-const startSum = Object.values(start).reduce((a, b) => a + b!, 0);
+const startSum = Object.values(start).reduce((a, b) => a + b, 0);
 const startRows = EVENT_TYPES.filter((t) => start[t] !== undefined).map((t) => `  ${t}: ${round(start[t]! / startSum)},`);
 process.stdout.write(`import type { EventType } from './event-types.ts';
 

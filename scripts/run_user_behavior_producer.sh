@@ -3,7 +3,8 @@
 # Uses the project's Node 24 (node_modules/.bin/node) when installed, else `node` on PATH.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Resolved through links, so a link to this script elsewhere works too.
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(cd "${here}/.." && pwd)"
 
 node_bin="${root}/node_modules/.bin/node"

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'SINK_CLOSED' // the reader of stdout went away, or the sink was closed under us
   | 'SINK_WRITE' // a write failed (disk full, permission, ...)
   | 'KAFKA_UNREACHABLE' // no broker answered in time
+  | 'KAFKA_SECURITY' // TLS or SASL refused: wrong password, untrusted certificate, plaintext to a TLS port
   | 'KAFKA_DELIVERY' // the broker refused records for good
   | 'KAFKA_TOPIC' // the topic could not be created or inspected
   | 'VERIFY' // verify found problems or could not read its input

@@ -1,18 +1,27 @@
 import { randomInt } from 'node:crypto';
-import { resolveConfig, type ProducerConfig, type ProducerOptions } from './config/options.ts';
-import { UBPError, usageError } from './errors.ts';
+import fs from 'node:fs';
+import { resolveConfig, resolveTable, type OptionNames, type ProducerConfig, type ProducerOptions } from './config/options.ts';
+import { RUN_OPTIONS } from './config/option-table.ts';
+import { UBPError } from './errors.ts';
 import { toEvent, type UserEvent } from './events/event.ts';
+import { encodedEventRouting, eventRouting } from './sinks/kafka/event-routing.ts';
+import { encodedEvents, type EncodedEvent } from './events/encoded.ts';
+import { FaultPlan, faultsOn } from './delivery/faults.ts';
+import { DeliveryStage, runWithFaults } from './delivery/stage.ts';
+import { TruthRecorder, type TruthDocument, type TruthSession } from './delivery/truth.ts';
 import { EventSerializer } from './events/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
-import { EVENT_TYPES, type EventType } from './model/event-types.ts';
-import type { JourneyTransitions } from './model/journey.ts';
+import { editableTransitions, type JourneyTransitions } from './model/journey.ts';
 import { Simulation } from './model/simulation.ts';
-import { dueAt, realClock, yieldToEventLoop, type Clock } from './runtime/clock.ts';
-import { runToSink, type StopReason } from './runtime/runner.ts';
+import { realClock, type Clock } from './runtime/clock.ts';
+import { runToSink, Stepper, type RunLimits, type StopReason } from './runtime/runner.ts';
 import { Monitor, type RunStatus } from './runtime/monitor.ts';
 import { FdSink } from './sinks/fd.ts';
-import type { Sink } from './sinks/sink.ts';
+import type { DeliveryListener, RecordEncoder, Sink } from './sinks/sink.ts';
+import type { EventRecord } from './model/activity.ts';
+
+const RUN_BOUNDS = { durationSeconds: RUN_OPTIONS.durationSeconds, count: RUN_OPTIONS.count } as const;
 
 export interface RunOptions {
   /** Simulated seconds to run (default: the configured duration, else until stopped). */
@@ -27,9 +36,9 @@ export interface ProducerExtras {
   logger?: Logger;
   clock?: Clock;
   /** How to name options in error messages (the CLI passes its flags). */
-  optionNames?: Partial<Record<keyof ProducerOptions, string>>;
-  /** Use this sink instead of the configured one. */
-  sinkFactory?: (listener: Metrics) => Promise<Sink> | Sink;
+  optionNames?: OptionNames;
+  /** Use this sink instead of the configured one; it is handed the event encoder and the listener to report deliveries to. */
+  sinkFactory?: (encoder: RecordEncoder<EventRecord>, listener: DeliveryListener) => Promise<Sink<EventRecord>> | Sink<EventRecord>;
 }
 
 /**
@@ -45,16 +54,24 @@ export class UserBehaviorProducer {
   private readonly clock: Clock;
   private readonly sinkFactory: ProducerExtras['sinkFactory'];
   private readonly transitionsView: JourneyTransitions;
-  private sink: Sink | null = null;
+  private sink: Sink<EventRecord> | null = null;
+  /** With delivery faults or an answer key, events reach the sink through this stage instead. */
+  private delivery: { stage: DeliveryStage; truth: TruthRecorder | null; sessionLines: string[] | null } | null = null;
+  private encodedSink: Sink<EncodedEvent> | null = null;
   private monitor: Monitor | null = null;
   private metricsServer: { port: number; close(): Promise<void> } | null = null;
   private closed = false;
 
   constructor(options: ProducerOptions = {}, extras: ProducerExtras = {}) {
-    this.config = resolveConfig(options, { now: () => Date.now(), randomSeed: () => randomInt(0, 2 ** 31) }, extras.optionNames);
+    this.config = resolveConfig(
+      options,
+      { now: () => Date.now(), randomSeed: () => randomInt(0, 2 ** 31), vars: process.env },
+      extras.optionNames,
+    );
     this.logger = extras.logger ?? silentLogger;
     this.clock = extras.clock ?? realClock;
     this.sinkFactory = extras.sinkFactory;
+    for (const warning of this.config.warnings) this.logger.warn(warning);
     const c = this.config;
     this.sim = new Simulation({
       seed: c.seed,
@@ -66,8 +83,12 @@ export class UserBehaviorProducer {
       userPoolSize: c.userPoolSize,
     });
     this.serializer = new EventSerializer(this.sim.instanceTag);
-    this.metrics = new Metrics(this.logger);
-    this.transitionsView = this.watchTransitions();
+    this.metrics = new Metrics();
+    this.transitionsView = editableTransitions(
+      this.sim.journeyTransitions,
+      () => this.sim.journeyChanged(),
+      (row) => this.logger.warn(`journeyTransitions.${row} sums above 1; its probabilities are scaled down to fit`),
+    );
   }
 
   /** The seed of this run (drawn at random when none was given). */
@@ -113,19 +134,9 @@ export class UserBehaviorProducer {
    */
   async runContinuous(options: RunOptions = {}): Promise<MetricsSnapshot & { stopReason: StopReason }> {
     if (this.closed) throw new UBPError('CONFIG', 'this producer is closed');
-    const duration = options.durationSeconds === undefined ? this.config.durationSeconds : options.durationSeconds;
-    if (duration !== null && !(duration > 0)) throw usageError(`durationSeconds must be a positive number of simulated seconds (got ${duration})`);
-    const count = options.count === undefined ? this.config.count : options.count;
+    const limits = this.limits(options);
     if (this.config.metricsPort !== null) await this.serveMetrics(this.config.metricsPort);
     const sink = await this.openSink();
-    const from = this.sim.peekTimeMs();
-    const limits = {
-      startMs: from,
-      endMs: duration === null ? Infinity : this.runStartMs(from) + duration * 1000,
-      count: count === null ? Infinity : count,
-      speed: this.config.speed,
-      signal: options.signal,
-    };
     this.monitor?.stop();
     const sim = this.sim;
     this.monitor = new Monitor(
@@ -142,8 +153,17 @@ export class UserBehaviorProducer {
       limits,
     );
     try {
-      const stopReason = await runToSink(this.sim, sink, this.serializer, this.metrics, this.logger, limits, this.clock);
-      await sink.flush();
+      const stepper = new Stepper(sim, this.metrics, this.logger, limits, this.clock);
+      let stopReason: StopReason;
+      if (sink.kind === 'plain') {
+        stopReason = await runToSink(stepper, sink.sink, options.signal);
+        await sink.sink.flush();
+      } else {
+        const delivery = this.deliveryStage();
+        stopReason = await runWithFaults(stepper, delivery.stage, sink.sink, options.signal);
+        await sink.sink.flush();
+        this.writeTruth(delivery.truth, delivery.sessionLines);
+      }
       return { ...this.getMetrics(), stopReason };
     } finally {
       this.monitor.stop();
@@ -155,21 +175,16 @@ export class UserBehaviorProducer {
    * `for await (const event of producer.events({ count: 100 })) …`
    */
   async *events(options: RunOptions = {}): AsyncGenerator<UserEvent, void, undefined> {
-    const duration = options.durationSeconds === undefined ? this.config.durationSeconds : options.durationSeconds;
-    const count = options.count === undefined ? this.config.count : options.count;
-    const first = this.sim.peekTimeMs();
-    const endMs = duration === null ? Infinity : this.runStartMs(first) + duration * 1000;
-    const wallStart = this.clock.now();
-    for (let n = 0; count === null || n < count; n++) {
+    const stepper = new Stepper(this.sim, this.metrics, this.logger, this.limits(options), this.clock);
+    for (;;) {
+      let gate = stepper.gate();
+      if (gate !== undefined) {
+        if (typeof gate !== 'string') gate = await gate;
+        if (gate !== undefined) return;
+      }
+      yield toEvent(stepper.take(), this.sim.instanceTag);
+      // The consumer ran between events: it may have aborted.
       if (options.signal?.aborted) return;
-      const t = this.sim.peekTimeMs();
-      if (t >= endMs) return;
-      if (Number.isFinite(this.config.speed)) {
-        const wait = dueAt(wallStart, first, this.config.speed, t) - this.clock.now();
-        if (wait > 1) await this.clock.sleep(wait, options.signal);
-      } else if ((n & 4095) === 4095) await yieldToEventLoop();
-      if (options.signal?.aborted) return;
-      yield this.generateMessage();
     }
   }
 
@@ -224,81 +239,149 @@ export class UserBehaviorProducer {
     this.monitor?.stop();
     try {
       if (this.sink) await this.sink.close();
+      if (this.encodedSink) await this.encodedSink.close();
     } finally {
       await this.metricsServer?.close();
     }
   }
 
   /** A bounded run covers [start, start + duration) of simulated time from where it begins. */
-  private runStartMs(firstEventMs: number): number {
-    return this.sim.eventsEmitted === 0 ? this.config.startMs : firstEventMs;
+  private limits(options: RunOptions): RunLimits {
+    // Checked by the same rows as the producer's own options.
+    const given = resolveTable(RUN_BOUNDS, { durationSeconds: options.durationSeconds, count: options.count });
+    const duration = options.durationSeconds === undefined ? this.config.durationSeconds : given.durationSeconds;
+    const count = options.count === undefined ? this.config.count : given.count;
+    const first = this.sim.peekTimeMs();
+    const runStart = this.sim.eventsEmitted === 0 ? this.config.startMs : first;
+    return {
+      startMs: first,
+      endMs: duration === null ? Infinity : runStart + duration * 1000,
+      count: count === null ? Infinity : count,
+      speed: this.config.speed,
+      signal: options.signal,
+    };
   }
 
-  private async openSink(): Promise<Sink> {
-    this.sink ??= await this.createSink();
-    return this.sink;
+  /** Whether events go through the delivery layer: only when a fault or an answer key asks for it. */
+  private get delivered(): boolean {
+    const d = this.config.delivery;
+    return faultsOn(d) || d.truth !== null || d.truthSessions !== null;
   }
 
-  private async createSink(): Promise<Sink> {
-    if (this.sinkFactory) return this.sinkFactory(this.metrics);
-    if (this.config.sink === 'stdout') return FdSink.stdout(this.metrics);
-    if (this.config.sink === 'file') return FdSink.file(this.config.output!, this.metrics);
+  private async openSink(): Promise<{ kind: 'plain'; sink: Sink<EventRecord> } | { kind: 'encoded'; sink: Sink<EncodedEvent> }> {
+    if (!this.delivered) {
+      this.sink ??= await this.createSink();
+      return { kind: 'plain', sink: this.sink };
+    }
+    this.encodedSink ??= await this.createEncodedSink();
+    return { kind: 'encoded', sink: this.encodedSink };
+  }
+
+  private deliveryStage(): NonNullable<UserBehaviorProducer['delivery']> {
+    if (this.delivery) return this.delivery;
+    const d = this.config.delivery;
+    const sessionLines: string[] | null = d.truthSessions === null ? null : [];
+    const onSession = sessionLines === null ? null : (s: TruthSession) => void sessionLines.push(JSON.stringify(s));
+    const truth = d.truth !== null || d.truthSessions !== null ? new TruthRecorder(d.truthWindowSeconds, onSession) : null;
+    const stage = new DeliveryStage(new FaultPlan(d, this.config.seed), this.serializer, this.sim.instanceTag, truth);
+    this.delivery = { stage, truth, sessionLines };
+    return this.delivery;
+  }
+
+  /** The answer key of what has been delivered so far (null unless --truth or --truth-sessions is set). */
+  truth(): TruthDocument | null {
+    return this.delivery?.truth?.document() ?? null;
+  }
+
+  /** Events held back by the delivery layer now, and the most held at once. */
+  deliveryStats(): { held: number; maxHeld: number } {
+    return { held: this.delivery?.stage.heldCount ?? 0, maxHeld: this.delivery?.stage.maxHeld ?? 0 };
+  }
+
+  private writeTruth(truth: TruthRecorder | null, sessionLines: string[] | null): void {
+    if (truth === null) return;
+    const d = this.config.delivery;
+    const write = (file: string, text: string, flag: string): void => {
+      try {
+        fs.writeFileSync(file, text, { flag });
+      } catch (err) {
+        throw new UBPError('SINK_WRITE', `cannot write ${file}: ${(err as Error).message}`, { cause: err });
+      }
+    };
+    if (d.truthSessions !== null && sessionLines !== null) {
+      truth.endSessions();
+      write(d.truthSessions, sessionLines.map((l) => l + '\n').join(''), 'w');
+    }
+    if (d.truth !== null) write(d.truth, JSON.stringify(truth.document()) + '\n', 'w');
+  }
+
+  private async createEncodedSink(): Promise<Sink<EncodedEvent>> {
+    if (this.sinkFactory)
+      throw new UBPError(
+        'CONFIG',
+        'delivery faults and the answer key need one of the built-in sinks (stdout, file, kafka), not a sinkFactory',
+      );
+    if (this.config.sink === 'stdout') return FdSink.stdout(encodedEvents, this.metrics);
+    if (this.config.sink === 'file') return FdSink.file(this.config.output!, encodedEvents, this.metrics);
+    const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
+    const kafka = this.config.kafka;
+    const sink = await createKafkaSink(kafka, encodedEvents, encodedEventRouting(kafka), this.metrics, this.logger);
+    if (kafka.recordTimestamp === 'event') {
+      this.warnAboutRetention(sink.retentionMs);
+      this.warnAboutDeduplication(sink.producerIdExpirationMs);
+    }
+    return sink;
+  }
+
+  private async createSink(): Promise<Sink<EventRecord>> {
+    const encoder = this.serializer;
+    if (this.sinkFactory) return this.sinkFactory(encoder, this.metrics);
+    if (this.config.sink === 'stdout') return FdSink.stdout(encoder, this.metrics);
+    if (this.config.sink === 'file') return FdSink.file(this.config.output!, encoder, this.metrics);
     // Loaded only for Kafka runs: stdout and file runs never pay for the client.
-    const { createKafkaSink } = await import('./sinks/kafka.ts');
-    const k = this.config.kafka;
-    return createKafkaSink(
-      {
-        bootstrapServers: [...k.bootstrapServers],
-        topic: k.topic,
-        clientId: 'user-behavior-producer',
-        acks: k.acks,
-        idempotent: k.acks === 'all',
-        compression: k.compression,
-        batchSizeBytes: k.batchSizeBytes,
-        lingerMs: k.lingerMs,
-        bufferMemoryBytes: k.bufferMemoryBytes,
-        partitions: k.partitions,
-        replicationFactor: k.replicationFactor,
-      },
-      this.metrics,
-      this.logger,
+    const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
+    const kafka = this.config.kafka;
+    const sink = await createKafkaSink(kafka, encoder, eventRouting(kafka), this.metrics, this.logger);
+    if (kafka.recordTimestamp === 'event') {
+      this.warnAboutRetention(sink.retentionMs);
+      this.warnAboutDeduplication(sink.producerIdExpirationMs);
+    }
+    return sink;
+  }
+
+  /**
+   * A broker keeps a producer's de-duplication state for producer.id.expiration.ms, measured
+   * against record timestamps, and rebuilds it after a restart: records with event times
+   * older than that lose idempotence's protection against a re-sent batch (seen as duplicates
+   * in a backfill through a broker restart).
+   */
+  private warnAboutDeduplication(expirationMs: number): void {
+    if (this.config.kafka.acks !== 'all') return;
+    const ageMs = Date.now() - this.sim.peekTimeMs();
+    if (ageMs <= expirationMs) return;
+    this.logger.warn(
+      `the run's events are older than the cluster keeps producer state (producer.id.expiration.ms ${expirationMs}) and records carry their events' times: ` +
+        'if a broker restarts or a leader moves mid-run, a re-sent batch can be written twice. For an exactly-once backfill use --record-timestamp send',
+      { producerIdExpirationMs: expirationMs },
     );
   }
 
-  /** Proxies that validate edits and rebuild the model's sampling tables at once. */
-  private watchTransitions(): JourneyTransitions {
-    const sim = this.sim;
-    const logger = this.logger;
-    const rows = new Map<string, object>();
-    const isType = (k: string | symbol): k is EventType => typeof k === 'string' && (EVENT_TYPES as readonly string[]).includes(k);
-    const rowProxy = (from: EventType): object =>
-      new Proxy(sim.journeyTransitions[from], {
-        set(row, to, value) {
-          if (!isType(to)) throw usageError(`journeyTransitions.${from}: unknown event type ${String(to)}; use one of ${EVENT_TYPES.join(', ')}`);
-          if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-            throw usageError(`journeyTransitions.${from}.${to} must be a probability from 0 to 1 (got ${JSON.stringify(value)})`);
-          }
-          row[to] = value;
-          const compiled = sim.journeyChanged();
-          if (compiled.normalizedRows.includes(from)) logger.warn(`journeyTransitions.${from} sums above 1; its probabilities are scaled down to fit`);
-          return true;
-        },
-        deleteProperty(row, to) {
-          delete row[to as EventType];
-          sim.journeyChanged();
-          return true;
-        },
-      });
-    return new Proxy(sim.journeyTransitions, {
-      get(target, from) {
-        if (!isType(from)) return Reflect.get(target, from);
-        let row = rows.get(from);
-        if (!row) rows.set(from, (row = rowProxy(from)));
-        return row;
-      },
-      set(_target, from) {
-        throw usageError(`journeyTransitions.${String(from)} cannot be replaced; set its entries instead`);
-      },
-    });
+  /**
+   * Records carry their events' times: a topic deletes those older than its retention.ms
+   * within minutes, so a backfill that starts further back than that would vanish.
+   */
+  private warnAboutRetention(retention: ReadonlyMap<string, number | null>): void {
+    const ageMs = Date.now() - this.sim.peekTimeMs();
+    const short = [...retention].filter(([, ms]) => ms !== null && ms >= 0 && ageMs > ms) as [string, number][];
+    if (short.length === 0) return;
+    const days = (n: number): string => `${(n / 86_400_000).toFixed(1)} days`;
+    const keep = Math.min(...short.map(([, ms]) => ms));
+    const topics = short.length === 1 ? `topic ${short[0]![0]} keeps` : `${short.length} topics (${short.map(([t]) => t).join(', ')}) keep`;
+    this.logger.warn(
+      `the run starts ${days(ageMs)} ago, but ${topics} records for ${days(keep)} (retention.ms ${keep}) and records carry their events' times: ` +
+        'the broker will delete the older ones within minutes. Use a topic with a longer retention (--retention-ms for one the tool creates, -1 = forever), ' +
+        'a later --start, or --record-timestamp send',
+      { topics: short.map(([t]) => t), retentionMs: keep },
+    );
   }
 }

@@ -12,6 +12,23 @@ import { ensureJars } from './jars.ts';
 import { HOST, defaultDir, defaultLibDir, envPort, layout, type Layout } from './paths.ts';
 import { probeBroker, type ProbeResult } from './probe.ts';
 import { clearState, exited, freePort, isOurBroker, portInUse, readState, terminate, writeState } from './process.ts';
+import {
+  DEFAULT_SECURE_PORTS,
+  SECURE_PORT_ENV,
+  SCRAM_MECHANISMS,
+  checkSecureListeners,
+  ensureCredentials,
+  readCredentials,
+  scramCredential,
+  secureInfo,
+  waitSecureReady,
+  writeClientConfigs,
+  type ListenerCheck,
+  type SecureInfo,
+  type SecurePorts,
+  type SecureUser,
+} from './secure.ts';
+import { checkTlsMaterial, ensureTlsMaterial, tlsFiles } from './tls.ts';
 
 const DEFAULT_HEAP = '-Xms256m -Xmx512m';
 
@@ -32,6 +49,13 @@ export interface BrokerOptions {
   timeoutMs?: number;
   /** JVM heap flags. Default KAFKA_HEAP_OPTS or -Xms256m -Xmx512m. */
   heap?: string;
+  /**
+   * Also open a SASL_SSL listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512), a mutual-TLS listener and
+   * a SASL_PLAINTEXT one, with a CA, certificates, a user and client config files in <dir>/secure.
+   */
+  secure?: boolean;
+  /** 0 picks a free port. Defaults: KAFKA_SECURE_PORT, KAFKA_MTLS_PORT, KAFKA_SASL_PLAINTEXT_PORT or 9094, 9095, 9096; free ports when ephemeral. */
+  securePorts?: Partial<SecurePorts>;
   log?: (message: string) => void;
 }
 
@@ -44,6 +68,8 @@ export interface BrokerHandle {
   dir: string;
   /** True when the broker was already running and this call only found it. */
   reused: boolean;
+  /** The secure listeners, their user and files, when the broker runs with them. */
+  secure?: SecureInfo;
   stop(): Promise<void>;
 }
 
@@ -55,15 +81,20 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   const wantedControllerPort = options.controllerPort ?? (ephemeral ? 0 : envPort('KAFKA_CONTROLLER_PORT', 9093));
   const timeoutMs = options.timeoutMs ?? (Number(process.env.KAFKA_START_TIMEOUT_MS) || 90_000);
   const log = options.log ?? (() => {});
+  const wantSecure = options.secure === true;
+  const wantedSecurePorts = (Object.keys(SECURE_PORT_ENV) as (keyof SecurePorts)[]).map(
+    (k) => [k, options.securePorts?.[k] ?? (ephemeral ? 0 : envPort(SECURE_PORT_ENV[k], DEFAULT_SECURE_PORTS[k]))] as const,
+  );
 
   let stopped = false;
-  const handle = (pid: number, port: number, controllerPort: number, reused: boolean): BrokerHandle => ({
+  const handle = (pid: number, port: number, controllerPort: number, reused: boolean, secure: SecureInfo | undefined): BrokerHandle => ({
     bootstrap: `${HOST}:${port}`,
     port,
     controllerPort,
     pid,
     dir: L.dir,
     reused,
+    secure,
     stop: async () => {
       stopped = true;
       await stopBroker({ dir: L.dir });
@@ -74,11 +105,47 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   const state = readState(L);
   if (state && isOurBroker(state.pid, L)) {
     if (wantedPort !== 0 && wantedPort !== state.port) {
-      throw new KafkaLocalError(`local Kafka is already running on ${HOST}:${state.port} (pid ${state.pid}); run "npm run kafka:stop" before changing KAFKA_PORT`);
+      throw new KafkaLocalError(
+        `local Kafka is already running on ${HOST}:${state.port} (pid ${state.pid}); run "npm run kafka:stop" before changing KAFKA_PORT`,
+      );
     }
-    const ready = await waitReady(state.port, timeoutMs, () => (isOurBroker(state.pid, L) ? undefined : 'broker process exited'));
-    if (!ready.ok) throw new KafkaLocalError(`local Kafka (pid ${state.pid}) is running but not answering: ${ready.reason}`, fileTail(L.serverLog, 30));
-    return handle(state.pid, state.port, state.controllerPort, true);
+    if (wantSecure && state.secure === undefined) {
+      throw new KafkaLocalError(
+        `local Kafka is already running on ${HOST}:${state.port} (pid ${state.pid}) without the secure listeners; run "npm run kafka:stop", then start it with --secure`,
+      );
+    }
+    for (const [k, wanted] of wantedSecurePorts) {
+      if (wantSecure && wanted !== 0 && wanted !== state.secure?.[k]) {
+        throw new KafkaLocalError(
+          `local Kafka is already running with its ${SECURE_PORT_ENV[k]} listener on ${HOST}:${state.secure?.[k]} (pid ${state.pid}); run "npm run kafka:stop" before changing ${SECURE_PORT_ENV[k]}`,
+        );
+      }
+    }
+    const alive = (): string | undefined => (isOurBroker(state.pid, L) ? undefined : 'broker process exited');
+    const ready = await waitReady(state.port, timeoutMs, alive);
+    if (!ready.ok)
+      throw new KafkaLocalError(`local Kafka (pid ${state.pid}) is running but not answering: ${ready.reason}`, fileTail(L.serverLog, 30));
+    let secure: SecureInfo | undefined;
+    if (state.secure !== undefined) {
+      // The running JVM loaded its keystore at start: files made since would not match it.
+      const problem = checkTlsMaterial(tlsFiles(L.secureDir));
+      if (problem !== undefined) {
+        throw new KafkaLocalError(
+          `the TLS files in ${L.secureDir} changed or went away while local Kafka (pid ${state.pid}) runs (${problem}); restart it: "npm run kafka:stop", then start it with --secure`,
+        );
+      }
+      secure = secureInfo(L.secureDir, state.secure, readCredentials(L.secureDir));
+      await waitSecureReady(secure, {
+        port: state.port,
+        libDir: await ensureJars({ libDir: options.libDir ?? defaultLibDir(), log }),
+        timeoutMs,
+        scramAtFormat: false,
+        deadReason: alive,
+        log,
+      });
+      writeClientConfigs(secure);
+    }
+    return handle(state.pid, state.port, state.controllerPort, true, secure);
   }
 
   const libDir = await ensureJars({ libDir: options.libDir ?? defaultLibDir(), log });
@@ -89,9 +156,16 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   if (await portInUse(controllerPort)) {
     throw new KafkaLocalError(`port ${controllerPort} is already in use by another process; set KAFKA_CONTROLLER_PORT to a free port`);
   }
+  let secure: SecureInfo | undefined;
+  if (wantSecure) {
+    const ports = await chooseSecurePorts(wantedSecurePorts, [port, controllerPort]);
+    await ensureTlsMaterial(L.secureDir, log);
+    secure = secureInfo(L.secureDir, ports, ensureCredentials(L.secureDir));
+  }
 
-  writeServerConfig(L, port, controllerPort);
-  if (await formatStorage(L, libDir)) log(`formatted new storage in ${L.dataDir}`);
+  writeServerConfig(L, { port, controllerPort }, ephemeral, secure);
+  const formatted = await formatStorage(L, libDir, secure?.user);
+  if (formatted) log(`formatted new storage in ${L.dataDir}`);
 
   const out = openSync(L.stdoutLog, 'a');
   writeFileSync(L.serverLog, '', { flag: 'a' });
@@ -99,9 +173,15 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   const heap = options.heap ?? process.env.KAFKA_HEAP_OPTS ?? DEFAULT_HEAP;
   const args = [
     ...heap.split(/\s+/).filter(Boolean),
-    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true',
-    `-Dlog4j2.configurationFile=${SERVER_LOG4J}`, `-Dkafka.logs.dir=${L.logsDir}`,
-    ...classpathArgs(libDir), 'kafka.Kafka', L.serverProps,
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-Djava.awt.headless=true',
+    `-Dlog4j2.configurationFile=${SERVER_LOG4J}`,
+    `-Dkafka.logs.dir=${L.logsDir}`,
+    ...classpathArgs(libDir),
+    'kafka.Kafka',
+    L.serverProps,
   ];
   const child = spawn(javaBin(), args, { cwd: L.dir, detached: !ephemeral, stdio: ['ignore', out, out] });
   closeSync(out);
@@ -114,12 +194,12 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   }
   const pid = child.pid;
   child.unref();
-  writeState(L, { pid, port, controllerPort, startedAt: new Date().toISOString() });
+  writeState(L, { pid, port, controllerPort, ...(secure && { secure: secure.ports }), startedAt: new Date().toISOString() });
   if (ephemeral) {
     // The broker must not outlive a test run that crashed or forgot stop().
     process.once('exit', () => {
       if (stopped) return;
-      // Checked, as a broker stopped through another handle (a restart) leaves a pid that may be reused.
+      // Checked: a broker stopped through another handle (a restart) leaves a pid that may be reused.
       if (isOurBroker(pid, L)) {
         try {
           process.kill(pid, 'SIGKILL');
@@ -135,16 +215,28 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
   }
   log(`starting Kafka on ${HOST}:${port} (pid ${pid}, logs in ${L.logsDir})`);
 
-  const ready = await waitReady(port, timeoutMs, () =>
-    child.exitCode !== null || child.signalCode !== null ? `broker exited (${child.exitCode ?? child.signalCode})` : undefined,
-  );
-  if (!ready.ok) {
+  const deadReason = (): string | undefined =>
+    child.exitCode !== null || child.signalCode !== null ? `broker exited (${child.exitCode ?? child.signalCode})` : undefined;
+  const failed = async (reason: string, detail?: string): Promise<KafkaLocalError> => {
     await terminate(pid, { timeoutMs: 5_000 });
     clearState(L);
     const logTail = [fileTail(L.stdoutLog, 15), tail(readFileSync(L.serverLog, 'utf8').slice(logStart), 25)].filter(Boolean).join('\n');
-    throw new KafkaLocalError(`local Kafka did not come up: ${ready.reason} (logs in ${L.logsDir})`, logTail);
+    return new KafkaLocalError(`local Kafka did not come up: ${reason} (logs in ${L.logsDir})`, detail ?? logTail);
+  };
+  const ready = await waitReady(port, timeoutMs, deadReason);
+  if (!ready.ok) throw await failed(ready.reason ?? 'not ready');
+  if (secure) {
+    try {
+      await waitSecureReady(secure, { port, libDir, timeoutMs, scramAtFormat: formatted, deadReason, log });
+    } catch (error) {
+      throw await failed(
+        error instanceof Error ? error.message : String(error),
+        error instanceof KafkaLocalError ? error.detail : undefined,
+      );
+    }
+    writeClientConfigs(secure);
   }
-  return handle(pid, port, controllerPort, false);
+  return handle(pid, port, controllerPort, false, secure);
 }
 
 export interface StopOptions {
@@ -170,6 +262,8 @@ export interface BrokerStatus {
   answering: boolean;
   bootstrap?: string;
   pid?: number;
+  /** With the secure listeners: each one tried as a client would. */
+  secure?: { info: SecureInfo; checks: ListenerCheck[] };
 }
 
 export async function brokerStatus(options: { dir?: string } = {}): Promise<BrokerStatus> {
@@ -177,14 +271,40 @@ export async function brokerStatus(options: { dir?: string } = {}): Promise<Brok
   const state = readState(L);
   if (!state || !isOurBroker(state.pid, L)) return { running: false, answering: false };
   const probe = await probeBroker(state.port);
-  return { running: true, answering: probe.ok, bootstrap: `${HOST}:${state.port}`, pid: state.pid };
+  const status: BrokerStatus = { running: true, answering: probe.ok, bootstrap: `${HOST}:${state.port}`, pid: state.pid };
+  if (state.secure !== undefined) {
+    const info = secureInfo(L.secureDir, state.secure, readCredentials(L.secureDir));
+    status.secure = { info, checks: await checkSecureListeners(info) };
+  }
+  return status;
 }
 
-/** Stops the broker and deletes its data, logs and config; the jars stay. */
+/** Stops the broker and deletes its data, logs, config and secure dir (certificates, user); the jars stay. */
 export async function resetBroker(options: { dir?: string } = {}): Promise<void> {
   const L = layout(path.resolve(options.dir ?? defaultDir()));
   await stopBroker({ dir: L.dir });
-  for (const p of [L.dataDir, L.logsDir, L.configDir, L.stateFile]) rmSync(p, { recursive: true, force: true });
+  for (const p of [L.dataDir, L.logsDir, L.configDir, L.secureDir, L.stateFile]) rmSync(p, { recursive: true, force: true });
+}
+
+async function chooseSecurePorts(
+  wanted: readonly (readonly [keyof SecurePorts, number])[],
+  otherListeners: readonly number[],
+): Promise<SecurePorts> {
+  const taken = new Set(otherListeners);
+  const ports: Partial<SecurePorts> = {};
+  for (const [k, want] of wanted) {
+    let p = want === 0 ? await freePort() : want;
+    while (want === 0 && taken.has(p)) p = await freePort();
+    if (taken.has(p))
+      throw new KafkaLocalError(
+        `${SECURE_PORT_ENV[k]}=${p} is the port of another listener of this broker; give each listener its own port`,
+      );
+    if (await portInUse(p))
+      throw new KafkaLocalError(`port ${p} is already in use by another process; set ${SECURE_PORT_ENV[k]} to a free port`);
+    taken.add(p);
+    ports[k] = p;
+  }
+  return ports as SecurePorts;
 }
 
 async function waitReady(port: number, timeoutMs: number, deadReason: () => string | undefined): Promise<ProbeResult> {
@@ -209,14 +329,25 @@ function clusterId(): string {
   }
 }
 
-/** Formats the KRaft storage of a new state dir; false when it was formatted before. */
-async function formatStorage(L: Layout, libDir: string): Promise<boolean> {
+/**
+ * Formats the KRaft storage of a new state dir, with the SCRAM credentials of `user` if given
+ * (free here, a JVM run of kafka-configs later); false when it was formatted before.
+ */
+async function formatStorage(L: Layout, libDir: string, user?: SecureUser): Promise<boolean> {
   if (existsSync(path.join(L.dataDir, 'meta.properties'))) return false;
   // A data dir without meta.properties is a format that died half-way.
   rmSync(L.dataDir, { recursive: true, force: true });
   const res = await run(javaBin(), [
-    ...classpathArgs(libDir), TOOLS_LOG4J,
-    'kafka.tools.StorageTool', 'format', '--ignore-formatted', '-t', clusterId(), '-c', L.serverProps,
+    ...classpathArgs(libDir),
+    TOOLS_LOG4J,
+    'kafka.tools.StorageTool',
+    'format',
+    '--ignore-formatted',
+    '-t',
+    clusterId(),
+    '-c',
+    L.serverProps,
+    ...(user ? SCRAM_MECHANISMS.flatMap((m) => ['--add-scram', scramCredential(m, user, true)]) : []),
   ]);
   if (res.error?.code === 'ENOENT') throw javaNotFound();
   if (res.code !== 0) throw new KafkaLocalError(`formatting the Kafka storage failed (exit ${res.code})`, tail(res.output, 30));

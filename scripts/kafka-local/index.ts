@@ -1,9 +1,13 @@
 // A local single-node Apache Kafka (KRaft, broker and controller in one JVM) for development,
 // tests, benchmarks and CI, on machines with a JDK and Maven but no Docker and no Kafka
 // distribution: the jars come from Maven Central through kafka/pom.xml. cli.ts is the command
-// line (npm run kafka:*); this is what the tests and the bench import.
-export { startBroker, stopBroker, type BrokerHandle, type BrokerOptions, type StopOptions } from './broker.ts';
+// line (npm run kafka:*); this is what tests and the bench import.
+export { brokerStatus, resetBroker, startBroker, stopBroker, type BrokerHandle, type BrokerOptions, type BrokerStatus } from './broker.ts';
 export { KafkaLocalError } from './errors.ts';
+export { runTool } from './java.ts';
 export { ensureJars } from './jars.ts';
 export { javaPartitions } from './partitions.ts';
 export { freePort } from './process.ts';
+export { probeBroker, type ProbeSecurity } from './probe.ts';
+export { checkSecureListeners, type SecureFiles, type SecureInfo, type SecurePorts, type SecureUser } from './secure.ts';
+export { checkTlsMaterial, ensureTlsMaterial, type TlsFiles } from './tls.ts';

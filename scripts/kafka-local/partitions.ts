@@ -13,7 +13,8 @@ const MURMUR_SOURCE = path.join(REPO_ROOT, 'scripts', 'java', 'Murmur2Partitions
  * bytes), computed by the real kafka-clients code: the oracle for our own port of it.
  */
 export async function javaPartitions(keys: readonly string[], numPartitions: number, options: { libDir?: string } = {}): Promise<number[]> {
-  if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new KafkaLocalError(`numPartitions must be a positive integer, got ${numPartitions}`);
+  if (!Number.isInteger(numPartitions) || numPartitions < 1)
+    throw new KafkaLocalError(`numPartitions must be a positive integer, got ${numPartitions}`);
   if (keys.some((k) => k.includes('\n'))) throw new KafkaLocalError('keys for javaPartitions cannot contain a newline (it separates them)');
   const libDir = await ensureJars({ libDir: options.libDir });
   // Single-file source launch: java compiles it in memory, so there is no build step to keep.
@@ -35,7 +36,11 @@ export async function javaPartitions(keys: readonly string[], numPartitions: num
     child.once('close', resolve);
   });
   if (code !== 0) throw new KafkaLocalError(`Murmur2Partitions failed (exit ${code}): ${tail(err, 1)}`, err);
-  const partitions = out.split('\n').filter((line) => line !== '').map(Number);
-  if (partitions.length !== keys.length) throw new KafkaLocalError(`Murmur2Partitions returned ${partitions.length} results for ${keys.length} keys`);
+  const partitions = out
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(Number);
+  if (partitions.length !== keys.length)
+    throw new KafkaLocalError(`Murmur2Partitions returned ${partitions.length} results for ${keys.length} keys`);
   return partitions;
 }

@@ -28,6 +28,8 @@ export interface Layout {
   stateFile: string;
   stdoutLog: string;
   serverLog: string;
+  /** TLS material, the secure listeners' user and the client config files (`--secure`). */
+  secureDir: string;
 }
 
 export function layout(dir: string): Layout {
@@ -40,6 +42,7 @@ export function layout(dir: string): Layout {
     stateFile: path.join(dir, 'broker.json'),
     stdoutLog: path.join(dir, 'logs', 'stdout.log'),
     serverLog: path.join(dir, 'logs', 'server.log'),
+    secureDir: path.join(dir, 'secure'),
   };
 }
 

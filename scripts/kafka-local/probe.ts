@@ -1,4 +1,5 @@
-import { Admin } from '@platformatic/kafka';
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { Admin, type SASLOptions } from '@platformatic/kafka';
 import { HOST } from './paths.ts';
 
 export interface ProbeResult {
@@ -7,6 +8,14 @@ export interface ProbeResult {
   reason?: string;
   /** Brokers the cluster metadata lists. */
   brokers?: number;
+  /** The broker answered but refused the SASL credentials. */
+  authFailed?: boolean;
+}
+
+/** How to reach a secure listener: TLS options as node:tls takes them, SASL as the client does. */
+export interface ProbeSecurity {
+  tls?: TlsOptions;
+  sasl?: SASLOptions;
 }
 
 /**
@@ -14,7 +23,7 @@ export interface ProbeResult {
  * itself among the brokers. A listening socket is not enough, as a KRaft broker accepts
  * connections before it has registered and a client of it would see an empty cluster.
  */
-export async function probeBroker(port: number, timeoutMs = 2000): Promise<ProbeResult> {
+export async function probeBroker(port: number, timeoutMs = 2000, security: ProbeSecurity = {}): Promise<ProbeResult> {
   const admin = new Admin({
     clientId: 'kafka-local-probe',
     bootstrapBrokers: [`${HOST}:${port}`],
@@ -22,6 +31,7 @@ export async function probeBroker(port: number, timeoutMs = 2000): Promise<Probe
     requestTimeout: timeoutMs,
     // The caller polls; a retry here would only stretch one poll.
     retries: 0,
+    ...security,
   });
   try {
     const metadata = await admin.metadata({ topics: [] });
@@ -30,6 +40,7 @@ export async function probeBroker(port: number, timeoutMs = 2000): Promise<Probe
     if (!brokers.some((b) => b.port === port)) return { ok: false, reason: `broker advertises another port than ${port}` };
     return { ok: true, brokers: brokers.length };
   } catch (error) {
+    if (isAuthFailure(error)) return { ok: false, authFailed: true, reason: `authentication failed: ${rootMessage(error)}` };
     return { ok: false, reason: `no Kafka answer: ${rootMessage(error)}` };
   } finally {
     await admin.close().catch(() => {});
@@ -45,4 +56,16 @@ function rootMessage(error: unknown): string {
     e = next;
   }
   return e?.message ?? String(error);
+}
+
+function isAuthFailure(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const walk = (e: unknown): boolean => {
+    if (e === null || typeof e !== 'object' || seen.has(e)) return false;
+    seen.add(e);
+    const x = e as { code?: unknown; id?: unknown; cause?: unknown; errors?: unknown[] };
+    if (x.code === 'PLT_KFK_AUTHENTICATION' || x.id === 'SASL_AUTHENTICATION_FAILED') return true;
+    return walk(x.cause) || (Array.isArray(x.errors) && x.errors.some(walk));
+  };
+  return walk(error);
 }

@@ -3,12 +3,15 @@ import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { sleep } from './exec.ts';
 import { HOST, type Layout } from './paths.ts';
+import type { SecurePorts } from './secure.ts';
 
 /** What a started broker leaves in its state dir, so that later commands find it. */
 export interface BrokerState {
   pid: number;
   port: number;
   controllerPort: number;
+  /** Set when it was started with the secure listeners. */
+  secure?: SecurePorts;
   startedAt: string;
 }
 

@@ -26,6 +26,10 @@ async function main(argv: string[]): Promise<number> {
     const { verifyMain } = await import('./verify.ts');
     return verifyMain(argv.slice(1));
   }
+  if (argv[0] === 'report') {
+    const { reportMain } = await import('./report.ts');
+    return reportMain(argv.slice(1));
+  }
   const request = parseCli(argv);
   if (request.help) {
     process.stdout.write(HELP);
@@ -64,7 +68,8 @@ async function main(argv: string[]): Promise<number> {
       (config.timePatterns ? '' : ' (time patterns off)'),
   );
   let failure: unknown;
-  const progress = !request.quiet && request.progress !== false ? startProgress(() => producer.status(), logger, Boolean(process.stderr.isTTY)) : null;
+  const progress =
+    !request.quiet && request.progress !== false ? startProgress(() => producer.status(), logger, Boolean(process.stderr.isTTY)) : null;
   try {
     await producer.runContinuous({ signal: stop.signal });
   } catch (err) {
@@ -105,14 +110,16 @@ function report(err: unknown): number {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.exitCode = report(err);
-  },
-).finally(() => {
-  // Sinks may keep sockets open; the run is over.
-  setTimeout(() => process.exit(), 50).unref();
-});
+main(process.argv.slice(2))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.exitCode = report(err);
+    },
+  )
+  .finally(() => {
+    // Sinks may keep sockets open; the run is over.
+    setTimeout(() => process.exit(), 50).unref();
+  });

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.ts';
-import type { RunStatus } from '../runtime/monitor.ts';
+import type { RunStatus } from '../metrics/status.ts';
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -21,25 +21,30 @@ export function progressLine(s: RunStatus): string {
  * Progress of a long run on stderr: one status line redrawn in place on a terminal, a log
  * line every 10 s otherwise.
  */
-export function startProgress(status: () => RunStatus | null, logger: Logger, tty: boolean): { stop(): void } {
+export function startProgress(
+  status: () => RunStatus | null,
+  logger: Logger,
+  tty: boolean,
+  intervalMs = tty ? 500 : 10_000,
+): { stop(): void } {
   let drawn = false;
-  const timer = setInterval(
-    () => {
-      const s = status();
-      if (s === null) return;
-      if (tty) {
-        process.stderr.write('\r\x1b[2K' + progressLine(s));
-        drawn = true;
-      } else {
-        logger.info(`progress: ${progressLine(s)}`, {
-          messagesSent: s.messagesSent, achievedRate: Math.round(s.achievedRate), activeSessions: s.activeSessions,
-          simulatedTime: Number.isNaN(s.simulatedTimeMs) ? null : new Date(s.simulatedTimeMs).toISOString(),
-          done: s.done, etaSeconds: s.etaSeconds === null ? null : Math.round(s.etaSeconds),
-        });
-      }
-    },
-    tty ? 500 : 10_000,
-  );
+  const timer = setInterval(() => {
+    const s = status();
+    if (s === null) return;
+    if (tty) {
+      process.stderr.write('\r\x1b[2K' + progressLine(s));
+      drawn = true;
+    } else {
+      logger.info(`progress: ${progressLine(s)}`, {
+        messagesSent: s.messagesSent,
+        achievedRate: Math.round(s.achievedRate),
+        activeSessions: s.activeSessions,
+        simulatedTime: Number.isNaN(s.simulatedTimeMs) ? null : new Date(s.simulatedTimeMs).toISOString(),
+        done: s.done,
+        etaSeconds: s.etaSeconds === null ? null : Math.round(s.etaSeconds),
+      });
+    }
+  }, intervalMs);
   timer.unref();
   return {
     stop() {

@@ -1,12 +1,38 @@
 import { usageError } from '../errors.ts';
+import { INVALID } from './kinds.ts';
+import { gatherKafkaSources, resolveSecurity, type KafkaSecurity } from './security.ts';
+import {
+  RUN_OPTIONS,
+  type Acks,
+  type Compression,
+  type LogLevel,
+  type OptionTable,
+  type RecordKey,
+  type RecordTimestamp,
+  type OptionsOf,
+  type ResolvedOptionsOf,
+  type SinkKind,
+} from './option-table.ts';
 
-export type SinkKind = 'kafka' | 'stdout' | 'file';
-export type Acks = 'all' | 1 | 0;
-export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+export type { Acks, Compression, LogLevel, RecordKey, RecordTimestamp, SinkKind };
+
+/** In a topic name, where the event type goes: `user-events.{event_type}`. */
+export const EVENT_TYPE_PLACEHOLDER = '{event_type}';
+
+/** The topic, or with `--topic-per-type` the template `<topic>.{event_type}`. */
+export function topicTemplate(topic: string, perType: boolean): string {
+  return perType && !topic.includes(EVENT_TYPE_PLACEHOLDER) ? `${topic}.${EVENT_TYPE_PLACEHOLDER}` : topic;
+}
 
 export interface KafkaConfig {
   readonly bootstrapServers: readonly string[];
+  /** A topic name, or a template with `{event_type}`: one topic per event type. */
   readonly topic: string;
+  readonly key: RecordKey;
+  readonly recordTimestamp: RecordTimestamp;
+  readonly headers: boolean;
+  /** retention.ms of topics the tool creates (-1 = forever). */
+  readonly retentionMs: number;
   readonly acks: Acks;
   readonly compression: Compression;
   readonly batchSizeBytes: number;
@@ -14,6 +40,23 @@ export interface KafkaConfig {
   readonly bufferMemoryBytes: number;
   readonly partitions: number;
   readonly replicationFactor: number;
+  readonly security: KafkaSecurity;
+}
+
+/** The delivery layer: faults, and the answer key. */
+export interface DeliveryConfig {
+  /** Share of events delivered late, 0–1. */
+  readonly late: number;
+  /** Median offline time of a late device, seconds of simulated time. */
+  readonly lateDelaySeconds: number;
+  readonly lateMaxSeconds: number;
+  /** Share of events delivered twice, 0–1. */
+  readonly duplicates: number;
+  /** Where the answer key goes at the end of the run, or null. */
+  readonly truth: string | null;
+  readonly truthWindowSeconds: number;
+  /** Where the per-session NDJSON goes, or null. */
+  readonly truthSessions: string | null;
 }
 
 /** The resolved, frozen configuration of a run. */
@@ -38,165 +81,151 @@ export interface ProducerConfig {
   readonly userPoolSize: number;
   readonly metricsJson: string | null;
   readonly metricsPort: number | null;
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly logLevel: LogLevel;
   readonly progress: boolean;
+  readonly delivery: DeliveryConfig;
+  /** Things the caller should hear about (keys of a client config file that were ignored). */
+  readonly warnings: readonly string[];
 }
 
-export const DEFAULTS = {
-  sink: 'kafka' as SinkKind,
-  bootstrapServers: 'localhost:9092',
-  topic: 'user-events',
-  rate: 5000,
-  minSessionSeconds: 60,
-  maxSessionSeconds: 1800,
-  speed: 1,
-  acks: 'all' as Acks,
-  compression: 'lz4' as Compression,
-  batchSizeBytes: 32 * 1024,
-  lingerMs: 20,
-  bufferMemoryBytes: 64 * 1024 * 1024,
-  partitions: 12,
-  replicationFactor: 3,
-} as const;
-
-/** Everything a caller may set; unset fields take DEFAULTS. Values are checked by `resolveConfig`. */
-export interface ProducerOptions {
-  sink?: SinkKind;
-  output?: string | null;
-  bootstrapServers?: string | readonly string[];
-  topic?: string;
-  generationRate?: number;
-  durationSeconds?: number | null;
-  count?: number | null;
-  sessionDurationRange?: readonly [number, number];
-  seed?: number;
-  start?: string | Date | number;
-  speed?: number | 'max';
-  timePatterns?: boolean;
-  userPoolSize?: number;
-  acks?: Acks | '1' | '0' | -1;
-  compression?: Compression;
-  batchSize?: number;
-  lingerMs?: number;
-  bufferMemory?: number;
-  partitions?: number;
-  replicationFactor?: number;
-  metricsJson?: string | null;
-  metricsPort?: number | null;
-  logLevel?: ProducerConfig['logLevel'];
-  progress?: boolean;
-}
-
-const SINKS: readonly SinkKind[] = ['kafka', 'stdout', 'file'];
-const COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-
-function positive(name: string, value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw usageError(`${name} must be a positive number ${what} (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
-
-function integer(name: string, value: unknown, min: number, max: number, what: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw usageError(`${name} must be an integer from ${min} to ${max}${what ? ' ' + what : ''} (got ${JSON.stringify(value)})`);
-  }
-  return value;
-}
-
-export function parseStart(value: string | Date | number, name = 'start'): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
-  if (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    throw usageError(`${name} must be an ISO 8601 date-time such as 2024-03-04T00:00:00Z (got ${JSON.stringify(value)})`);
-  }
-  if (!Number.isFinite(ms)) throw usageError(`${name} must be an ISO 8601 date-time such as 2024-03-04T00:00:00Z (got ${JSON.stringify(value)})`);
-  return ms;
+/** What resolution may read from outside the options: the clock, a seed source, environment variables. */
+export interface ResolveEnv {
+  now: () => number;
+  randomSeed: () => number;
+  vars?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
- * Check every option and fill in defaults. `names` maps option keys to the names the caller
- * knows them by (CLI flags), so errors say `--rate`, not `generationRate`.
+ * Everything a library caller may set (the rows of RUN_OPTIONS); unset options take their
+ * defaults. `sessionDurationRange` is the seed's spelling of the two session bounds.
  */
-export function resolveConfig(
-  options: ProducerOptions,
-  env: { now: () => number; randomSeed: () => number },
-  names: Partial<Record<keyof ProducerOptions, string>> = {},
-): ProducerConfig {
-  const n = (k: keyof ProducerOptions): string => names[k] ?? k;
-  const sink = options.sink ?? DEFAULTS.sink;
-  if (!SINKS.includes(sink)) throw usageError(`${n('sink')} must be one of ${SINKS.join(', ')} (got ${JSON.stringify(sink)})`);
-  const output = options.output ?? null;
-  if (sink === 'file' && !output) throw usageError(`${n('sink')} file needs ${n('output')} FILE`);
+export type ProducerOptions = OptionsOf<typeof RUN_OPTIONS> & { sessionDurationRange?: readonly [number, number] };
 
-  const rate = positive(n('generationRate'), options.generationRate ?? DEFAULTS.rate, 'of events per hour');
-  const [minS, maxS] = options.sessionDurationRange ?? [DEFAULTS.minSessionSeconds, DEFAULTS.maxSessionSeconds];
-  positive(names.sessionDurationRange ? '--min-session-duration' : 'sessionDurationRange[0]', minS, 'of seconds');
-  positive(names.sessionDurationRange ? '--max-session-duration' : 'sessionDurationRange[1]', maxS, 'of seconds');
-  if (maxS < minS) {
-    throw usageError(`the maximum session duration (${maxS}) must not be below the minimum (${minS})`);
+/** How the caller knows each option, for messages: the CLI passes the flags the user typed. */
+export type OptionNames = Readonly<Record<string, string>>;
+
+/** Every row's default, by option key. */
+export const DEFAULTS = Object.freeze(Object.fromEntries(Object.entries(RUN_OPTIONS).map(([key, r]) => [key, r.default]))) as {
+  readonly [K in keyof typeof RUN_OPTIONS]: (typeof RUN_OPTIONS)[K]['default'];
+};
+
+/**
+ * Check the options of one table and fill in defaults: the one place values are read and
+ * checked, whatever gave them (library values, flag texts, a file). An error names the option
+ * as the caller knows it (`--rate`, `generationRate`) and echoes the value it got.
+ */
+export function resolveTable<T extends OptionTable>(
+  table: T,
+  input: Readonly<Record<string, unknown>>,
+  names: OptionNames = {},
+): ResolvedOptionsOf<T> {
+  for (const key of Object.keys(input)) {
+    if (!Object.hasOwn(table, key) && input[key] !== undefined) {
+      throw usageError(`unknown option ${names[key] ?? key}; known options: ${Object.keys(table).join(', ')}`);
+    }
   }
-  const duration = options.durationSeconds ?? null;
-  if (duration !== null) positive(n('durationSeconds'), duration, 'of simulated seconds');
-  const count = options.count ?? null;
-  if (count !== null) integer(n('count'), count, 1, Number.MAX_SAFE_INTEGER, 'of events');
-
-  let seed: number;
-  let seedWasRandom = false;
-  if (options.seed === undefined) {
-    seed = env.randomSeed();
-    seedWasRandom = true;
-  } else seed = integer(n('seed'), options.seed, 0, Number.MAX_SAFE_INTEGER, '');
-  const startMs = options.start === undefined ? env.now() : parseStart(options.start, n('start'));
-
-  const speedIn = options.speed ?? DEFAULTS.speed;
-  const speed = speedIn === 'max' ? Infinity : positive(n('speed'), speedIn, 'or "max"');
-
-  const acksIn = options.acks ?? DEFAULTS.acks;
-  const acks: Acks = acksIn === 'all' || acksIn === -1 ? 'all' : acksIn === 1 || acksIn === '1' ? 1 : acksIn === 0 || acksIn === '0' ? 0 : (undefined as never);
-  if (acks === undefined) throw usageError(`${n('acks')} must be one of all, 1, 0 (got ${JSON.stringify(acksIn)})`);
-  const compression = options.compression ?? DEFAULTS.compression;
-  if (!COMPRESSIONS.includes(compression)) throw usageError(`${n('compression')} must be one of ${COMPRESSIONS.join(', ')} (got ${JSON.stringify(compression)})`);
-
-  const servers = options.bootstrapServers ?? DEFAULTS.bootstrapServers;
-  const bootstrapServers = (typeof servers === 'string' ? servers.split(',') : [...servers]).map((s) => s.trim()).filter((s) => s !== '');
-  if (bootstrapServers.length === 0 || !bootstrapServers.every((s) => /^[^\s:]+:\d{1,5}$/.test(s))) {
-    throw usageError(`${n('bootstrapServers')} must be a comma-separated list of host:port (got ${JSON.stringify(servers)})`);
+  const out: Record<string, unknown> = {};
+  for (const [key, r] of Object.entries(table)) {
+    const given = input[key];
+    if (given === undefined || given === null) {
+      out[key] = r.default;
+      continue;
+    }
+    const value = r.kind.read(given);
+    if (value === INVALID)
+      throw usageError(`${names[key] ?? key} must be ${r.kind.what} (${r.secret ? 'the value is not shown' : `got ${show(given)}`})`);
+    out[key] = value;
   }
-  const topic = options.topic ?? DEFAULTS.topic;
-  if (!/^[A-Za-z0-9._-]{1,249}$/.test(topic) || topic === '.' || topic === '..') {
-    throw usageError(`${n('topic')} must be 1–249 characters of letters, digits, '.', '_' or '-' (got ${JSON.stringify(topic)})`);
+  return out as ResolvedOptionsOf<T>;
+}
+
+function show(value: unknown): string {
+  if (value instanceof Date) return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Check every option and fill in defaults, then the rules between options. `names` maps
+ * option keys to the names the caller knows them by (CLI flags), so errors say `--rate`, not
+ * `generationRate`.
+ */
+export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: OptionNames = {}): ProducerConfig {
+  const { sessionDurationRange: range, ...rest } = options;
+  const input: Record<string, unknown> = { ...rest };
+  const named: Record<string, string> = { ...names };
+  if (range !== undefined) {
+    if (!Array.isArray(range) || range.length !== 2)
+      throw usageError(`sessionDurationRange must be [min, max] seconds (got ${show(range)})`);
+    input.minSessionSeconds = range[0];
+    input.maxSessionSeconds = range[1];
+    named.minSessionSeconds ??= 'sessionDurationRange[0]';
+    named.maxSessionSeconds ??= 'sessionDurationRange[1]';
   }
-  const metricsPort = options.metricsPort ?? null;
-  if (metricsPort !== null) integer(n('metricsPort'), metricsPort, 0, 65535, '(a TCP port)');
+  const sources = gatherKafkaSources(input, named, env.vars ?? {});
+  const o = resolveTable(RUN_OPTIONS, sources.input, sources.names);
+  const name = (key: keyof typeof RUN_OPTIONS): string => sources.names[key] ?? key;
+  const security = resolveSecurity(o, sources.names);
+
+  if (o.sink === 'file' && o.output === null) throw usageError(`${name('sink')} file needs ${name('output')} FILE`);
+  let maxSessionSeconds = o.maxSessionSeconds;
+  if (input.maxSessionSeconds === undefined && maxSessionSeconds < o.minSessionSeconds) {
+    // Only a minimum was given: the default maximum rises to meet it.
+    maxSessionSeconds = o.minSessionSeconds;
+  }
+  if (maxSessionSeconds < o.minSessionSeconds) {
+    throw usageError(
+      `${name('maxSessionSeconds')} (${maxSessionSeconds}) must not be below ${name('minSessionSeconds')} (${o.minSessionSeconds})`,
+    );
+  }
+  if (o.lateDelaySeconds > o.lateMaxSeconds) {
+    throw usageError(
+      `${name('lateDelaySeconds')} (${o.lateDelaySeconds}) must not be above ${name('lateMaxSeconds')} (${o.lateMaxSeconds})`,
+    );
+  }
 
   return Object.freeze({
-    sink,
-    output,
+    sink: o.sink,
+    output: o.output,
     kafka: Object.freeze({
-      bootstrapServers,
-      topic,
-      acks,
-      compression,
-      batchSizeBytes: integer(n('batchSize'), options.batchSize ?? DEFAULTS.batchSizeBytes, 1, 64 * 1024 * 1024, 'of bytes'),
-      lingerMs: integer(n('lingerMs'), options.lingerMs ?? DEFAULTS.lingerMs, 0, 60_000, 'of milliseconds'),
-      bufferMemoryBytes: integer(n('bufferMemory'), options.bufferMemory ?? DEFAULTS.bufferMemoryBytes, 1024, 2 ** 40, 'of bytes'),
-      partitions: integer(n('partitions'), options.partitions ?? DEFAULTS.partitions, 1, 10_000, ''),
-      replicationFactor: integer(n('replicationFactor'), options.replicationFactor ?? DEFAULTS.replicationFactor, 1, 100, ''),
+      bootstrapServers: o.bootstrapServers,
+      topic: topicTemplate(o.topic, o.topicPerType),
+      key: o.key,
+      recordTimestamp: o.recordTimestamp,
+      headers: o.headers,
+      retentionMs: o.retentionMs,
+      acks: o.acks,
+      compression: o.compression,
+      batchSizeBytes: o.batchSize,
+      lingerMs: o.lingerMs,
+      bufferMemoryBytes: o.bufferMemory,
+      partitions: o.partitions,
+      replicationFactor: o.replicationFactor,
+      security,
     }),
-    rate,
-    durationSeconds: duration,
-    count,
-    minSessionSeconds: minS,
-    maxSessionSeconds: maxS,
-    seed,
-    seedWasRandom,
-    startMs,
-    speed,
-    timePatterns: options.timePatterns ?? true,
-    userPoolSize: integer(n('userPoolSize'), options.userPoolSize ?? 0, 0, 100_000_000, '(0 = sized from the rate)'),
-    metricsJson: options.metricsJson ?? null,
-    metricsPort,
-    logLevel: options.logLevel ?? 'info',
-    progress: options.progress ?? false,
+    rate: o.generationRate,
+    durationSeconds: o.durationSeconds,
+    count: o.count,
+    minSessionSeconds: o.minSessionSeconds,
+    maxSessionSeconds,
+    seed: o.seed ?? env.randomSeed(),
+    seedWasRandom: o.seed === null,
+    startMs: o.start ?? env.now(),
+    speed: o.speed,
+    timePatterns: o.timePatterns,
+    userPoolSize: o.userPoolSize,
+    metricsJson: o.metricsJson,
+    metricsPort: o.metricsPort,
+    logLevel: o.logLevel,
+    progress: o.progress,
+    delivery: Object.freeze({
+      late: o.late,
+      lateDelaySeconds: o.lateDelaySeconds,
+      lateMaxSeconds: o.lateMaxSeconds,
+      duplicates: o.duplicates,
+      truth: o.truth,
+      truthWindowSeconds: o.truthWindowSeconds,
+      truthSessions: o.truthSessions,
+    }),
+    warnings: Object.freeze(sources.warnings),
   });
 }

@@ -1,7 +1,4 @@
-import {
-  LOGIN_METHODS, LOGOUT_SOURCES, NEWSLETTER_SOURCES, PAYMENT_METHODS, SIGNUP_METHODS, SUPPORT_CHANNELS, SUPPORT_TOPICS,
-  type EventRecord,
-} from '../model/activity.ts';
+import type { EventRecord } from '../model/activity.ts';
 import { EVENT_TYPES, T, type EventType } from '../model/event-types.ts';
 import { CITIES } from '../model/geo.ts';
 import { SEGMENTS, type Segment } from '../model/segments.ts';
@@ -35,35 +32,60 @@ export function money(cents: number): number {
 
 /** The event-specific fields, in wire order. */
 export function eventData(rec: EventRecord): UserEvent['event_data'] {
-  const p = rec.product;
   switch (rec.type) {
     case T.PAGE_VIEW:
-      return { scroll_depth_pct: rec.amount, is_landing_page: rec.flag };
-    case T.PRODUCT_VIEW:
-      return { product_id: p!.id, product_category: p!.category, product_name: p!.name, price: money(p!.priceCents), in_stock: rec.flag };
+      return { scroll_depth_pct: rec.scrollDepthPct, is_landing_page: rec.isLandingPage };
+    case T.PRODUCT_VIEW: {
+      const p = rec.product;
+      return { product_id: p.id, product_category: p.category, product_name: p.name, price: money(p.priceCents), in_stock: rec.inStock };
+    }
     case T.SEARCH:
-      return { search_term: rec.searchTerm, search_results_count: rec.amount, search_duration_ms: rec.amount2 };
+      return { search_term: rec.searchTerm, search_results_count: rec.resultsCount, search_duration_ms: rec.searchDurationMs };
     case T.ADD_TO_CART:
-    case T.REMOVE_FROM_CART:
-      return { product_id: p!.id, product_category: p!.category, quantity: rec.quantity, price: money(rec.priceCents), cart_item_count: rec.itemCount, cart_value: money(rec.cartValueCents) };
+    case T.REMOVE_FROM_CART: {
+      const p = rec.product;
+      return {
+        product_id: p.id,
+        product_category: p.category,
+        quantity: rec.quantity,
+        price: money(rec.priceCents),
+        cart_item_count: rec.cartItemCount,
+        cart_value: money(rec.cartValueCents),
+      };
+    }
     case T.BEGIN_CHECKOUT:
-      return { order_id: rec.orderId, order_value: money(rec.cartValueCents), item_count: rec.itemCount };
+      return { order_id: rec.orderId, order_value: money(rec.orderValueCents), item_count: rec.itemCount };
     case T.COMPLETE_CHECKOUT:
-      return { order_id: rec.orderId, order_value: money(rec.cartValueCents), item_count: rec.itemCount, payment_method: PAYMENT_METHODS[rec.choice]! };
+      return {
+        order_id: rec.orderId,
+        order_value: money(rec.orderValueCents),
+        item_count: rec.itemCount,
+        payment_method: rec.paymentMethod,
+      };
     case T.LOGIN:
-      return { login_method: LOGIN_METHODS[rec.choice]!, success: rec.flag };
+      return { login_method: rec.loginMethod, success: rec.success };
     case T.LOGOUT:
-      return { logout_source: LOGOUT_SOURCES[rec.choice]! };
+      return { logout_source: rec.logoutSource };
     case T.ACCOUNT_CREATE:
-      return { signup_method: SIGNUP_METHODS[rec.choice]!, marketing_opt_in: rec.flag };
+      return { signup_method: rec.signupMethod, marketing_opt_in: rec.marketingOptIn };
     case T.WISHLIST_ADD:
-      return { product_id: p!.id, product_category: p!.category, price: money(rec.priceCents), wishlist_size: rec.amount };
+      return {
+        product_id: rec.product.id,
+        product_category: rec.product.category,
+        price: money(rec.priceCents),
+        wishlist_size: rec.wishlistSize,
+      };
     case T.NEWSLETTER_SIGNUP:
-      return { signup_source: NEWSLETTER_SOURCES[rec.choice]!, double_opt_in: rec.flag };
+      return { signup_source: rec.signupSource, double_opt_in: rec.doubleOptIn };
     case T.REVIEW_WRITE:
-      return { product_id: p!.id, product_category: p!.category, rating: rec.amount, review_length_chars: rec.amount2 };
-    default:
-      return { channel: SUPPORT_CHANNELS[rec.choice]!, topic: SUPPORT_TOPICS[rec.amount]! };
+      return {
+        product_id: rec.product.id,
+        product_category: rec.product.category,
+        rating: rec.rating,
+        review_length_chars: rec.reviewLengthChars,
+      };
+    case T.CONTACT_SUPPORT:
+      return { channel: rec.channel, topic: rec.topic };
   }
 }
 
@@ -79,15 +101,29 @@ export function toEvent(rec: EventRecord, instanceTag: string): UserEvent {
   const r = session.referrer;
   return {
     event_id: eventId(rec, instanceTag),
-    event_type: EVENT_TYPES[rec.type]!,
+    event_type: EVENT_TYPES[rec.type],
     timestamp: isoTimestamp(rec.timeMs),
     session_id: session.id,
     user_id: user.id,
     user_segment: SEGMENTS[session.segment]!,
     page_info: pageInfo(rec),
     event_data: eventData(rec),
-    device_info: { type: d.type, os: d.os, browser: d.browser, user_agent: d.userAgent, screen_resolution: d.screen, viewport_size: d.viewport },
-    location: { country: city.country, state: city.state, city: city.city, timezone: city.timezone, latitude: city.latitude, longitude: city.longitude },
+    device_info: {
+      type: d.type,
+      os: d.os,
+      browser: d.browser,
+      user_agent: d.userAgent,
+      screen_resolution: d.screen,
+      viewport_size: d.viewport,
+    },
+    location: {
+      country: city.country,
+      state: city.state,
+      city: city.city,
+      timezone: city.timezone,
+      latitude: city.latitude,
+      longitude: city.longitude,
+    },
     referrer: { type: r.type, source: r.source, utm_source: r.utmSource, utm_medium: r.utmMedium, utm_campaign: r.utmCampaign },
     session_info: {
       session_start: isoTimestamp(session.startMs),

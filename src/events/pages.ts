@@ -1,4 +1,5 @@
-import { PAGE, type EventRecord } from '../model/activity.ts';
+import type { EventRecord } from '../model/activity.ts';
+import { PAGE } from '../model/behaviour.ts';
 import { CATEGORIES, type Product } from '../model/catalog.ts';
 import { T } from '../model/event-types.ts';
 
@@ -20,7 +21,11 @@ const PLAIN_PAGES: Record<number, PageInfo> = {
   [PAGE.ABOUT]: { page_url: '/about', page_title: 'About Us', page_category: 'content' },
 };
 
-const CATEGORY_PAGES: PageInfo[] = CATEGORIES.map((c) => ({ page_url: `/category/${c.id}`, page_title: c.title, page_category: 'category' }));
+const CATEGORY_PAGES: PageInfo[] = CATEGORIES.map((c) => ({
+  page_url: `/category/${c.id}`,
+  page_title: c.title,
+  page_category: 'category',
+}));
 
 /** Fixed pages of the step types that always happen on the same page. */
 const STEP_PAGES: Partial<Record<number, PageInfo>> = {
@@ -35,11 +40,23 @@ const STEP_PAGES: Partial<Record<number, PageInfo>> = {
 };
 
 export function productPage(product: Product): PageInfo {
-  return { page_url: `/product/${product.id}`, page_title: `${product.name} - Product`, page_category: 'product', product_id: product.id, product_category: product.category };
+  return {
+    page_url: `/product/${product.id}`,
+    page_title: `${product.name} - Product`,
+    page_category: 'product',
+    product_id: product.id,
+    product_category: product.category,
+  };
 }
 
 export function reviewPage(product: Product): PageInfo {
-  return { page_url: `/product/${product.id}/review`, page_title: `Write a Review - ${product.name}`, page_category: 'product', product_id: product.id, product_category: product.category };
+  return {
+    page_url: `/product/${product.id}/review`,
+    page_title: `Write a Review - ${product.name}`,
+    page_category: 'product',
+    product_id: product.id,
+    product_category: product.category,
+  };
 }
 
 export function searchUrl(term: string): string {
@@ -54,9 +71,9 @@ export function pageInfo(rec: EventRecord): PageInfo {
     case T.PRODUCT_VIEW:
     case T.ADD_TO_CART:
     case T.WISHLIST_ADD:
-      return productPage(rec.product!);
+      return productPage(rec.product);
     case T.REVIEW_WRITE:
-      return reviewPage(rec.product!);
+      return reviewPage(rec.product);
     case T.SEARCH:
       return { page_url: searchUrl(rec.searchTerm), page_title: `Search: ${rec.searchTerm}`, page_category: 'search' };
     default:

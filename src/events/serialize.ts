@@ -1,17 +1,13 @@
-import {
-  LOGIN_METHODS, LOGOUT_SOURCES, NEWSLETTER_SOURCES, PAYMENT_METHODS, SIGNUP_METHODS, SUPPORT_CHANNELS, SUPPORT_TOPICS,
-  type EventRecord,
-} from '../model/activity.ts';
-import type { Product } from '../model/catalog.ts';
+import type { EventRecord } from '../model/activity.ts';
+import { CATEGORIES, PRODUCTS_PER_CATEGORY, type Product } from '../model/catalog.ts';
+import { DEVICES, type DeviceProfile } from '../model/devices.ts';
 import { EVENT_TYPES, T } from '../model/event-types.ts';
 import { CITIES } from '../model/geo.ts';
+import { REFERRERS, type Referrer } from '../model/referrers.ts';
 import { SEGMENTS } from '../model/segments.ts';
 import type { Session } from '../model/session.ts';
-import type { DeviceProfile } from '../model/devices.ts';
-import type { Referrer } from '../model/referrers.ts';
+import { writeDigits, type Latin1Buffer, type RecordEncoder } from './bytes.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
-import type { ByteEncoder, Latin1Buffer } from '../sinks/sink.ts';
-import { writeDigits } from './bytes.ts';
 import { IsoClock, writeTimeOfDay } from './timestamp.ts';
 
 /** Room an event may need when encoded; real ones take 1–2 KB. */
@@ -28,8 +24,14 @@ export const MAX_EVENT_BYTES = 16 * 1024;
  * kilobyte (measured). Whatever is constant for a day, a session, a product, a device, or a
  * city and referrer is kept as one flat string (`join` builds flat strings) and copied in one
  * call; numbers are written digit by digit. An event is about 20 pieces.
+ *
+ * Those texts are the serializer's own, in arrays indexed by the numbers the model gives
+ * devices, referrers and products (the same in every run) and active sessions (`activeSlot`,
+ * reused once a session ends). Records of several simulations may come in turn, but their
+ * sessions share slot numbers and would keep refilling each other's: a simulation per
+ * serializer is the fast way.
  */
-export class EventSerializer implements ByteEncoder<EventRecord> {
+export class EventSerializer implements RecordEncoder<EventRecord> {
   readonly maxBytes = MAX_EVENT_BYTES;
   private readonly tagPart: string;
   private readonly clock = new IsoClock();
@@ -41,9 +43,23 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
   /** Plain pages by `page * 64 + category`, search pages by term; each ends with `,"event_data":`. */
   private readonly plainPages: string[] = [];
   private readonly searchPages = new Map<string, string>();
-  private readonly productCache = new WeakMap<Product, ProductText>();
   /** page_view event_data by `scroll depth * 2 + landing`. */
   private readonly scrollData: string[] = [];
+  /** By `Product.index`. */
+  private readonly products: (ProductText | undefined)[] = filled(CATEGORIES.length * PRODUCTS_PER_CATEGORY);
+  /** By `DeviceProfile.index`. */
+  private readonly devices: (DeviceText | undefined)[] = filled(DEVICES.length);
+  /** `placeAndReferrer` by `Referrer.index * CITIES.length + city`. */
+  private readonly places: (string | undefined)[] = filled(REFERRERS.length * CITIES.length);
+  /**
+   * By `Session.activeSlot`: the session whose texts the slot holds (a slot is refilled
+   * when another session has it), from session_id to page_info's key, and the session's
+   * first timestamp with the key after it. Emptied at a session's last event, so nothing of
+   * an ended session stays.
+   */
+  private readonly slotSession: (Session | undefined)[] = [];
+  private readonly slotHead: string[] = [];
+  private readonly slotStart: string[] = [];
   private readonly scratch = Buffer.allocUnsafe(MAX_EVENT_BYTES * 2) as Latin1Buffer;
   /** For a session's start time: `scratch` may hold the event being encoded. */
   private readonly startScratch = Buffer.allocUnsafe(16) as Latin1Buffer;
@@ -51,7 +67,15 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
   constructor(instanceTag: string) {
     this.tagPart = '_' + instanceTag + '_';
     this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);
-    this.locations = CITIES.map((c) => `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`);
+    this.locations = CITIES.map(
+      (c) =>
+        `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`,
+    );
+  }
+
+  /** Delivery reports count records by event type. */
+  tag(rec: EventRecord): number {
+    return rec.type;
   }
 
   /** The event's JSON text. */
@@ -68,7 +92,9 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
     const start = pos;
     const session = rec.session;
     const user = session.user;
-    const d = deviceText(user.device);
+    const slot = session.activeSlot;
+    if (this.slotSession[slot] !== session) this.adopt(session);
+    const d = this.device(user.device);
     const ms = rec.timeMs;
     const sec = Math.floor(ms / 1000);
     pos += buf.latin1Write('{"event_id":"evt_', pos);
@@ -77,17 +103,22 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
     pos = writeDigits(buf, pos, rec.seq, 6);
     pos += buf.latin1Write(this.typeDatePrefix(rec.type, sec), pos);
     pos = writeTimeOfDay(buf, pos, ms, sec);
-    pos += buf.latin1Write(this.head(session), pos);
+    pos += buf.latin1Write(this.slotHead[slot]!, pos);
     pos += buf.latin1Write(this.page(rec), pos);
     pos += buf.latin1Write(this.data(rec), pos);
     pos += buf.latin1Write(d.info, pos);
     pos += buf.latin1Write(this.placeAndReferrer(user.city, session.referrer), pos);
-    pos += buf.latin1Write(this.startText(session), pos);
+    pos += buf.latin1Write(this.slotStart[slot]!, pos);
     const index = rec.index;
     pos = writeDigits(buf, pos, index, 1);
     pos += buf.latin1Write(',"session_duration_so_far":', pos);
     pos = writeDigits(buf, pos, Math.floor((ms - session.startMs) / 1000), 1);
-    pos += buf.latin1Write(index === 1 ? ',"is_new_session":true},"technical_info":{"ip_address":"' : ',"is_new_session":false},"technical_info":{"ip_address":"', pos);
+    pos += buf.latin1Write(
+      index === 1
+        ? ',"is_new_session":true},"technical_info":{"ip_address":"'
+        : ',"is_new_session":false},"technical_info":{"ip_address":"',
+      pos,
+    );
     pos += buf.latin1Write(user.ip, pos);
     pos += buf.latin1Write(d.tech, pos);
     pos = writeDigits(buf, pos, rec.pageLoadMs, 1);
@@ -95,6 +126,7 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
     pos = writeDigits(buf, pos, rec.timeOnPageMs, 1);
     buf[pos++] = 125; // }
     buf[pos++] = 125;
+    if (rec.last) this.release(slot);
     if (pos - start >= MAX_EVENT_BYTES) throw new Error(`an event took ${pos - start} bytes, more than the ${MAX_EVENT_BYTES} allowed for`);
     return pos;
   }
@@ -108,22 +140,33 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
     return (this.typeDate[type] ??= ['","event_type":"', EVENT_TYPES[type], '","timestamp":"', date].join(''));
   }
 
-  /** From session_id to page_info's key: constant for the session, built on its first event. */
-  private head(session: Session): string {
-    return (session.cache as string | undefined) ??
-      (session.cache = ['","session_id":"', session.id, '","user_id":"', session.user.id, this.segmentPrefix[session.segment]].join(''));
+  /** Fill the session's slot with its texts. */
+  private adopt(session: Session): void {
+    const slot = session.activeSlot;
+    // Grown one by one, as slots are handed out, so the arrays stay without holes.
+    while (this.slotSession.length <= slot) {
+      this.slotSession.push(undefined);
+      this.slotHead.push('');
+      this.slotStart.push('');
+    }
+    const second = Math.floor(session.startMs / 1000);
+    const end = writeTimeOfDay(this.startScratch, 0, session.startMs, second);
+    this.slotSession[slot] = session;
+    this.slotHead[slot] = ['","session_id":"', session.id, '","user_id":"', session.user.id, this.segmentPrefix[session.segment]].join('');
+    this.slotStart[slot] = [this.clock.date(second), this.startScratch.latin1Slice(0, end), '","events_in_session":'].join('');
   }
 
-  /** The session's first timestamp and the key after it, kept on the session. */
-  private startText(session: Session): string {
-    let text = session.cache2 as string | undefined;
-    if (text === undefined) {
-      const second = Math.floor(session.startMs / 1000);
-      const end = writeTimeOfDay(this.startScratch, 0, session.startMs, second);
-      text = [this.clock.date(second), this.startScratch.latin1Slice(0, end), '","events_in_session":'].join('');
-      session.cache2 = text;
-    }
-    return text;
+  private release(slot: number): void {
+    this.slotSession[slot] = undefined;
+    this.slotHead[slot] = '';
+    this.slotStart[slot] = '';
+  }
+
+  private device(d: DeviceProfile): DeviceText {
+    return (this.devices[d.index] ??= {
+      info: `,"device_info":{"type":"${d.type}","os":"${d.os}","browser":"${d.browser}","user_agent":"${d.userAgent}","screen_resolution":"${d.screen}","viewport_size":"${d.viewport}"}`,
+      tech: `","user_agent":"${d.userAgent}","page_load_time_ms":`,
+    });
   }
 
   /**
@@ -131,25 +174,37 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
    * and referrer (device_info stays a piece of its own: device × city × referrer would be
    * too many strings to keep).
    */
-  private placeAndReferrer(city: number, referrer: Referrer): string {
-    const r = referrerText(referrer);
-    return (r.byCity[city] ??= [this.locations[city], r.text, ',"session_info":{"session_start":"'].join(''));
+  private placeAndReferrer(city: number, r: Referrer): string {
+    return (this.places[r.index * CITIES.length + city] ??= [
+      this.locations[city],
+      `,"referrer":{"type":"${r.type}","source":${str(r.source)},"utm_source":${str(r.utmSource)},"utm_medium":${str(r.utmMedium)},"utm_campaign":${str(r.utmCampaign)}}`,
+      ',"session_info":{"session_start":"',
+    ].join(''));
   }
 
   private product(p: Product): ProductText {
-    let text = this.productCache.get(p);
+    let text = this.products[p.index];
     if (text === undefined) {
       const ids = `{"product_id":"${p.id}","product_category":"${p.category}"`;
       const price = moneyText(p.priceCents);
-      const view = (inStock: boolean): string => [ids, ',"product_name":"', p.name, '","price":', price, ',"in_stock":', inStock, '}'].join('');
+      const view = (inStock: boolean): string =>
+        [ids, ',"product_name":"', p.name, '","price":', price, ',"in_stock":', inStock, '}'].join('');
       text = {
-        page: withDataKey(JSON.stringify({ page_url: `/product/${p.id}`, page_title: `${p.name} - Product`, page_category: 'product', product_id: p.id, product_category: p.category })),
+        page: withDataKey(
+          JSON.stringify({
+            page_url: `/product/${p.id}`,
+            page_title: `${p.name} - Product`,
+            page_category: 'product',
+            product_id: p.id,
+            product_category: p.category,
+          }),
+        ),
         ids,
         price,
         review: undefined,
         view: [view(false), view(true)],
       };
-      this.productCache.set(p, text);
+      this.products[p.index] = text;
     }
     return text;
   }
@@ -159,9 +214,9 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
       case T.PRODUCT_VIEW:
       case T.ADD_TO_CART:
       case T.WISHLIST_ADD:
-        return this.product(rec.product!).page;
+        return this.product(rec.product).page;
       case T.REVIEW_WRITE: {
-        const t = this.product(rec.product!);
+        const t = this.product(rec.product);
         return (t.review ??= withDataKey(JSON.stringify(pageInfo(rec))));
       }
       case T.SEARCH: {
@@ -180,38 +235,67 @@ export class EventSerializer implements ByteEncoder<EventRecord> {
   private data(rec: EventRecord): string {
     switch (rec.type) {
       case T.PAGE_VIEW:
-        return (this.scrollData[rec.amount * 2 + +rec.flag] ??= ['{"scroll_depth_pct":', rec.amount, ',"is_landing_page":', rec.flag, '}'].join(''));
+        return (this.scrollData[rec.scrollDepthPct * 2 + +rec.isLandingPage] ??= [
+          '{"scroll_depth_pct":',
+          rec.scrollDepthPct,
+          ',"is_landing_page":',
+          rec.isLandingPage,
+          '}',
+        ].join(''));
       case T.PRODUCT_VIEW:
-        return this.product(rec.product!).view[+rec.flag]!;
+        return this.product(rec.product).view[+rec.inStock]!;
       case T.SEARCH:
-        return '{"search_term":"' + rec.searchTerm + '","search_results_count":' + rec.amount + ',"search_duration_ms":' + rec.amount2 + '}';
+        return (
+          '{"search_term":"' +
+          rec.searchTerm +
+          '","search_results_count":' +
+          rec.resultsCount +
+          ',"search_duration_ms":' +
+          rec.searchDurationMs +
+          '}'
+        );
       case T.ADD_TO_CART:
       case T.REMOVE_FROM_CART:
         return (
-          this.product(rec.product!).ids + ',"quantity":' + rec.quantity + ',"price":' + moneyText(rec.priceCents) +
-          ',"cart_item_count":' + rec.itemCount + ',"cart_value":' + moneyText(rec.cartValueCents) + '}'
+          this.product(rec.product).ids +
+          ',"quantity":' +
+          rec.quantity +
+          ',"price":' +
+          moneyText(rec.priceCents) +
+          ',"cart_item_count":' +
+          rec.cartItemCount +
+          ',"cart_value":' +
+          moneyText(rec.cartValueCents) +
+          '}'
         );
       case T.BEGIN_CHECKOUT:
-        return '{"order_id":"' + rec.orderId + '","order_value":' + moneyText(rec.cartValueCents) + ',"item_count":' + rec.itemCount + '}';
+        return '{"order_id":"' + rec.orderId + '","order_value":' + moneyText(rec.orderValueCents) + ',"item_count":' + rec.itemCount + '}';
       case T.COMPLETE_CHECKOUT:
         return (
-          '{"order_id":"' + rec.orderId + '","order_value":' + moneyText(rec.cartValueCents) + ',"item_count":' + rec.itemCount +
-          ',"payment_method":"' + PAYMENT_METHODS[rec.choice] + '"}'
+          '{"order_id":"' +
+          rec.orderId +
+          '","order_value":' +
+          moneyText(rec.orderValueCents) +
+          ',"item_count":' +
+          rec.itemCount +
+          ',"payment_method":"' +
+          rec.paymentMethod +
+          '"}'
         );
       case T.LOGIN:
-        return '{"login_method":"' + LOGIN_METHODS[rec.choice] + '","success":' + rec.flag + '}';
+        return '{"login_method":"' + rec.loginMethod + '","success":' + rec.success + '}';
       case T.LOGOUT:
-        return '{"logout_source":"' + LOGOUT_SOURCES[rec.choice] + '"}';
+        return '{"logout_source":"' + rec.logoutSource + '"}';
       case T.ACCOUNT_CREATE:
-        return '{"signup_method":"' + SIGNUP_METHODS[rec.choice] + '","marketing_opt_in":' + rec.flag + '}';
+        return '{"signup_method":"' + rec.signupMethod + '","marketing_opt_in":' + rec.marketingOptIn + '}';
       case T.WISHLIST_ADD:
-        return this.product(rec.product!).ids + ',"price":' + moneyText(rec.priceCents) + ',"wishlist_size":' + rec.amount + '}';
+        return this.product(rec.product).ids + ',"price":' + moneyText(rec.priceCents) + ',"wishlist_size":' + rec.wishlistSize + '}';
       case T.NEWSLETTER_SIGNUP:
-        return '{"signup_source":"' + NEWSLETTER_SOURCES[rec.choice] + '","double_opt_in":' + rec.flag + '}';
+        return '{"signup_source":"' + rec.signupSource + '","double_opt_in":' + rec.doubleOptIn + '}';
       case T.REVIEW_WRITE:
-        return this.product(rec.product!).ids + ',"rating":' + rec.amount + ',"review_length_chars":' + rec.amount2 + '}';
-      default:
-        return '{"channel":"' + SUPPORT_CHANNELS[rec.choice] + '","topic":"' + SUPPORT_TOPICS[rec.amount] + '"}';
+        return this.product(rec.product).ids + ',"rating":' + rec.rating + ',"review_length_chars":' + rec.reviewLengthChars + '}';
+      case T.CONTACT_SUPPORT:
+        return '{"channel":"' + rec.channel + '","topic":"' + rec.topic + '"}';
     }
   }
 }
@@ -230,27 +314,9 @@ interface ProductText {
   price: string;
 }
 
-function deviceText(d: DeviceProfile): DeviceText {
-  let text = d.cache as DeviceText | undefined;
-  if (text === undefined) {
-    text = {
-      info: `,"device_info":{"type":"${d.type}","os":"${d.os}","browser":"${d.browser}","user_agent":"${d.userAgent}","screen_resolution":"${d.screen}","viewport_size":"${d.viewport}"}`,
-      tech: `","user_agent":"${d.userAgent}","page_load_time_ms":`,
-    };
-    d.cache = text;
-  }
-  return text;
-}
-
-interface ReferrerText {
-  text: string;
-  /** `placeAndReferrer` by city. */
-  byCity: string[];
-}
-
-function referrerText(r: Referrer): ReferrerText {
-  return (r.cache as ReferrerText | undefined) ??
-    (r.cache = { text: `,"referrer":{"type":"${r.type}","source":${str(r.source)},"utm_source":${str(r.utmSource)},"utm_medium":${str(r.utmMedium)},"utm_campaign":${str(r.utmCampaign)}}`, byCity: [] });
+/** An array of `n` empty entries without holes (V8 keeps such an array in its fastest form). */
+function filled<E>(n: number): (E | undefined)[] {
+  return new Array<E | undefined>(n).fill(undefined);
 }
 
 /** page_info's text and the key that follows it, as one flat string. */

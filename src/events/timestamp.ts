@@ -1,5 +1,5 @@
 import { writeDigits } from './bytes.ts';
-import type { Latin1Buffer } from '../sinks/sink.ts';
+import type { Latin1Buffer } from './bytes.ts';
 
 /** ISO 8601 UTC with milliseconds and `Z`, e.g. 2024-03-04T09:15:02.250Z. */
 export function isoTimestamp(ms: number): string {

@@ -1,6 +1,5 @@
 import { EVENT_TYPES, type EventType } from '../model/event-types.ts';
 import type { DeliveryListener } from '../sinks/sink.ts';
-import type { Logger } from '../logger.ts';
 
 /** The in-process view of a run's numbers (`getMetrics()`, `--metrics-json`). */
 export interface MetricsSnapshot {
@@ -38,12 +37,6 @@ export class Metrics implements DeliveryListener {
   /** Listeners for Kafka request durations (the Prometheus histogram). */
   readonly requestObservers: Array<(seconds: number) => void> = [];
   private readonly startedAt = performance.now();
-  private readonly failureKinds = new Set<string>();
-  private readonly logger: Logger;
-
-  constructor(logger: Logger) {
-    this.logger = logger;
-  }
 
   generated(type: number, timeMs: number): void {
     this.eventsGenerated++;
@@ -57,15 +50,10 @@ export class Metrics implements DeliveryListener {
     if (byTag) for (let t = 0; t < EVENT_TYPES.length; t++) this.sentByType[t]! += byTag[t]!;
   }
 
-  failed(count: number, error: Error, byTag?: ArrayLike<number>): void {
+  /** Counted only: the sink that failed says why (a Kafka sink logs each kind of failure once, a file sink throws). */
+  failed(count: number, _error: Error, byTag?: ArrayLike<number>): void {
     this.messagesFailed += count;
     if (byTag) for (let t = 0; t < EVENT_TYPES.length; t++) this.failedByType[t]! += byTag[t]!;
-    // One log line per kind of failure, not one per record.
-    const kind = (error as { code?: string }).code ?? error.name;
-    if (!this.failureKinds.has(kind)) {
-      this.failureKinds.add(kind);
-      this.logger.error(`delivery failed: ${error.message}`, { kind, records: count });
-    }
   }
 
   requestCompleted(seconds: number): void {
@@ -76,12 +64,20 @@ export class Metrics implements DeliveryListener {
     return (performance.now() - this.startedAt) / 1000;
   }
 
-  snapshot(extra: { activeSessions: number; sessionsStarted: number; usersCreated: number; usersInPool: number; seed: number }): MetricsSnapshot {
+  snapshot(extra: {
+    activeSessions: number;
+    sessionsStarted: number;
+    usersCreated: number;
+    usersInPool: number;
+    seed: number;
+  }): MetricsSnapshot {
     const finished = this.messagesSent + this.messagesFailed;
     const elapsed = this.elapsedSeconds;
     const byName = (counts: Float64Array): Record<EventType, number> => {
       const out = {} as Record<EventType, number>;
-      EVENT_TYPES.forEach((t, i) => (out[t] = counts[i]!));
+      EVENT_TYPES.forEach((t, i) => {
+        out[t] = counts[i]!;
+      });
       return out;
     };
     return {

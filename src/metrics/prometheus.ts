@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { UBPError } from '../errors.ts';
 import { EVENT_TYPES } from '../model/event-types.ts';
-import type { RunStatus } from '../runtime/monitor.ts';
+import type { RunStatus } from './status.ts';
 import type { MetricsSnapshot } from './metrics.ts';
 
 export interface PrometheusSource {
@@ -22,7 +22,10 @@ export function createRegistry(source: PrometheusSource): Registry {
   collectDefaultMetrics({ register: registry });
   const byType = (name: string, help: string, pick: (m: MetricsSnapshot) => Record<string, number>): void => {
     new Counter({
-      name, help, labelNames: ['event_type'], registers: [registry],
+      name,
+      help,
+      labelNames: ['event_type'],
+      registers: [registry],
       collect() {
         const counts = pick(source.snapshot());
         this.reset();
@@ -35,7 +38,9 @@ export function createRegistry(source: PrometheusSource): Registry {
   byType('ubp_events_failed_total', 'Events lost for good, by event type.', (m) => m.failedByType);
   const counter = (name: string, help: string, value: (m: MetricsSnapshot) => number): void => {
     new Counter({
-      name, help, registers: [registry],
+      name,
+      help,
+      registers: [registry],
       collect() {
         this.reset();
         this.inc(value(source.snapshot()));
@@ -46,24 +51,50 @@ export function createRegistry(source: PrometheusSource): Registry {
   counter('ubp_users_created_total', 'Users created (first-time visitors and pool members).', (m) => m.usersCreated);
   const gauge = (name: string, help: string, value: () => number): void => {
     new Gauge({
-      name, help, registers: [registry],
+      name,
+      help,
+      registers: [registry],
       collect() {
         this.set(value());
       },
     });
   };
-  gauge('ubp_delivery_success_ratio', 'Delivered / (delivered + failed); 1 when nothing finished yet.', () => source.snapshot().successRate / 100);
+  gauge(
+    'ubp_delivery_success_ratio',
+    'Delivered / (delivered + failed); 1 when nothing finished yet.',
+    () => source.snapshot().successRate / 100,
+  );
   gauge('ubp_active_sessions', 'Sessions in progress.', () => source.snapshot().activeSessions);
   gauge('ubp_users_in_pool', 'Known users kept for return visits.', () => source.snapshot().usersInPool);
   const fromStatus = (pick: (s: RunStatus) => number) => (): number => {
     const s = source.status();
     return s === null ? 0 : pick(s);
   };
-  gauge('ubp_target_rate_events_per_second', 'Event rate the model asks for now (time patterns × speed); +Inf at --speed max.', fromStatus((s) => s.targetRate));
-  gauge('ubp_achieved_rate_events_per_second', 'Delivered events per second over the last few seconds.', fromStatus((s) => s.achievedRate));
-  gauge('ubp_time_multiplier', 'Time-pattern multiplier in effect now, share-weighted over cities.', fromStatus((s) => s.multiplier));
-  gauge('ubp_simulated_lag_seconds', 'Paced runs: how far the next event is behind its due time, in simulated seconds.', fromStatus((s) => s.lagSeconds));
-  gauge('ubp_simulated_time_seconds', 'Simulated time of the latest event (Unix seconds).', fromStatus((s) => (Number.isNaN(s.simulatedTimeMs) ? 0 : s.simulatedTimeMs / 1000)));
+  gauge(
+    'ubp_target_rate_events_per_second',
+    'Event rate the model asks for now (time patterns × speed); +Inf at --speed max.',
+    fromStatus((s) => s.targetRate),
+  );
+  gauge(
+    'ubp_achieved_rate_events_per_second',
+    'Delivered events per second over the last few seconds.',
+    fromStatus((s) => s.achievedRate),
+  );
+  gauge(
+    'ubp_time_multiplier',
+    'Time-pattern multiplier in effect now, share-weighted over cities.',
+    fromStatus((s) => s.multiplier),
+  );
+  gauge(
+    'ubp_simulated_lag_seconds',
+    'Paced runs: how far the next event is behind its due time, in simulated seconds.',
+    fromStatus((s) => s.lagSeconds),
+  );
+  gauge(
+    'ubp_simulated_time_seconds',
+    'Simulated time of the latest event (Unix seconds).',
+    fromStatus((s) => (Number.isNaN(s.simulatedTimeMs) ? 0 : s.simulatedTimeMs / 1000)),
+  );
   const latency = new Histogram({
     name: 'ubp_kafka_request_duration_seconds',
     help: 'Duration of Kafka produce requests, from send to acknowledgement.',
@@ -96,7 +127,13 @@ export async function serveMetrics(registry: Registry, port: number): Promise<{ 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
-        new UBPError('CONFIG', err.code === 'EADDRINUSE' ? `--metrics-port ${port} is already in use; pick another port (0 picks a free one)` : `cannot serve metrics on 127.0.0.1:${port}: ${err.message}`, { cause: err }),
+        new UBPError(
+          'CONFIG',
+          err.code === 'EADDRINUSE'
+            ? `--metrics-port ${port} is already in use; pick another port (0 picks a free one)`
+            : `cannot serve metrics on 127.0.0.1:${port}: ${err.message}`,
+          { cause: err },
+        ),
       ),
     );
     server.listen(port, '127.0.0.1', resolve);

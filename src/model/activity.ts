@@ -1,39 +1,31 @@
+import {
+  LOGIN_METHODS,
+  NEWSLETTER_SOURCES,
+  PAGE,
+  PAYMENT_METHODS,
+  SIGNUP_METHODS,
+  SUPPORT_CHANNELS,
+  SUPPORT_TOPICS,
+  type Behaviour,
+  type DeviceType,
+  type LoginMethod,
+  type LogoutSource,
+  type NewsletterSource,
+  type PageKind,
+  type PaymentMethod,
+  type SignupMethod,
+  type SupportChannel,
+  type SupportTopic,
+} from './behaviour.ts';
 import type { Catalog, Product } from './catalog.ts';
-import { Discrete, lognormalWithMean } from './distributions.ts';
+import { Choice, lognormalWithMean } from './distributions.ts';
 import { T } from './event-types.ts';
 import { cartItemCount, cartValueCents, NO_CART, type CartLine, type Session } from './session.ts';
 
-/** Kinds of plain pages a page_view lands on. */
-export const PAGE = { HOME: 0, CATEGORY: 1, DEALS: 2, NEW_ARRIVALS: 3, HELP: 4, SHIPPING: 5, RETURNS: 6, ABOUT: 7 } as const;
-const PAGE_KIND = new Discrete([0.3, 0.42, 0.1, 0.08, 0.03, 0.03, 0.02, 0.02]);
-
-export const PAYMENT_METHODS = ['credit_card', 'paypal', 'apple_pay', 'google_pay', 'debit_card', 'klarna'] as const;
-const PAYMENT = new Discrete([0.46, 0.2, 0.13, 0.08, 0.09, 0.04]);
-export const LOGIN_METHODS = ['password', 'google', 'apple', 'magic_link'] as const;
-const LOGIN = new Discrete([0.62, 0.2, 0.12, 0.06]);
-export const SIGNUP_METHODS = ['email', 'google', 'apple'] as const;
-const SIGNUP = new Discrete([0.6, 0.25, 0.15]);
-export const NEWSLETTER_SOURCES = ['footer', 'popup', 'checkout', 'account_page'] as const;
-const NEWSLETTER = new Discrete([0.45, 0.35, 0.12, 0.08]);
-export const SUPPORT_CHANNELS = ['chat', 'email', 'phone'] as const;
-const CHANNEL = new Discrete([0.55, 0.3, 0.15]);
-export const SUPPORT_TOPICS = ['order_status', 'returns', 'payment', 'shipping', 'product_question', 'account'] as const;
-const TOPIC = new Discrete([0.3, 0.2, 0.1, 0.15, 0.18, 0.07]);
-export const LOGOUT_SOURCES = ['account_menu', 'header', 'checkout_confirmation'] as const;
-const RATING = new Discrete([0.06, 0.05, 0.11, 0.26, 0.52]);
-const QUANTITY = new Discrete([0.8, 0.14, 0.04, 0.02]);
-
-/** Mean page load time by device type: mobile, desktop, tablet. */
-const PAGE_LOAD_MEAN_MS: Record<string, number> = { mobile: 1450, desktop: 880, tablet: 1180 };
-
-/**
- * What one event carries beyond its session: the model's decisions, in flat fields so one
- * record can be reused for every event (the serializer reads it before the next is made).
- */
-export interface EventRecord {
+/** What every event carries beyond its type. */
+export interface RecordBase {
   /** Run-wide event number, from 0. */
   seq: number;
-  type: number;
   timeMs: number;
   session: Session;
   /** events_in_session of this event (1 for the first). */
@@ -42,86 +34,244 @@ export interface EventRecord {
   timeOnPageMs: number;
   /** True when this is the session's last event. */
   last: boolean;
-  page: number;
-  category: number;
-  product: Product | null;
-  quantity: number;
-  priceCents: number;
-  cartValueCents: number;
-  itemCount: number;
-  orderId: string;
-  choice: number;
-  amount: number;
-  amount2: number;
-  flag: boolean;
-  searchTerm: string;
 }
 
-export function emptyRecord(session: Session): EventRecord {
+/** The named fields of the event types, each documented once; a record type picks its own. */
+interface Fields {
+  /** A page_view's page: a value of PAGE. */
+  page: number;
+  /** The category (index in the catalog) of a category page or a search. */
+  category: number;
+  scrollDepthPct: number;
+  /** The session's first event. */
+  isLandingPage: boolean;
+  product: Product;
+  inStock: boolean;
+  searchTerm: string;
+  resultsCount: number;
+  searchDurationMs: number;
+  /** Units added or removed by a cart event. */
+  quantity: number;
+  /** The product's unit price. */
+  priceCents: number;
+  /** The cart after a cart event. */
+  cartItemCount: number;
+  cartValueCents: number;
+  orderId: string;
+  orderValueCents: number;
+  /** Units in the order. */
+  itemCount: number;
+  paymentMethod: PaymentMethod;
+  loginMethod: LoginMethod;
+  /** Whether a login succeeded. */
+  success: boolean;
+  logoutSource: LogoutSource;
+  signupMethod: SignupMethod;
+  marketingOptIn: boolean;
+  /** Products on the wishlist after this one was added. */
+  wishlistSize: number;
+  signupSource: NewsletterSource;
+  doubleOptIn: boolean;
+  /** Stars, 1 to 5. */
+  rating: number;
+  reviewLengthChars: number;
+  channel: SupportChannel;
+  topic: SupportTopic;
+}
+
+type Of<Type extends number, K extends keyof Fields> = RecordBase & { type: Type } & Pick<Fields, K>;
+
+export type PageViewRecord = Of<typeof T.PAGE_VIEW, 'page' | 'category' | 'scrollDepthPct' | 'isLandingPage'>;
+export type ProductViewRecord = Of<typeof T.PRODUCT_VIEW, 'product' | 'inStock'>;
+export type SearchRecord = Of<typeof T.SEARCH, 'category' | 'searchTerm' | 'resultsCount' | 'searchDurationMs'>;
+export type CartRecord = Of<
+  typeof T.ADD_TO_CART | typeof T.REMOVE_FROM_CART,
+  'product' | 'quantity' | 'priceCents' | 'cartItemCount' | 'cartValueCents'
+>;
+export type BeginCheckoutRecord = Of<typeof T.BEGIN_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount'>;
+export type CompleteCheckoutRecord = Of<typeof T.COMPLETE_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount' | 'paymentMethod'>;
+export type LoginRecord = Of<typeof T.LOGIN, 'loginMethod' | 'success'>;
+export type LogoutRecord = Of<typeof T.LOGOUT, 'logoutSource'>;
+export type AccountCreateRecord = Of<typeof T.ACCOUNT_CREATE, 'signupMethod' | 'marketingOptIn'>;
+export type WishlistAddRecord = Of<typeof T.WISHLIST_ADD, 'product' | 'priceCents' | 'wishlistSize'>;
+export type NewsletterSignupRecord = Of<typeof T.NEWSLETTER_SIGNUP, 'signupSource' | 'doubleOptIn'>;
+export type ReviewWriteRecord = Of<typeof T.REVIEW_WRITE, 'product' | 'rating' | 'reviewLengthChars'>;
+export type ContactSupportRecord = Of<typeof T.CONTACT_SUPPORT, 'channel' | 'topic'>;
+
+/** One event as the model made it: `switch (rec.type)` tells which fields it has. */
+export type EventRecord =
+  | PageViewRecord
+  | ProductViewRecord
+  | SearchRecord
+  | CartRecord
+  | BeginCheckoutRecord
+  | CompleteCheckoutRecord
+  | LoginRecord
+  | LogoutRecord
+  | AccountCreateRecord
+  | WishlistAddRecord
+  | NewsletterSignupRecord
+  | ReviewWriteRecord
+  | ContactSupportRecord;
+
+/**
+ * Every field of every record type in one object, which the model reuses for every event:
+ * one shape, so the code that reads it stays monomorphic. Read as an `EventRecord`, it has
+ * the fields of its type (`performEvent` sets them); the others hold whatever an earlier
+ * event left.
+ */
+export type RecordScratch = RecordBase & Omit<Fields, 'product'> & { type: number; product: Product | null };
+
+export function newRecordScratch(): RecordScratch {
   return {
-    seq: 0, type: 0, timeMs: 0, session, index: 0, pageLoadMs: 0, timeOnPageMs: 0, last: false,
-    page: 0, category: 0, product: null, quantity: 0, priceCents: 0, cartValueCents: 0, itemCount: 0,
-    orderId: '', choice: 0, amount: 0, amount2: 0, flag: false, searchTerm: '',
+    seq: 0,
+    type: 0,
+    timeMs: 0,
+    session: undefined as unknown as Session,
+    index: 0,
+    pageLoadMs: 0,
+    timeOnPageMs: 0,
+    last: false,
+    page: 0,
+    category: 0,
+    scrollDepthPct: 0,
+    isLandingPage: false,
+    product: null,
+    inStock: false,
+    searchTerm: '',
+    resultsCount: 0,
+    searchDurationMs: 0,
+    quantity: 0,
+    priceCents: 0,
+    cartItemCount: 0,
+    cartValueCents: 0,
+    orderId: '',
+    orderValueCents: 0,
+    itemCount: 0,
+    paymentMethod: PAYMENT_METHODS[0],
+    loginMethod: LOGIN_METHODS[0],
+    success: false,
+    logoutSource: 'header',
+    signupMethod: SIGNUP_METHODS[0],
+    marketingOptIn: false,
+    wishlistSize: 0,
+    signupSource: NEWSLETTER_SOURCES[0],
+    doubleOptIn: false,
+    rating: 0,
+    reviewLengthChars: 0,
+    channel: SUPPORT_CHANNELS[0],
+    topic: SUPPORT_TOPICS[0],
   };
 }
 
-function viewedProduct(session: Session, catalog: Catalog): Product {
+/** The scratch after `performEvent`, read as the event it now holds. */
+export function asEventRecord(rec: RecordScratch): EventRecord {
+  return rec as EventRecord;
+}
+
+const PAGE_KINDS = Object.keys(PAGE) as PageKind[];
+const range = (from: number, count: number): number[] => Array.from({ length: count }, (_, i) => from + i);
+
+/** The behaviour parameters, made ready to draw from. */
+export class Activity {
+  readonly behaviour: Behaviour;
+  readonly pages: Choice<number>;
+  readonly quantity: Choice<number>;
+  readonly paymentMethods: Choice<PaymentMethod>;
+  readonly loginMethods: Choice<LoginMethod>;
+  readonly signupMethods: Choice<SignupMethod>;
+  readonly newsletterSources: Choice<NewsletterSource>;
+  readonly supportChannels: Choice<SupportChannel>;
+  readonly supportTopics: Choice<SupportTopic>;
+  readonly rating: Choice<number>;
+
+  constructor(b: Behaviour) {
+    this.behaviour = b;
+    this.pages = new Choice(
+      PAGE_KINDS.map((k) => PAGE[k]),
+      PAGE_KINDS.map((k) => b.pageView.pages[k]),
+    );
+    this.quantity = new Choice(range(1, b.addToCart.quantity.length), b.addToCart.quantity);
+    this.paymentMethods = Choice.of(PAYMENT_METHODS, b.completeCheckout.paymentMethods);
+    this.loginMethods = Choice.of(LOGIN_METHODS, b.login.methods);
+    this.signupMethods = Choice.of(SIGNUP_METHODS, b.accountCreate.methods);
+    this.newsletterSources = Choice.of(NEWSLETTER_SOURCES, b.newsletterSignup.sources);
+    this.supportChannels = Choice.of(SUPPORT_CHANNELS, b.contactSupport.channels);
+    this.supportTopics = Choice.of(SUPPORT_TOPICS, b.contactSupport.topics);
+    this.rating = new Choice(range(1, b.reviewWrite.rating.length), b.reviewWrite.rating);
+  }
+
+  pageLoadMeanMs(device: DeviceType): number {
+    return this.behaviour.pageLoad.meanMs[device];
+  }
+}
+
+function viewedProduct(session: Session, catalog: Catalog, b: Behaviour): Product {
   const rng = session.rng;
-  const category = rng.next() < 0.7 ? session.interest : catalog.drawCategory(rng);
+  const category = rng.next() < b.productOfInterest ? session.interest : catalog.drawCategory(rng);
   return catalog.drawProduct(rng, category);
 }
 
 /** A product the user acts on: mostly the one on screen, else one they would plausibly find. */
-function currentProduct(session: Session, catalog: Catalog): Product {
-  if (session.lastProduct !== null && session.rng.next() < 0.85) return session.lastProduct;
-  return viewedProduct(session, catalog);
+function currentProduct(session: Session, catalog: Catalog, b: Behaviour): Product {
+  if (session.lastProduct !== null && session.rng.next() < b.currentProduct) return session.lastProduct;
+  return viewedProduct(session, catalog, b);
 }
 
 /**
  * Carry out the session's pending event: update the cart, login and checkout state, and
  * fill `rec` with what the event shows. `newOrderId` makes a fresh, run-unique order id.
  */
-export function performEvent(rec: EventRecord, session: Session, catalog: Catalog, newOrderId: (timeMs: number) => string): void {
+export function performEvent(
+  rec: RecordScratch,
+  session: Session,
+  catalog: Catalog,
+  act: Activity,
+  newOrderId: (timeMs: number) => string,
+): void {
   const rng = session.rng;
+  const b = act.behaviour;
   const type = session.type;
   rec.type = type;
   rec.session = session;
   rec.timeMs = session.timeMs;
   rec.index = session.count;
-  rec.product = null;
-  rec.pageLoadMs = Math.max(80, Math.round(lognormalWithMean(rng, PAGE_LOAD_MEAN_MS[session.user.device.type]!, 0.5)));
+  const load = b.pageLoad;
+  rec.pageLoadMs = Math.max(load.minMs, Math.round(lognormalWithMean(rng, act.pageLoadMeanMs(session.user.device.type), load.sigma)));
   switch (type) {
     case T.PAGE_VIEW: {
-      const page = session.count === 1 && rng.next() < 0.5 ? PAGE.HOME : PAGE_KIND.sample(rng);
+      const v = b.pageView;
+      const page = session.count === 1 && rng.next() < v.landOnHome ? PAGE.HOME : act.pages.draw(rng);
       rec.page = page;
       if (page === PAGE.CATEGORY) {
-        rec.category = rng.next() < 0.6 ? session.interest : catalog.drawCategory(rng);
+        rec.category = rng.next() < v.categoryOfInterest ? session.interest : catalog.drawCategory(rng);
         session.interest = rec.category;
       }
-      rec.amount = 10 * (1 + rng.int(10)); // scroll depth, %
-      rec.flag = session.count === 1; // landing page
+      rec.scrollDepthPct = v.scrollDepth.step * (1 + rng.int(v.scrollDepth.steps));
+      rec.isLandingPage = session.count === 1;
       break;
     }
     case T.PRODUCT_VIEW: {
-      const product = viewedProduct(session, catalog);
+      const product = viewedProduct(session, catalog, b);
       session.lastProduct = product;
       rec.product = product;
-      rec.flag = rng.next() < 0.93; // in stock
+      rec.inStock = rng.next() < b.productView.inStock;
       break;
     }
     case T.SEARCH: {
-      const category = rng.next() < 0.75 ? session.interest : catalog.drawCategory(rng);
+      const s = b.search;
+      const category = rng.next() < s.categoryOfInterest ? session.interest : catalog.drawCategory(rng);
       const terms = catalog.categories[category]!.searchTerms;
       session.interest = category;
       rec.category = category;
       rec.searchTerm = terms[rng.int(terms.length)]!;
-      rec.amount = rng.next() < 0.04 ? 0 : Math.round(lognormalWithMean(rng, 180, 0.9)); // results
-      rec.amount2 = Math.max(40, Math.round(lognormalWithMean(rng, 420, 0.6))); // search duration, ms
+      rec.resultsCount = rng.next() < s.zeroResults ? 0 : Math.round(lognormalWithMean(rng, s.results.mean, s.results.sigma));
+      rec.searchDurationMs = Math.max(s.minDurationMs, Math.round(lognormalWithMean(rng, s.durationMs.mean, s.durationMs.sigma)));
       break;
     }
     case T.ADD_TO_CART: {
-      const product = currentProduct(session, catalog);
-      const quantity = 1 + QUANTITY.sample(rng);
+      const product = currentProduct(session, catalog, b);
+      const quantity = act.quantity.draw(rng);
       const line = session.cart.find((l) => l.product === product);
       if (line) line.quantity += quantity;
       else if (session.cart === NO_CART) session.cart = [{ product, quantity }];
@@ -142,69 +292,70 @@ export function performEvent(rec: EventRecord, session: Session, catalog: Catalo
     case T.BEGIN_CHECKOUT: {
       session.orderId = newOrderId(session.timeMs);
       rec.orderId = session.orderId;
-      rec.cartValueCents = cartValueCents(session);
+      rec.orderValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
       break;
     }
     case T.COMPLETE_CHECKOUT: {
       rec.orderId = session.orderId!;
-      rec.cartValueCents = cartValueCents(session);
+      rec.orderValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
-      rec.choice = PAYMENT.sample(rng);
+      rec.paymentMethod = act.paymentMethods.draw(rng);
       session.cart = NO_CART as CartLine[];
       session.orderId = null;
       break;
     }
     case T.LOGIN: {
-      rec.choice = LOGIN.sample(rng);
-      rec.flag = rng.next() < 0.95; // success
-      session.loggedIn = rec.flag;
+      rec.loginMethod = act.loginMethods.draw(rng);
+      rec.success = rng.next() < b.login.success;
+      session.loggedIn = rec.success;
       break;
     }
     case T.LOGOUT: {
-      rec.choice = rec.index > 1 && rng.next() < 0.7 ? 0 : 1;
+      // Never a session's first event: a session starts logged out.
+      rec.logoutSource = rng.next() < b.logout.fromAccountMenu ? 'account_menu' : 'header';
       session.loggedIn = false;
       break;
     }
     case T.ACCOUNT_CREATE: {
-      rec.choice = SIGNUP.sample(rng);
-      rec.flag = rng.next() < 0.42; // marketing opt-in
+      rec.signupMethod = act.signupMethods.draw(rng);
+      rec.marketingOptIn = rng.next() < b.accountCreate.marketingOptIn;
       session.loggedIn = true;
       break;
     }
     case T.WISHLIST_ADD: {
-      const product = currentProduct(session, catalog);
+      const product = currentProduct(session, catalog, b);
       session.lastProduct = product;
       session.wishlist++;
       rec.product = product;
       rec.priceCents = product.priceCents;
-      rec.amount = session.wishlist;
+      rec.wishlistSize = session.wishlist;
       break;
     }
     case T.NEWSLETTER_SIGNUP: {
-      rec.choice = NEWSLETTER.sample(rng);
-      rec.flag = rng.next() < 0.7; // double opt-in confirmation requested
+      rec.signupSource = act.newsletterSources.draw(rng);
+      rec.doubleOptIn = rng.next() < b.newsletterSignup.doubleOptIn;
       break;
     }
     case T.REVIEW_WRITE: {
-      const product = currentProduct(session, catalog);
-      rec.product = product;
-      rec.amount = 1 + RATING.sample(rng);
-      rec.amount2 = Math.max(12, Math.round(lognormalWithMean(rng, 260, 0.8)));
+      const r = b.reviewWrite;
+      rec.product = currentProduct(session, catalog, b);
+      rec.rating = act.rating.draw(rng);
+      rec.reviewLengthChars = Math.max(r.minLengthChars, Math.round(lognormalWithMean(rng, r.lengthChars.mean, r.lengthChars.sigma)));
       break;
     }
     case T.CONTACT_SUPPORT: {
-      rec.choice = CHANNEL.sample(rng);
-      rec.amount = TOPIC.sample(rng);
+      rec.channel = act.supportChannels.draw(rng);
+      rec.topic = act.supportTopics.draw(rng);
       break;
     }
   }
 }
 
-function fillCartEvent(rec: EventRecord, session: Session, product: Product, quantity: number): void {
+function fillCartEvent(rec: RecordScratch, session: Session, product: Product, quantity: number): void {
   rec.product = product;
   rec.quantity = quantity;
   rec.priceCents = product.priceCents;
   rec.cartValueCents = cartValueCents(session);
-  rec.itemCount = cartItemCount(session);
+  rec.cartItemCount = cartItemCount(session);
 }

@@ -6,6 +6,11 @@ export interface Product {
   readonly name: string;
   readonly category: string;
   readonly priceCents: number;
+  /**
+   * category × PRODUCTS_PER_CATEGORY + popularity rank: the same in every run, as the
+   * catalog is; other layers key what they keep per product by it.
+   */
+  readonly index: number;
 }
 
 export interface Category {
@@ -20,52 +25,142 @@ export interface Category {
 
 export const CATEGORIES: readonly Category[] = [
   {
-    id: 'electronics', title: 'Electronics',
+    id: 'electronics',
+    title: 'Electronics',
     brands: ['Voltra', 'Nimbus', 'Arcwave', 'Pixelon', 'Sonique', 'Kestrel'],
     qualifiers: ['Wireless', 'Noise-Cancelling', 'Ultra HD', 'Smart', 'Portable', 'Pro', 'Compact', 'Gaming'],
-    items: [['Headphones', 29, 399], ['Earbuds', 19, 299], ['Laptop 14-inch', 499, 2499], ['Tablet 11-inch', 199, 1099], ['Smartwatch', 99, 799], ['Bluetooth Speaker', 29, 399], ['4K Monitor', 199, 1299], ['Mechanical Keyboard', 49, 249], ['Webcam', 29, 199], ['Power Bank', 19, 99], ['Action Camera', 99, 499], ['E-Reader', 89, 279]],
-    searchTerms: ['wireless headphones', 'laptop', 'usb c charger', 'smartwatch', 'bluetooth speaker', '4k monitor', 'gaming keyboard', 'noise cancelling earbuds', 'tablet', 'power bank'],
+    items: [
+      ['Headphones', 29, 399],
+      ['Earbuds', 19, 299],
+      ['Laptop 14-inch', 499, 2499],
+      ['Tablet 11-inch', 199, 1099],
+      ['Smartwatch', 99, 799],
+      ['Bluetooth Speaker', 29, 399],
+      ['4K Monitor', 199, 1299],
+      ['Mechanical Keyboard', 49, 249],
+      ['Webcam', 29, 199],
+      ['Power Bank', 19, 99],
+      ['Action Camera', 99, 499],
+      ['E-Reader', 89, 279],
+    ],
+    searchTerms: [
+      'wireless headphones',
+      'laptop',
+      'usb c charger',
+      'smartwatch',
+      'bluetooth speaker',
+      '4k monitor',
+      'gaming keyboard',
+      'noise cancelling earbuds',
+      'tablet',
+      'power bank',
+    ],
   },
   {
-    id: 'clothing', title: 'Clothing',
+    id: 'clothing',
+    title: 'Clothing',
     brands: ['Northpine', 'Loomwell', 'Urban Thread', 'Saltmarsh', 'Everlane Row'],
     qualifiers: ['Organic Cotton', 'Slim Fit', 'Relaxed', 'Waterproof', 'Merino', 'Classic', 'Lightweight'],
-    items: [['T-Shirt', 9, 49], ['Hoodie', 29, 119], ['Denim Jeans', 39, 179], ['Rain Jacket', 59, 249], ['Sweater', 39, 189], ['Chinos', 34, 129], ['Running Shorts', 19, 69], ['Wool Socks', 9, 29], ['Parka', 119, 249], ['Linen Shirt', 29, 99]],
+    items: [
+      ['T-Shirt', 9, 49],
+      ['Hoodie', 29, 119],
+      ['Denim Jeans', 39, 179],
+      ['Rain Jacket', 59, 249],
+      ['Sweater', 39, 189],
+      ['Chinos', 34, 129],
+      ['Running Shorts', 19, 69],
+      ['Wool Socks', 9, 29],
+      ['Parka', 119, 249],
+      ['Linen Shirt', 29, 99],
+    ],
     searchTerms: ['hoodie', 'rain jacket', 'jeans', 'merino sweater', 'running shorts', 'winter coat', 'linen shirt', 'socks'],
   },
   {
-    id: 'home', title: 'Home & Kitchen',
+    id: 'home',
+    title: 'Home & Kitchen',
     brands: ['Hearthly', 'Casa Nova', 'Oakridge', 'Brightnest', 'Kitchora'],
     qualifiers: ['Stainless Steel', 'Non-Stick', 'Ceramic', 'Programmable', 'Bamboo', 'Cordless', 'Glass'],
-    items: [['Coffee Maker', 29, 349], ['Chef Knife', 19, 199], ['Frying Pan', 19, 149], ['Blender', 39, 399], ['Air Fryer', 59, 249], ['Bed Sheet Set', 29, 199], ['Desk Lamp', 19, 129], ['Vacuum Cleaner', 79, 699], ['Dinnerware Set', 39, 249], ['Storage Bins', 9, 59]],
+    items: [
+      ['Coffee Maker', 29, 349],
+      ['Chef Knife', 19, 199],
+      ['Frying Pan', 19, 149],
+      ['Blender', 39, 399],
+      ['Air Fryer', 59, 249],
+      ['Bed Sheet Set', 29, 199],
+      ['Desk Lamp', 19, 129],
+      ['Vacuum Cleaner', 79, 699],
+      ['Dinnerware Set', 39, 249],
+      ['Storage Bins', 9, 59],
+    ],
     searchTerms: ['air fryer', 'coffee maker', 'knife set', 'frying pan', 'vacuum', 'bed sheets', 'desk lamp', 'blender'],
   },
   {
-    id: 'sports', title: 'Sports & Outdoors',
+    id: 'sports',
+    title: 'Sports & Outdoors',
     brands: ['Trailhead', 'Summitry', 'Pacewell', 'Ridgeline', 'Aquaform'],
     qualifiers: ['Ultralight', 'Insulated', 'Adjustable', 'Trail', 'Foldable', 'All-Weather'],
-    items: [['Yoga Mat', 15, 129], ['Running Shoes', 59, 229], ['Camping Tent', 79, 599], ['Water Bottle', 9, 49], ['Dumbbell Set', 29, 349], ['Hiking Backpack', 49, 299], ['Bike Helmet', 29, 199], ['Sleeping Bag', 39, 299], ['Resistance Bands', 9, 49]],
+    items: [
+      ['Yoga Mat', 15, 129],
+      ['Running Shoes', 59, 229],
+      ['Camping Tent', 79, 599],
+      ['Water Bottle', 9, 49],
+      ['Dumbbell Set', 29, 349],
+      ['Hiking Backpack', 49, 299],
+      ['Bike Helmet', 29, 199],
+      ['Sleeping Bag', 39, 299],
+      ['Resistance Bands', 9, 49],
+    ],
     searchTerms: ['running shoes', 'yoga mat', 'tent', 'water bottle', 'dumbbells', 'hiking backpack', 'bike helmet'],
   },
   {
-    id: 'books', title: 'Books',
+    id: 'books',
+    title: 'Books',
     brands: ['Lanternhouse', 'Quill & Co', 'Meridian Press', 'Papertrail'],
-    qualifiers: ['Illustrated', 'Hardcover', 'Paperback', 'Collector\'s Edition', 'Annotated'],
-    items: [['Cookbook', 14, 49], ['Mystery Novel', 7, 29], ['Science Fiction Saga', 9, 59], ['Travel Guide', 12, 34], ['Biography', 12, 39], ['Programming Handbook', 24, 59], ['Poetry Collection', 7, 29], ['History of Maps', 19, 59]],
+    qualifiers: ['Illustrated', 'Hardcover', 'Paperback', "Collector's Edition", 'Annotated'],
+    items: [
+      ['Cookbook', 14, 49],
+      ['Mystery Novel', 7, 29],
+      ['Science Fiction Saga', 9, 59],
+      ['Travel Guide', 12, 34],
+      ['Biography', 12, 39],
+      ['Programming Handbook', 24, 59],
+      ['Poetry Collection', 7, 29],
+      ['History of Maps', 19, 59],
+    ],
     searchTerms: ['cookbook', 'mystery novel', 'science fiction', 'travel guide', 'biography', 'programming book'],
   },
   {
-    id: 'beauty', title: 'Beauty & Personal Care',
+    id: 'beauty',
+    title: 'Beauty & Personal Care',
     brands: ['Dewdrop', 'Purelle', 'Botanika', 'Glowhaus'],
     qualifiers: ['Hydrating', 'Fragrance-Free', 'Vitamin C', 'Travel Size', 'Gentle', 'Matte'],
-    items: [['Face Serum', 12, 89], ['Moisturizer', 9, 69], ['Sunscreen SPF 50', 7, 39], ['Shampoo', 5, 39], ['Electric Toothbrush', 29, 149], ['Hair Dryer', 24, 149], ['Lip Balm', 3, 14], ['Cleanser', 6, 39]],
+    items: [
+      ['Face Serum', 12, 89],
+      ['Moisturizer', 9, 69],
+      ['Sunscreen SPF 50', 7, 39],
+      ['Shampoo', 5, 39],
+      ['Electric Toothbrush', 29, 149],
+      ['Hair Dryer', 24, 149],
+      ['Lip Balm', 3, 14],
+      ['Cleanser', 6, 39],
+    ],
     searchTerms: ['sunscreen', 'face serum', 'moisturizer', 'shampoo', 'electric toothbrush', 'hair dryer'],
   },
   {
-    id: 'toys', title: 'Toys & Games',
+    id: 'toys',
+    title: 'Toys & Games',
     brands: ['Playwright Toys', 'Brickwise', 'Tinkerloop', 'Jollyjam'],
     qualifiers: ['Educational', 'Wooden', 'Deluxe', 'Family', 'Remote-Control', 'Puzzle'],
-    items: [['Building Blocks Set', 14, 199], ['Board Game', 14, 69], ['Jigsaw Puzzle 1000 pcs', 9, 39], ['RC Car', 24, 149], ['Plush Bear', 9, 49], ['Science Kit', 19, 79], ['Card Game', 7, 29], ['Drone', 49, 199]],
+    items: [
+      ['Building Blocks Set', 14, 199],
+      ['Board Game', 14, 69],
+      ['Jigsaw Puzzle 1000 pcs', 9, 39],
+      ['RC Car', 24, 149],
+      ['Plush Bear', 9, 49],
+      ['Science Kit', 19, 79],
+      ['Card Game', 7, 29],
+      ['Drone', 49, 199],
+    ],
     searchTerms: ['board game', 'lego', 'puzzle', 'rc car', 'science kit', 'plush toy'],
   },
 ];
@@ -88,7 +183,7 @@ export class Catalog {
   constructor() {
     this.categories = CATEGORIES;
     const rng = new Sfc32(0x5eed, 0xca7a, 0x1065, 0x2024);
-    this.products = CATEGORIES.map((c) => buildCategory(c, rng));
+    this.products = CATEGORIES.map((c, k) => buildCategory(c, k, rng));
     this.popularity = new Discrete(zipfWeights(PRODUCTS_PER_CATEGORY, ZIPF_EXPONENT));
     this.categoryPopularity = new Discrete([0.26, 0.2, 0.16, 0.12, 0.09, 0.1, 0.07]);
   }
@@ -102,7 +197,7 @@ export class Catalog {
   }
 }
 
-function buildCategory(c: Category, rng: Rng): Product[] {
+function buildCategory(c: Category, categoryIndex: number, rng: Rng): Product[] {
   const names = new Set<string>();
   const products: Product[] = [];
   // Four-digit ids in a shuffled order so popular products do not all have low ids.
@@ -119,7 +214,8 @@ function buildCategory(c: Category, rng: Rng): Product[] {
     names.add(variant);
     // Log-uniform within the item's range, ending in .99 as shops price them.
     const whole = Math.floor(Math.exp(Math.log(min) + rng.next() * (Math.log(max) - Math.log(min))));
-    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + 99 });
+    const index = categoryIndex * PRODUCTS_PER_CATEGORY + products.length;
+    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + 99, index });
   }
   return products;
 }

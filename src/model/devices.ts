@@ -8,10 +8,11 @@ export interface DeviceProfile {
   readonly userAgent: string;
   readonly screen: string;
   readonly viewport: string;
-  /** Position in DEVICE_LIST: how the user pool stores a device in two bytes. */
+  /**
+   * Position in DEVICES, the same in every run: the user pool stores a device in two bytes,
+   * and other layers key what they keep per device by it.
+   */
   readonly index: number;
-  /** A slot the serializer may use to cache this device's constant JSON. */
-  cache: unknown;
 }
 
 /** Share of users by OS: mobile 65% (iOS 35, Android 30), desktop 30% (Windows 20, macOS 10), tablet 5%. */
@@ -38,51 +39,123 @@ const SAFARI = ['17.5', '17.6', '18.1'];
 
 const BROWSERS: Record<string, Browser[]> = {
   iOS: [
-    { name: 'Safari', share: 0.8, ua: (v) => `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1` },
-    { name: 'Chrome', share: 0.2, ua: (v) => `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/${v.model} Mobile/15E148 Safari/604.1` },
+    {
+      name: 'Safari',
+      share: 0.8,
+      ua: (v) =>
+        `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1`,
+    },
+    {
+      name: 'Chrome',
+      share: 0.2,
+      ua: (v) =>
+        `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/${v.model} Mobile/15E148 Safari/604.1`,
+    },
   ],
   Android: [
-    { name: 'Chrome', share: 0.85, ua: (v) => `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME[v.os.length % CHROME.length]} Mobile Safari/537.36` },
-    { name: 'Samsung Internet', share: 0.15, ua: (v) => `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36` },
+    {
+      name: 'Chrome',
+      share: 0.85,
+      ua: (v) =>
+        `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME[v.os.length % CHROME.length]} Mobile Safari/537.36`,
+    },
+    {
+      name: 'Samsung Internet',
+      share: 0.15,
+      ua: (v) =>
+        `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36`,
+    },
   ],
   Windows: [
-    { name: 'Chrome', share: 0.65, ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36` },
-    { name: 'Edge', share: 0.25, ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.length % EDGE.length]}` },
-    { name: 'Firefox', share: 0.1, ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64; rv:${FIREFOX[v.model.length % FIREFOX.length]}) Gecko/20100101 Firefox/${FIREFOX[v.model.length % FIREFOX.length]}` },
+    {
+      name: 'Chrome',
+      share: 0.65,
+      ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36`,
+    },
+    {
+      name: 'Edge',
+      share: 0.25,
+      ua: (v) =>
+        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.length % EDGE.length]}`,
+    },
+    {
+      name: 'Firefox',
+      share: 0.1,
+      ua: (v) =>
+        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64; rv:${FIREFOX[v.model.length % FIREFOX.length]}) Gecko/20100101 Firefox/${FIREFOX[v.model.length % FIREFOX.length]}`,
+    },
   ],
   macOS: [
-    { name: 'Safari', share: 0.5, ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${SAFARI[v.model.length % SAFARI.length]} Safari/605.1.15` },
-    { name: 'Chrome', share: 0.4, ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36` },
-    { name: 'Firefox', share: 0.1, ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os.replace(/_/g, '.')}; rv:129.0) Gecko/20100101 Firefox/129.0` },
+    {
+      name: 'Safari',
+      share: 0.5,
+      ua: (v) =>
+        `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${SAFARI[v.model.length % SAFARI.length]} Safari/605.1.15`,
+    },
+    {
+      name: 'Chrome',
+      share: 0.4,
+      ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36`,
+    },
+    {
+      name: 'Firefox',
+      share: 0.1,
+      ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os.replace(/_/g, '.')}; rv:129.0) Gecko/20100101 Firefox/129.0`,
+    },
   ],
   iPadOS: [
-    { name: 'Safari', share: 1, ua: (v) => `Mozilla/5.0 (iPad; CPU OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1` },
+    {
+      name: 'Safari',
+      share: 1,
+      ua: (v) =>
+        `Mozilla/5.0 (iPad; CPU OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1`,
+    },
   ],
 };
 
 /** Screen size and the viewport a browser leaves for the page. */
 const SCREENS: Record<string, ReadonlyArray<readonly [string, string]>> = {
-  iOS: [['390x844', '390x664'], ['393x852', '393x659'], ['430x932', '430x739'], ['375x667', '375x548']],
-  Android: [['412x915', '412x780'], ['360x800', '360x664'], ['384x854', '384x718'], ['412x892', '412x757']],
-  Windows: [['1920x1080', '1903x969'], ['1366x768', '1349x657'], ['1536x864', '1519x753'], ['2560x1440', '2543x1305']],
-  macOS: [['1440x900', '1440x789'], ['1512x982', '1512x865'], ['1728x1117', '1728x1000'], ['2560x1440', '2560x1329']],
-  iPadOS: [['820x1180', '820x1106'], ['810x1080', '810x1006'], ['1024x1366', '1024x1292']],
+  iOS: [
+    ['390x844', '390x664'],
+    ['393x852', '393x659'],
+    ['430x932', '430x739'],
+    ['375x667', '375x548'],
+  ],
+  Android: [
+    ['412x915', '412x780'],
+    ['360x800', '360x664'],
+    ['384x854', '384x718'],
+    ['412x892', '412x757'],
+  ],
+  Windows: [
+    ['1920x1080', '1903x969'],
+    ['1366x768', '1349x657'],
+    ['1536x864', '1519x753'],
+    ['2560x1440', '2543x1305'],
+  ],
+  macOS: [
+    ['1440x900', '1440x789'],
+    ['1512x982', '1512x865'],
+    ['1728x1117', '1728x1000'],
+    ['2560x1440', '2560x1329'],
+  ],
+  iPadOS: [
+    ['820x1180', '820x1106'],
+    ['810x1080', '810x1006'],
+    ['1024x1366', '1024x1292'],
+  ],
 };
 
-/** Indices of the version draws for an OS: [os version, model or browser version]. */
-function versionDraws(os: string, rng: Rng): [number, number] {
-  switch (os) {
-    case 'iOS':
-    case 'iPadOS':
-      return [rng.int(IOS_VERSIONS.length), rng.int(CHROME.length)];
-    case 'Android':
-      return [rng.int(ANDROID_VERSIONS.length), rng.int(ANDROID_MODELS.length)];
-    default:
-      return [0, rng.int(CHROME.length)];
-  }
-}
+/** How many versions each OS's two version draws choose from: [os version, model or browser version]. */
+const VERSION_COUNTS: Readonly<Record<string, readonly [number, number]>> = {
+  iOS: [IOS_VERSIONS.length, CHROME.length],
+  Android: [ANDROID_VERSIONS.length, ANDROID_MODELS.length],
+  Windows: [WINDOWS_VERSIONS.length, CHROME.length],
+  macOS: [MAC_VERSIONS.length, CHROME.length],
+  iPadOS: [IOS_VERSIONS.length, CHROME.length],
+};
 
-function osVersion(os: string, [a, b]: [number, number]): OsVersion {
+function osVersion(os: string, a: number, b: number): OsVersion {
   switch (os) {
     case 'iOS':
     case 'iPadOS':
@@ -96,39 +169,59 @@ function osVersion(os: string, [a, b]: [number, number]): OsVersion {
   }
 }
 
-const OS_DISTRIBUTION = new Discrete(OS_MIX.map((o) => o.share));
-const BROWSER_DISTRIBUTIONS: Record<string, Discrete> = Object.fromEntries(
-  Object.entries(BROWSERS).map(([os, list]) => [os, new Discrete(list.map((b) => b.share))]),
-);
+/** What `drawDevice` needs of one OS: its browser mix, and where its devices start in DEVICES. */
+interface OsTable {
+  readonly browsers: Discrete;
+  readonly screens: number;
+  readonly versions: readonly [number, number];
+  readonly offset: number;
+}
 
+function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
+  const devices: DeviceProfile[] = [];
+  const tables: OsTable[] = [];
+  for (const { os, type } of OS_MIX) {
+    const browsers = BROWSERS[os]!;
+    const screens = SCREENS[os]!;
+    const versions = VERSION_COUNTS[os]!;
+    tables.push({ browsers: new Discrete(browsers.map((b) => b.share)), screens: screens.length, versions, offset: devices.length });
+    // Nested in the order `drawDevice` computes a position in.
+    for (const browser of browsers) {
+      for (const [screen, viewport] of screens) {
+        for (let a = 0; a < versions[0]; a++) {
+          for (let b = 0; b < versions[1]; b++) {
+            const userAgent = browser.ua(osVersion(os, a, b));
+            devices.push(Object.freeze({ type, os, browser: browser.name, userAgent, screen, viewport, index: devices.length }));
+          }
+        }
+      }
+    }
+  }
+  return { devices, tables };
+}
+
+const BUILT = buildDevices();
 /**
- * There are only a few hundred distinct devices: each is built once and shared by every
- * user who draws it (less memory per user, no string building per user).
+ * Every device a user can have, built once: there are only a few hundred, so each is shared
+ * by every user who draws it (less memory per user, no string building per user). A device's
+ * place here is the same in every run.
  */
-const DEVICES = new Map<number, DeviceProfile>();
-export const DEVICE_LIST: DeviceProfile[] = [];
+export const DEVICES: readonly DeviceProfile[] = Object.freeze(BUILT.devices);
+const OS_TABLES: readonly OsTable[] = BUILT.tables;
+const OS_DISTRIBUTION = new Discrete(OS_MIX.map((o) => o.share));
 
 /** A plausible, internally consistent device for a new user. */
 export function drawDevice(rng: Rng): DeviceProfile {
-  const osIndex = OS_DISTRIBUTION.sample(rng);
-  const { os, type } = OS_MIX[osIndex]!;
-  const browserIndex = BROWSER_DISTRIBUTIONS[os]!.sample(rng);
-  const screens = SCREENS[os]!;
-  const screenIndex = rng.int(screens.length);
-  const versions = versionDraws(os, rng);
-  const key = (((osIndex * 8 + browserIndex) * 8 + screenIndex) * 16 + versions[0]) * 16 + versions[1];
-  let device = DEVICES.get(key);
-  if (device === undefined) {
-    const [screen, viewport] = screens[screenIndex]!;
-    const browser = BROWSERS[os]![browserIndex]!;
-    device = { type, os, browser: browser.name, userAgent: browser.ua(osVersion(os, versions)), screen, viewport, index: DEVICE_LIST.length, cache: undefined };
-    DEVICES.set(key, device);
-    DEVICE_LIST.push(device);
-  }
-  return device;
+  const t = OS_TABLES[OS_DISTRIBUTION.sample(rng)]!;
+  const browser = t.browsers.sample(rng);
+  const screen = rng.int(t.screens);
+  // An OS with a single version draws none for it.
+  const a = t.versions[0] > 1 ? rng.int(t.versions[0]) : 0;
+  const b = rng.int(t.versions[1]);
+  return DEVICES[t.offset + ((browser * t.screens + screen) * t.versions[0] + a) * t.versions[1] + b]!;
 }
 
-/** The token every user agent of an OS carries (used by tests and `verify` to check consistency). */
+/** The token every user agent of an OS carries (the realism test checks each event's user agent against it). */
 export const OS_UA_MARKER: Readonly<Record<DeviceProfile['os'], string>> = {
   iOS: '(iPhone;',
   Android: '(Linux; Android',

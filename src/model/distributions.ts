@@ -56,6 +56,31 @@ export function exponential(rng: Rng, rate: number): number {
 /** Zipf-like weights 1/(k+1)^s for k in [0, n). */
 export function zipfWeights(n: number, s: number): number[] {
   const w: number[] = [];
-  for (let k = 0; k < n; k++) w.push(1 / Math.pow(k + 1, s));
+  for (let k = 0; k < n; k++) w.push(1 / (k + 1) ** s);
   return w;
+}
+
+/** A weighted choice among values: draws the value itself, so callers never decode an index. */
+export class Choice<T> {
+  readonly values: readonly T[];
+  private readonly distribution: Discrete;
+
+  constructor(values: readonly T[], weights: readonly number[]) {
+    if (values.length !== weights.length)
+      throw new RangeError(`a choice needs one weight per value (got ${weights.length} weights for ${values.length} values)`);
+    this.values = values;
+    this.distribution = new Discrete(weights);
+  }
+
+  /** A choice over a vocabulary, weighted by `mix`, in the vocabulary's order. */
+  static of<K extends string>(vocabulary: readonly K[], mix: Readonly<Record<K, number>>): Choice<K> {
+    return new Choice(
+      vocabulary,
+      vocabulary.map((k) => mix[k]),
+    );
+  }
+
+  draw(rng: Rng): T {
+    return this.values[this.distribution.sample(rng)]!;
+  }
 }

@@ -10,7 +10,15 @@ export interface City {
 }
 
 export const CITIES: readonly City[] = [
-  { city: 'San Francisco', country: 'US', state: 'CA', timezone: 'America/Los_Angeles', latitude: 37.7749, longitude: -122.4194, share: 0.15 },
+  {
+    city: 'San Francisco',
+    country: 'US',
+    state: 'CA',
+    timezone: 'America/Los_Angeles',
+    latitude: 37.7749,
+    longitude: -122.4194,
+    share: 0.15,
+  },
   { city: 'New York', country: 'US', state: 'NY', timezone: 'America/New_York', latitude: 40.7128, longitude: -74.006, share: 0.2 },
   { city: 'Austin', country: 'US', state: 'TX', timezone: 'America/Chicago', latitude: 30.2672, longitude: -97.7431, share: 0.15 },
   { city: 'Toronto', country: 'CA', state: 'ON', timezone: 'America/Toronto', latitude: 43.6532, longitude: -79.3832, share: 0.1 },

@@ -2,7 +2,6 @@
 export interface Timed {
   timeMs: number;
   readonly seq: number;
-  heapIndex: number;
 }
 
 export class TimeHeap<E extends Timed> {
@@ -17,9 +16,8 @@ export class TimeHeap<E extends Timed> {
   }
 
   push(item: E): void {
-    item.heapIndex = this.items.length;
     this.items.push(item);
-    this.up(item.heapIndex);
+    this.up(this.items.length - 1);
   }
 
   pop(): E | undefined {
@@ -29,10 +27,8 @@ export class TimeHeap<E extends Timed> {
     const last = items.pop()!;
     if (items.length > 0) {
       items[0] = last;
-      last.heapIndex = 0;
       this.down(0);
     }
-    top.heapIndex = -1;
     return top;
   }
 
@@ -53,11 +49,9 @@ export class TimeHeap<E extends Timed> {
       const p = items[parent]!;
       if (!this.less(item, p)) break;
       items[i] = p;
-      p.heapIndex = i;
       i = parent;
     }
     items[i] = item;
-    item.heapIndex = i;
   }
 
   private down(i: number): void {
@@ -71,10 +65,8 @@ export class TimeHeap<E extends Timed> {
       const c = items[child]!;
       if (!this.less(c, item)) break;
       items[i] = c;
-      c.heapIndex = i;
       i = child;
     }
     items[i] = item;
-    item.heapIndex = i;
   }
 }

@@ -1,3 +1,4 @@
+import { usageError } from '../errors.ts';
 import { EVENT_TYPES, T, TYPE_COUNT, type EventType } from './event-types.ts';
 import { SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
 import { EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
@@ -120,7 +121,13 @@ export function compileJourney(transitions: JourneyTransitions, startWeights: St
     let acc = 0;
     for (let j = 0; j < TYPE_COUNT; j++) startCumulative[j] = acc += start[j]!;
     startCumulative[TYPE_COUNT - 1] = 1;
-    return { order, cumulative, pinnedMass, start: startCumulative, expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expectedVisits(matrix, start).reduce((a, b) => a + b, 0) };
+    return {
+      order,
+      cumulative,
+      pinnedMass,
+      start: startCumulative,
+      expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expectedVisits(matrix, start).reduce((a, b) => a + b, 0),
+    };
   });
   return { segments, normalizedRows: [...normalized] };
 }
@@ -178,4 +185,47 @@ export function expectedVisits(matrix: Float64Array, start: Float64Array): numbe
     }
   }
   return a.map((row) => row[n]!);
+}
+
+/**
+ * A view of `transitions` for callers to edit in place: each edit is checked (a known type, a
+ * probability from 0 to 1) and `changed` recompiles the sampling tables at once, so later
+ * events follow it. `onScaled` hears of rows that now sum above 1 (they are scaled down).
+ */
+export function editableTransitions(
+  transitions: JourneyTransitions,
+  changed: () => CompiledJourney,
+  onScaled: (row: EventType) => void,
+): JourneyTransitions {
+  const rows = new Map<string, object>();
+  const isType = (k: string | symbol): k is EventType => typeof k === 'string' && (EVENT_TYPES as readonly string[]).includes(k);
+  const rowView = (from: EventType): object =>
+    new Proxy(transitions[from], {
+      set(row, to, value) {
+        if (!isType(to))
+          throw usageError(`journeyTransitions.${from}: unknown event type ${String(to)}; use one of ${EVENT_TYPES.join(', ')}`);
+        if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+          throw usageError(`journeyTransitions.${from}.${to} must be a probability from 0 to 1 (got ${JSON.stringify(value)})`);
+        }
+        row[to] = value;
+        if (changed().normalizedRows.includes(from)) onScaled(from);
+        return true;
+      },
+      deleteProperty(row, to) {
+        delete row[to as EventType];
+        changed();
+        return true;
+      },
+    });
+  return new Proxy(transitions, {
+    get(target, from) {
+      if (!isType(from)) return Reflect.get(target, from);
+      let row = rows.get(from);
+      if (!row) rows.set(from, (row = rowView(from)));
+      return row;
+    },
+    set(_target, from) {
+      throw usageError(`journeyTransitions.${String(from)} cannot be replaced; set its entries instead`);
+    },
+  });
 }

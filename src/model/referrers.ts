@@ -7,8 +7,8 @@ export interface Referrer {
   readonly utmSource: string | null;
   readonly utmMedium: string | null;
   readonly utmCampaign: string | null;
-  /** A slot the serializer may use to cache this referrer's constant JSON. */
-  cache: unknown;
+  /** Position in REFERRERS, the same in every run: other layers key what they keep per referrer by it. */
+  readonly index: number;
 }
 
 const TYPES = ['organic', 'direct', 'paid', 'social', 'email', 'referral'] as const;
@@ -28,47 +28,73 @@ const SOCIAL_CAMPAIGNS = ['influencer_collab', 'organic_post', 'story_promo', 'h
 const EMAIL_CAMPAIGNS = ['weekly_deals', 'abandoned_cart', 'welcome_series', 'loyalty_rewards', 'back_in_stock'];
 const REFERRAL = ['slickdeals.net', 'wirecutter.com', 'reddit.com', 'techradar.com', 'honey.com', 'rakuten.com'];
 
-/** Referrers are shared: one object per distinct value, drawn by index. */
-const INTERNED = new Map<number, Referrer>();
+type ReferrerType = Referrer['type'];
+type Fields = Omit<Referrer, 'index'>;
 
-function intern(key: number, make: () => Omit<Referrer, 'cache'>): Referrer {
-  let r = INTERNED.get(key);
-  if (r === undefined) {
-    r = { ...make(), cache: undefined };
-    INTERNED.set(key, r);
+/**
+ * Every referrer a session can have, grouped by type, built once and shared (one object per
+ * drawable value). Within a type, the index of the first draw varies slowest.
+ */
+function buildReferrers(): { referrers: Referrer[]; offsets: Record<ReferrerType, number> } {
+  const referrers: Referrer[] = [];
+  const offsets = {} as Record<ReferrerType, number>;
+  const add = (fields: Fields): void => {
+    referrers.push(Object.freeze({ ...fields, index: referrers.length }));
+  };
+  for (const type of TYPES) {
+    offsets[type] = referrers.length;
+    switch (type) {
+      case 'organic':
+        for (const source of ORGANIC) add({ type, source, utmSource: null, utmMedium: null, utmCampaign: null });
+        break;
+      case 'direct':
+        add({ type, source: null, utmSource: null, utmMedium: null, utmCampaign: null });
+        break;
+      case 'paid':
+        for (const { source, utm } of PAID)
+          for (const campaign of PAID_CAMPAIGNS) add({ type, source, utmSource: utm, utmMedium: 'cpc', utmCampaign: campaign });
+        break;
+      case 'social':
+        for (const source of SOCIAL) {
+          for (const campaign of SOCIAL_CAMPAIGNS)
+            add({ type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: campaign });
+        }
+        break;
+      case 'email':
+        for (const campaign of EMAIL_CAMPAIGNS)
+          add({ type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: campaign });
+        break;
+      case 'referral':
+        for (const source of REFERRAL) add({ type, source, utmSource: null, utmMedium: null, utmCampaign: null });
+        break;
+    }
   }
-  return r;
+  return { referrers, offsets };
 }
+
+const BUILT = buildReferrers();
+export const REFERRERS: readonly Referrer[] = Object.freeze(BUILT.referrers);
+const OFFSET: Readonly<Record<ReferrerType, number>> = Object.freeze(BUILT.offsets);
 
 /** Where a session came from; UTM fields are set for paid, social and email traffic only. */
 export function drawReferrer(rng: Rng): Referrer {
-  const t = TYPE_SHARE.sample(rng);
-  const type = TYPES[t]!;
+  const type = TYPES[TYPE_SHARE.sample(rng)]!;
   switch (type) {
-    case 'organic': {
-      const i = rng.int(ORGANIC.length);
-      return intern(t * 4096 + i, () => ({ type, source: ORGANIC[i]!, utmSource: null, utmMedium: null, utmCampaign: null }));
-    }
+    case 'organic':
+      return REFERRERS[OFFSET.organic + rng.int(ORGANIC.length)]!;
     case 'direct':
-      return intern(t * 4096, () => ({ type, source: null, utmSource: null, utmMedium: null, utmCampaign: null }));
+      return REFERRERS[OFFSET.direct]!;
     case 'paid': {
       const i = rng.int(PAID.length);
-      const j = rng.int(PAID_CAMPAIGNS.length);
-      return intern(t * 4096 + i * 64 + j, () => ({ type, source: PAID[i]!.source, utmSource: PAID[i]!.utm, utmMedium: 'cpc', utmCampaign: PAID_CAMPAIGNS[j]! }));
+      return REFERRERS[OFFSET.paid + i * PAID_CAMPAIGNS.length + rng.int(PAID_CAMPAIGNS.length)]!;
     }
     case 'social': {
       const i = rng.int(SOCIAL.length);
-      const j = rng.int(SOCIAL_CAMPAIGNS.length);
-      const source = SOCIAL[i]!;
-      return intern(t * 4096 + i * 64 + j, () => ({ type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: SOCIAL_CAMPAIGNS[j]! }));
+      return REFERRERS[OFFSET.social + i * SOCIAL_CAMPAIGNS.length + rng.int(SOCIAL_CAMPAIGNS.length)]!;
     }
-    case 'email': {
-      const j = rng.int(EMAIL_CAMPAIGNS.length);
-      return intern(t * 4096 + j, () => ({ type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: EMAIL_CAMPAIGNS[j]! }));
-    }
-    default: {
-      const i = rng.int(REFERRAL.length);
-      return intern(t * 4096 + i, () => ({ type, source: REFERRAL[i]!, utmSource: null, utmMedium: null, utmCampaign: null }));
-    }
+    case 'email':
+      return REFERRERS[OFFSET.email + rng.int(EMAIL_CAMPAIGNS.length)]!;
+    default:
+      return REFERRERS[OFFSET.referral + rng.int(REFERRAL.length)]!;
   }
 }

@@ -20,6 +20,12 @@ export const NO_CART: readonly CartLine[] = Object.freeze([]);
  */
 export class Session extends Sfc32 {
   readonly seq: number;
+  /**
+   * A small number held only while the session is active and given to a later session once
+   * it ends, so other layers can keep what they need per session in arrays (a slot whose
+   * session changed must be refilled).
+   */
+  readonly activeSlot: number;
   readonly user: UserRef;
   readonly segment: number;
   readonly referrer: Referrer;
@@ -42,17 +48,24 @@ export class Session extends Sfc32 {
   lastProduct: Product | null = null;
   interest = 0;
   wishlist = 0;
-  /** Two slots the serializer may use to keep this session's constant JSON. */
-  cache: unknown = undefined;
-  cache2: unknown = undefined;
-  heapIndex = -1;
   /** Dwell drawn by the latest `advance`: time on the current page. */
   dwellMs = 0;
 
-  constructor(seq: number, user: UserRef, segment: number, referrer: Referrer, rng: Sfc32, startMs: number, budgetMs: number, dwellMeanMs: number) {
+  constructor(
+    seq: number,
+    activeSlot: number,
+    user: UserRef,
+    segment: number,
+    referrer: Referrer,
+    rng: Sfc32,
+    startMs: number,
+    budgetMs: number,
+    dwellMeanMs: number,
+  ) {
     super(0, 0, 0, 0, 0); // no rounds: the state is `rng`'s, already mixed
     this.adoptState(rng);
     this.seq = seq;
+    this.activeSlot = activeSlot;
     this.user = user;
     this.segment = segment;
     this.referrer = referrer;
@@ -87,6 +100,7 @@ export const BUDGET_FILL = 0.08;
 
 export function newSession(
   seq: number,
+  activeSlot: number,
   user: UserRef,
   segment: number,
   referrer: Referrer,
@@ -97,7 +111,7 @@ export function newSession(
   catalog: Catalog,
 ): Session {
   const expectedGaps = Math.max(0.5, journey.expectedEvents - 1);
-  const session = new Session(seq, user, segment, referrer, rng, startMs, budgetMs, (BUDGET_FILL * budgetMs) / expectedGaps);
+  const session = new Session(seq, activeSlot, user, segment, referrer, rng, startMs, budgetMs, (BUDGET_FILL * budgetMs) / expectedGaps);
   // From here the session draws from its own copy of `rng`'s stream.
   session.interest = catalog.drawCategory(session);
   let type = firstType(journey, session.next());

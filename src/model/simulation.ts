@@ -1,9 +1,17 @@
-import { emptyRecord, performEvent, type EventRecord } from './activity.ts';
+import { Activity, asEventRecord, newRecordScratch, performEvent, type EventRecord, type RecordScratch } from './activity.ts';
+import { BEHAVIOUR } from './behaviour.ts';
 import { Catalog } from './catalog.ts';
 import { Discrete, exponential } from './distributions.ts';
 import { CITIES, ZoneClock } from './geo.ts';
 import { TimeHeap } from './heap.ts';
-import { compileJourney, defaultJourneyTransitions, defaultStartWeights, type CompiledJourney, type JourneyTransitions, type StartWeights } from './journey.ts';
+import {
+  compileJourney,
+  defaultJourneyTransitions,
+  defaultStartWeights,
+  type CompiledJourney,
+  type JourneyTransitions,
+  type StartWeights,
+} from './journey.ts';
 import { drawReferrer } from './referrers.ts';
 import { mix32, SeedSource, type Sfc32 } from './rng.ts';
 import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
@@ -27,6 +35,9 @@ export interface ModelOptions {
 }
 
 const DAY_MS = 86_400_000;
+const WARM_UP_CAP_MS = 30 * 60_000;
+/** Arrivals the warm-up may look at (about a second of work): at 3.6M events/hour, 16 minutes. */
+const WARM_UP_MAX_ARRIVALS = 300_000;
 const HOUR_MS = 3_600_000;
 /** 1970-01-01 was a Thursday. */
 const EPOCH_WEEKDAY = 4;
@@ -69,7 +80,13 @@ export class Simulation {
   private eventSeq = 0;
   private orderSeq = 0;
   private sessionsStarted = 0;
-  private readonly record: EventRecord;
+  /** While warming up: sessions that end before this are not made (see `warmUp`). */
+  private warmUntilMs: number;
+  private readonly activity = new Activity(BEHAVIOUR);
+  private readonly record: RecordScratch = newRecordScratch();
+  /** Active slots given back by ended sessions, reused last in, first out (see `Session.activeSlot`). */
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
   private readonly newOrderId = (timeMs: number): string =>
     ['ord_', Math.floor(timeMs / 1000), '_', this.instanceTag, '_', String(this.orderSeq++).padStart(6, '0')].join('');
 
@@ -88,9 +105,49 @@ export class Simulation {
     this.segmentDistribution = new Discrete([...SEGMENT_MIX]);
     this.zones = CITIES.map((c) => new ZoneClock(c.timezone));
     const poolSize = options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession);
-    this.pool = new UserPool(this.seeds, poolSize, CITIES.map((c) => c.share));
-    this.nextArrivalMs = options.startMs + this.arrivalGap();
-    this.record = emptyRecord(undefined as unknown as Session);
+    this.pool = new UserPool(
+      this.seeds,
+      poolSize,
+      CITIES.map((c) => c.share),
+    );
+    this.warmUntilMs = options.startMs;
+    this.nextArrivalMs = options.startMs - this.warmUpMs() + this.arrivalGap();
+    this.warmUp();
+  }
+
+  /**
+   * How far back the shop opens: the longest time budget a session can have, but at most
+   * 30 minutes, and at most WARM_UP_MAX_ARRIVALS arrivals. Sessions end long before their
+   * budget (journeys exit: 99.9% are over within 23 minutes at the defaults), and the warm-up
+   * costs as much as generating its span does.
+   */
+  private warmUpMs(): number {
+    const longest = this.options.maxSessionSeconds * Math.max(...SEGMENT_DURATION) * 1000;
+    // At very high rates a shorter span: the work stays bounded (the oldest open sessions are missing then).
+    const affordable = WARM_UP_MAX_ARRIVALS / (this.sessionsPerMs * this.maxMultiplier);
+    return Math.min(longest, WARM_UP_CAP_MS, affordable);
+  }
+
+  /**
+   * Open the shop before the run starts, as if it had been open all along: sessions arrive
+   * from `warmUpMs()` before `startMs`, and those still open at `startMs` have walked
+   * their journeys up to it, silently. The run then begins in the steady state, its first
+   * minutes as busy as any other (a cold start has no sessions open and runs ~40% low for the
+   * length of a session). A session that arrives early enough to have ended by `startMs`
+   * whatever it does is skipped before it is made.
+   */
+  private warmUp(): void {
+    const startMs = this.options.startMs;
+    for (;;) {
+      this.admitArrivals();
+      const session = this.heap.peek()!;
+      if (session.timeMs >= startMs) break;
+      session.count++;
+      performEvent(this.record, session, this.catalog, this.activity, this.newOrderId);
+      this.step(session);
+    }
+    this.warmUntilMs = -Infinity;
+    this.sessionsStarted = this.heap.size;
   }
 
   /** Expected events per session over the segment mix (from the journey, before time-budget cuts). */
@@ -156,20 +213,25 @@ export class Simulation {
     const rec = this.record;
     session.count++;
     rec.seq = this.eventSeq++;
-    performEvent(rec, session, this.catalog, this.newOrderId);
-    const next = advance(session, this.journey.segments[session.segment]!);
+    performEvent(rec, session, this.catalog, this.activity, this.newOrderId);
+    rec.last = this.step(session);
     rec.timeOnPageMs = session.dwellMs;
+    return asEventRecord(rec);
+  }
+
+  /** Move the session at the top of the heap past its event; true when that was its last. */
+  private step(session: Session): boolean {
+    const next = advance(session, this.journey.segments[session.segment]!);
     if (next < 0) {
-      rec.last = true;
       this.heap.pop();
+      this.freeSlots.push(session.activeSlot);
       this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.rng);
-    } else {
-      rec.last = false;
-      session.type = next;
-      session.timeMs += session.dwellMs;
-      this.heap.updateTop();
+      return true;
     }
-    return rec;
+    session.type = next;
+    session.timeMs += session.dwellMs;
+    this.heap.updateTop();
+    return false;
   }
 
   private updateRate(): void {
@@ -198,15 +260,20 @@ export class Simulation {
   private startSession(city: number, atMs: number): void {
     const rng = this.arrivals;
     const segment = this.segmentDistribution.sample(rng);
-    const second = Math.floor(atMs / 1000);
-    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, second, rng);
     const seq = this.sessionSeq++;
     const sessionRng = this.seeds.fork('session', seq);
     const referrer = drawReferrer(sessionRng);
     const o = this.options;
-    const budgetSeconds = (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
+    const budgetSeconds =
+      (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
+    // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
+    if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
+    const second = Math.floor(atMs / 1000);
+    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, second, rng);
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotCount++;
     const session = newSession(
       seq,
+      slot,
       user,
       segment,
       referrer,

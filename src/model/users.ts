@@ -1,4 +1,4 @@
-import { DEVICE_LIST, drawDevice, type DeviceProfile } from './devices.ts';
+import { DEVICES, drawDevice, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
 import { SEGMENT_MIX, S } from './segments.ts';
@@ -163,7 +163,7 @@ export class UserPool {
       let user: UserRef;
       if (this.num[slot]! < 0) user = this.create(city, slot);
       else if (this.active[slot] === 0 && this.lastStart[slot] !== second) {
-        user = this.ref(this.num[slot]!, city, DEVICE_LIST[this.device[slot]!]!, this.ip[slot]!, slot);
+        user = this.ref(this.num[slot]!, city, DEVICES[this.device[slot]!]!, this.ip[slot]!, slot);
       } else continue;
       this.active[slot] = 1;
       this.lastStart[slot] = second;

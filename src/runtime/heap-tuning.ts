@@ -1,8 +1,8 @@
 import v8 from 'node:v8';
 
 /**
- * How V8 keeps the heap, set by the CLI before it builds anything (process-wide, so the
- * library leaves it to its host). A run may hold a million open sessions that live for
+ * How V8 keeps the heap, set by the CLI once the configuration says which sink the run has,
+ * before the run starts (process-wide, so the library leaves it to its host). A run may hold a million open sessions that live for
  * minutes and die in random order; by default V8 grows its young generation to 64 MB per
  * semi-space and lets the old generation run far ahead of what is live. Both are bounded here:
  * the young generation stays at its starting size, and a full collection comes once the old

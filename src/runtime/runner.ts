@@ -1,4 +1,3 @@
-import type { EventSerializer } from '../events/serialize.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { EventRecord } from '../model/activity.ts';
@@ -26,70 +25,106 @@ export interface RunLimits {
 
 export type StopReason = 'duration' | 'count' | 'signal';
 
+/**
+ * What `Stepper.gate()` says: undefined = take the next event now; a StopReason = the run is
+ * over; a promise = wait, then it resolves to what gate() says after the wait.
+ */
+export type Gate = StopReason | undefined | Promise<StopReason | undefined>;
+
 const ACTIVE_SESSIONS_EVERY_MS = 5 * 60 * 1000;
 /** How far behind schedule a paced run may fall before it says it cannot keep up. */
 const LAG_WARNING_MS = 2000;
 
 /**
- * Pull events from the model, serialize them and hand them to the sink, paced from an
- * absolute schedule: the event simulated at time t is due at wallStart + (t − start) / speed.
+ * The one run loop's rules, for every consumer of the stream (the sink runner and the
+ * library's async iterator): when the run stops (count, duration, signal), when the next
+ * event is due — from an absolute schedule, the event simulated at t leaves at
+ * wallStart + (t − start) / speed — and what is counted and reported per event.
  * Pacing decides only when events leave, never what they are.
  */
-export async function runToSink(
-  source: EventSource,
-  sink: Sink,
-  serializer: EventSerializer,
-  metrics: Metrics,
-  logger: Logger,
-  limits: RunLimits,
-  clock: Clock,
-): Promise<StopReason> {
-  const paced = Number.isFinite(limits.speed);
-  const wallStart = clock.now();
-  let nextReport = limits.startMs + ACTIVE_SESSIONS_EVERY_MS;
-  let emitted = 0;
-  let warnedLag = false;
-  const reportLevel = paced ? 'info' : 'debug';
-  const signal = limits.signal;
-  const usesKeys = sink.usesKeys !== false;
-  if (signal?.aborted) return 'signal';
-  for (let i = 1; ; i++) {
-    if (emitted >= limits.count) return 'count';
-    const t = source.peekTimeMs();
+export class Stepper {
+  private readonly source: EventSource;
+  private readonly metrics: Metrics;
+  private readonly logger: Logger;
+  private readonly limits: RunLimits;
+  private readonly clock: Clock;
+  private readonly paced: boolean;
+  private readonly wallStart: number;
+  private readonly reportLevel: 'info' | 'debug';
+  private nextReport: number;
+  private emitted = 0;
+  private polls = 0;
+  private warnedLag = false;
+
+  constructor(source: EventSource, metrics: Metrics, logger: Logger, limits: RunLimits, clock: Clock) {
+    this.source = source;
+    this.metrics = metrics;
+    this.logger = logger;
+    this.limits = limits;
+    this.clock = clock;
+    this.paced = Number.isFinite(limits.speed);
+    this.wallStart = clock.now();
+    this.reportLevel = this.paced ? 'info' : 'debug';
+    this.nextReport = limits.startMs + ACTIVE_SESSIONS_EVERY_MS;
+  }
+
+  /** May the next event be taken? Synchronous unless the caller has to wait. */
+  gate(): Gate {
+    const { limits } = this;
+    // A stop signal is looked for only after a wait: that is the only time one can arrive.
+    if (this.emitted >= limits.count) return 'count';
+    const t = this.source.peekTimeMs();
     if (t >= limits.endMs) return 'duration';
-    if (paced) {
-      const due = dueAt(wallStart, limits.startMs, limits.speed, t);
-      const wait = due - clock.now();
-      if (wait > 1) {
-        await clock.sleep(wait, signal);
-        if (signal?.aborted) return 'signal';
-        continue;
-      }
-      if (!warnedLag && -wait > LAG_WARNING_MS) {
-        warnedLag = true;
-        const achieved = emitted / Math.max(0.001, (clock.now() - wallStart) / 1000);
-        logger.warn(`cannot achieve target rate: running ${Math.round(-wait)} ms behind schedule, achieved ${Math.round(achieved)} events/s`, {
-          achievedEventsPerSecond: Math.round(achieved),
-        });
-      }
+    if (this.paced) {
+      const wait = dueAt(this.wallStart, limits.startMs, limits.speed, t) - this.clock.now();
+      if (wait > 1) return this.clock.sleep(wait, limits.signal).then(() => (limits.signal?.aborted ? 'signal' : this.gate()));
+      if (!this.warnedLag && -wait > LAG_WARNING_MS) this.warnLag(-wait);
     }
     // Let signals and I/O through now and then, even when nothing makes us wait.
-    // (A signal can only arrive while we wait, so that is when to look.)
-    if ((i & 4095) === 0) {
-      await yieldToEventLoop();
-      if (signal?.aborted) return 'signal';
+    if ((++this.polls & 4095) === 0) return yieldToEventLoop().then(() => (limits.signal?.aborted ? 'signal' : undefined));
+    return undefined;
+  }
+
+  /** The next event; call only after gate() said so. */
+  take(): EventRecord {
+    const rec = this.source.next();
+    this.emitted++;
+    this.metrics.generated(rec.type, rec.timeMs);
+    while (rec.timeMs >= this.nextReport) {
+      const active = this.source.activeSessions;
+      this.logger[this.reportLevel](`active sessions: ${active}`, {
+        activeSessions: active,
+        simulatedTime: new Date(this.nextReport).toISOString(),
+      });
+      this.nextReport += ACTIVE_SESSIONS_EVERY_MS;
     }
-    const rec = source.next();
-    emitted++;
-    metrics.generated(rec.type, rec.timeMs);
-    const more = sink.writeWith ? sink.writeWith(serializer, rec, rec.type) : sink.write(usesKeys ? rec.session.id : '', serializer.serialize(rec), rec.type);
-    if (!more) {
+    return rec;
+  }
+
+  private warnLag(behindMs: number): void {
+    this.warnedLag = true;
+    const achieved = this.emitted / Math.max(0.001, (this.clock.now() - this.wallStart) / 1000);
+    this.logger.warn(
+      `cannot achieve target rate: running ${Math.round(behindMs)} ms behind schedule, achieved ${Math.round(achieved)} events/s`,
+      {
+        achievedEventsPerSecond: Math.round(achieved),
+      },
+    );
+  }
+}
+
+/** Hand events to the sink as the stepper allows, waiting for the sink when it is full. */
+export async function runToSink(stepper: Stepper, sink: Sink<EventRecord>, signal?: AbortSignal): Promise<StopReason> {
+  if (signal?.aborted) return 'signal';
+  for (;;) {
+    let gate = stepper.gate();
+    if (gate !== undefined) {
+      if (typeof gate !== 'string') gate = await gate;
+      if (gate !== undefined) return gate;
+    }
+    if (!sink.write(stepper.take())) {
       await sink.ready();
       if (signal?.aborted) return 'signal';
-    }
-    while (rec.timeMs >= nextReport) {
-      logger[reportLevel](`active sessions: ${source.activeSessions}`, { activeSessions: source.activeSessions, simulatedTime: new Date(nextReport).toISOString() });
-      nextReport += ACTIVE_SESSIONS_EVERY_MS;
     }
   }
 }

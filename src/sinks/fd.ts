@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { UBPError } from '../errors.ts';
-import { TAG_COUNT, type ByteEncoder, type DeliveryListener, type Latin1Buffer, type Sink } from './sink.ts';
+import type { Latin1Buffer } from '../events/bytes.ts';
+import { TAG_COUNT, type DeliveryListener, type RecordEncoder, type Sink } from './sink.ts';
 
 /** Lines are gathered into chunks of about this size before a write. */
 const CHUNK_BYTES = 256 * 1024;
@@ -11,9 +12,9 @@ const CHUNK_BYTES = 256 * 1024;
  * leaves a cut line behind in a file: the file is truncated back to the last whole chunk,
  * and only events of whole chunks are reported delivered.
  */
-export class FdSink implements Sink {
+export class FdSink<T> implements Sink<T> {
   readonly name: string;
-  readonly usesKeys = false;
+  private readonly encoder: RecordEncoder<T>;
   private readonly fd: number;
   private readonly ownsFd: boolean;
   private readonly seekable: boolean;
@@ -27,48 +28,35 @@ export class FdSink implements Sink {
   private closed = false;
   private flushScheduled = false;
 
-  constructor(fd: number, name: string, listener: DeliveryListener, ownsFd: boolean) {
+  constructor(fd: number, name: string, encoder: RecordEncoder<T>, listener: DeliveryListener, ownsFd: boolean) {
+    if (encoder.maxBytes + 1 > CHUNK_BYTES)
+      throw new RangeError(`records of up to ${encoder.maxBytes} bytes do not fit the ${CHUNK_BYTES}-byte chunk`);
     this.fd = fd;
+    this.encoder = encoder;
     this.name = name;
     this.listener = listener;
     this.ownsFd = ownsFd;
     this.seekable = fs.fstatSync(fd).isFile();
   }
 
-  static stdout(listener: DeliveryListener): FdSink {
-    return new FdSink(1, 'stdout', listener, false);
+  static stdout<T>(encoder: RecordEncoder<T>, listener: DeliveryListener): FdSink<T> {
+    return new FdSink(1, 'stdout', encoder, listener, false);
   }
 
-  static file(path: string, listener: DeliveryListener): FdSink {
+  static file<T>(path: string, encoder: RecordEncoder<T>, listener: DeliveryListener): FdSink<T> {
     let fd: number;
     try {
       fd = fs.openSync(path, 'a');
     } catch (err) {
       throw new UBPError('SINK_WRITE', `cannot open output file ${path}: ${(err as Error).message}`, { cause: err });
     }
-    return new FdSink(fd, `file ${path}`, listener, true);
+    return new FdSink(fd, `file ${path}`, encoder, listener, true);
   }
 
-  write(_key: string, value: string, tag = 0): boolean {
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8: make sure the whole line fits.
-    const room = value.length * 3 + 1;
-    if (room > CHUNK_BYTES) {
-      if (this.failure) throw this.failure;
-      const one = new Uint32Array(TAG_COUNT);
-      one[tag & (TAG_COUNT - 1)] = 1;
-      this.writeOut(Buffer.from(value + '\n', 'utf8'), 1, one);
-      return true;
-    }
-    this.makeRoom(room, tag);
-    this.used += this.chunk.write(value, this.used);
-    this.added(tag);
-    return true;
-  }
-
-  /** Like `write`, with the line encoded straight into the chunk instead of made as a string. */
-  writeWith<T>(encoder: ByteEncoder<T>, item: T, tag = 0): boolean {
-    this.makeRoom(encoder.maxBytes + 1, tag);
-    this.used = encoder.encodeInto(item, this.chunk, this.used);
+  write(item: T): boolean {
+    const tag = this.encoder.tag(item);
+    this.makeRoom(this.encoder.maxBytes + 1, tag);
+    this.used = this.encoder.encodeInto(item, this.chunk, this.used);
     this.added(tag);
     return true;
   }
@@ -179,10 +167,18 @@ export class FdSink implements Sink {
 
 function describeWriteError(err: NodeJS.ErrnoException, name: string, count: number, seekable: boolean): UBPError {
   if (err.code === 'EPIPE') {
-    return new UBPError('SINK_CLOSED', `${name} was closed by its reader; stopped, and the last ${count} events were not written`, { cause: err });
+    return new UBPError('SINK_CLOSED', `${name} was closed by its reader; stopped, and the last ${count} events were not written`, {
+      cause: err,
+    });
   }
   if (err.code === 'ENOSPC') {
-    return new UBPError('SINK_WRITE', `${name}: no space left on the device; stopped, and the last ${count} events were not written${seekable ? ' (the file ends with a whole line)' : ''}; free some space or write elsewhere`, { cause: err });
+    return new UBPError(
+      'SINK_WRITE',
+      `${name}: no space left on the device; stopped, and the last ${count} events were not written${seekable ? ' (the file ends with a whole line)' : ''}; free some space or write elsewhere`,
+      { cause: err },
+    );
   }
-  return new UBPError('SINK_WRITE', `writing to ${name} failed (${err.code ?? err.message}); the last ${count} events were not written`, { cause: err });
+  return new UBPError('SINK_WRITE', `writing to ${name} failed (${err.code ?? err.message}); the last ${count} events were not written`, {
+    cause: err,
+  });
 }

@@ -1,6 +1,11 @@
+import type { RecordEncoder } from '../events/bytes.ts';
+
+export type { RecordEncoder };
+
 /**
- * The seam between the simulation and the outside world. A sink receives fully serialized
- * events (one JSON object, no trailing newline) keyed by session_id.
+ * The seam between the simulation and the outside world: write / flush / close, plus the
+ * backpressure promise. A sink is built with its encoder (how an item becomes key and bytes),
+ * so it writes items and nothing is probed at run time.
  *
  * Backpressure: `write` returns false when the sink wants the producer to pause; the
  * caller then awaits `ready()` before writing again. No sink may queue without bound.
@@ -9,20 +14,10 @@
  * acknowledged by Kafka) through the DeliveryListener given at construction; the caller
  * never counts an event as sent on its own.
  */
-export interface Sink {
+export interface Sink<T> {
   readonly name: string;
-  /** False when `write` ignores its key, so callers may pass '' instead of making one. Default true. */
-  readonly usesKeys?: boolean;
-  /**
-   * Queue one record; `tag` (0–15, the event type) is only carried back in delivery reports.
-   * Returns true when more can be written right away.
-   */
-  write(key: string, value: string, tag?: number): boolean;
-  /**
-   * Optional: the same for a sink that can take the bytes straight from an encoder (no
-   * string made in between, which is most of the cost of a fast local sink). No key.
-   */
-  writeWith?<T>(encoder: ByteEncoder<T>, item: T, tag?: number): boolean;
+  /** Queue one item. Returns true when more can be written right away. */
+  write(item: T): boolean;
   /** Resolves when writing may continue; rejects with a UBPError when the sink failed for good. */
   ready(): Promise<void>;
   /** Resolves when everything written so far is delivered (or has been reported failed). */
@@ -31,23 +26,24 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-/**
- * Node's Buffer has had these Latin-1 methods on its prototype for as long as it has had
- * `write(text, offset, 'latin1')`, which calls them; they are not in its type declarations.
- * Called directly they skip argument parsing, which counts at 20 calls per event.
- */
-export type Latin1Buffer = Buffer & {
-  latin1Write(text: string, offset: number): number;
-  latin1Slice(start: number, end: number): string;
-};
-
-/** Turns an item into the bytes of one line (without the newline). */
-export interface ByteEncoder<T> {
-  /** Most bytes one item can take. */
-  readonly maxBytes: number;
-  /** Write `item` at `pos` (with `maxBytes` of room) and return the position after it. */
-  encodeInto(item: T, buf: Latin1Buffer, pos: number): number;
+/** A ready-made record: a key, a text value, a tag. For tests and callers with their own data. */
+export interface TextRecord {
+  key: string;
+  value: string;
+  tag?: number;
 }
+
+/** Most bytes of one TextRecord's value. */
+const TEXT_MAX_BYTES = 64 * 1024;
+
+export const textRecords: RecordEncoder<TextRecord> = {
+  maxBytes: TEXT_MAX_BYTES,
+  encodeInto(item, buf, pos) {
+    if (Buffer.byteLength(item.value) > TEXT_MAX_BYTES) throw new RangeError(`a record value may take at most ${TEXT_MAX_BYTES} bytes`);
+    return pos + buf.write(item.value, pos, 'utf8');
+  },
+  tag: (item) => item.tag ?? 0,
+};
 
 /** Number of distinct tags a sink must keep apart in its reports. */
 export const TAG_COUNT = 16;

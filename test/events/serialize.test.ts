@@ -10,7 +10,15 @@ import { SeedSource } from '../../src/model/rng.ts';
 import { Simulation } from '../../src/model/simulation.ts';
 import { ROOT } from '../helpers/cli.ts';
 
-const OPTIONS = { seed: 11, startMs: Date.parse('2024-03-04T00:00:00Z'), ratePerHour: 100_000, minSessionSeconds: 60, maxSessionSeconds: 1800, timePatterns: true, userPoolSize: 0 };
+const OPTIONS = {
+  seed: 11,
+  startMs: Date.parse('2024-03-04T00:00:00Z'),
+  ratePerHour: 100_000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: true,
+  userPoolSize: 0,
+};
 
 test('the fast serializer writes exactly JSON.stringify of the reference event object', () => {
   const sim = new Simulation(OPTIONS);
@@ -87,7 +95,18 @@ test('timestamps in pieces format like Date.toISOString, in any order', () => {
     const second = Math.floor(t / 1000);
     return clock.date(second) + buf.toString('latin1', 0, writeTimeOfDay(buf as never, 0, t, second));
   };
-  const times = [0, 999, 1000, 59_999, 60_000, -1, -86_400_001, Date.parse('2024-02-29T23:59:59.999Z'), Date.parse('2024-03-01T00:00:00.005Z'), 1_709_510_400_123];
+  const times = [
+    0,
+    999,
+    1000,
+    59_999,
+    60_000,
+    -1,
+    -86_400_001,
+    Date.parse('2024-02-29T23:59:59.999Z'),
+    Date.parse('2024-03-01T00:00:00.005Z'),
+    1_709_510_400_123,
+  ];
   const rng = new SeedSource(3).fork('times');
   for (let i = 0; i < 10_000; i++) times.push(Math.floor(rng.next() * 4_102_444_800_000)); // 1970 … 2100
   for (const t of [...times, ...times.reverse()]) assert.equal(format(t), new Date(t).toISOString());
@@ -97,7 +116,7 @@ test('product ids are prod_<category>_<4 digits> and unique, prices fit the kind
   const a = new Catalog();
   const b = new Catalog();
   const ids = new Set<string>();
-  a.products.forEach((list, c) =>
+  a.products.forEach((list, c) => {
     list.forEach((p, k) => {
       assert.match(p.id, /^prod_[a-z]+_\d{4}$/);
       assert.ok(!ids.has(p.id));
@@ -105,7 +124,10 @@ test('product ids are prod_<category>_<4 digits> and unique, prices fit the kind
       assert.equal(b.products[c]![k]!.id, p.id);
       assert.equal(p.priceCents % 100, 99, 'prices end in .99');
       const item = CATEGORIES[c]!.items.find(([name]) => p.name.includes(` ${name}`))!;
-      assert.ok(p.priceCents >= item[1] * 100 && p.priceCents <= item[2] * 100 + 99, `${p.name} at ${p.priceCents / 100} is in its range ${item[1]}–${item[2]}`);
-    }),
-  );
+      assert.ok(
+        p.priceCents >= item[1] * 100 && p.priceCents <= item[2] * 100 + 99,
+        `${p.name} at ${p.priceCents / 100} is in its range ${item[1]}–${item[2]}`,
+      );
+    });
+  });
 });

@@ -31,4 +31,16 @@ export function runCli(args: string[], options: SpawnOptions & { input?: string;
   });
 }
 
-export const BACKFILL_ARGS = ['--sink', 'stdout', '--seed', '42', '--start', '2024-03-04T00:00:00Z', '--duration', '1209600', '--speed', 'max', '--quiet'];
+export const BACKFILL_ARGS = [
+  '--sink',
+  'stdout',
+  '--seed',
+  '42',
+  '--start',
+  '2024-03-04T00:00:00Z',
+  '--duration',
+  '1209600',
+  '--speed',
+  'max',
+  '--quiet',
+];

@@ -1,11 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
-import { freePort, startBroker, stopBroker } from '../../scripts/kafka-local/index.ts';
-import { readTopic, type ReadRecord } from '../../src/sinks/kafka-reader.ts';
-import { BROKER_FAILED_ENV } from './global-setup.ts';
+import { freePort, startBroker, stopBroker, type SecureInfo } from '../../scripts/kafka-local/index.ts';
+import { readTopic, type ReadRecord } from '../../src/verify/kafka-reader.ts';
+import { BROKER_FAILED_ENV, SECURE_BROKER_ENV } from './global-setup.ts';
 
-export type { ReadRecord };
+export type { ReadRecord, SecureInfo };
 export { freePort };
 
 export interface Broker {
@@ -20,17 +20,48 @@ export interface Broker {
  * it), else a fresh single-node broker of our own, so that a test file also runs on its own.
  */
 export async function getBroker(): Promise<Broker> {
-  const failed = process.env[BROKER_FAILED_ENV];
-  // Starting another one per file would fail the same way, only slower.
-  if (failed !== undefined && failed !== '') throw new Error(`the test run's Kafka broker did not start: ${failed}`);
+  throwIfRunBrokerFailed();
   const given = process.env.KAFKA_BOOTSTRAP_SERVERS;
   if (given !== undefined && given !== '') return { bootstrap: given, stop: async () => {} };
   const broker = await startBroker({ ephemeral: true });
   return { bootstrap: broker.bootstrap, stop: () => broker.stop() };
 }
 
+function throwIfRunBrokerFailed(): void {
+  const failed = process.env[BROKER_FAILED_ENV];
+  // Starting another one per file would fail the same way, only slower.
+  if (failed !== undefined && failed !== '') throw new Error(`the test run's Kafka broker did not start: ${failed}`);
+}
+
+export interface SecureBroker extends SecureInfo {
+  /** The plaintext listener of the same broker: for setting up topics and reading back without credentials. */
+  bootstrapPlain: string;
+  /** Stops the broker if this call started it; the run's shared broker is left alone. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A broker with the secure listeners (SASL_SSL with PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512;
+ * mutual TLS; SASL_PLAINTEXT): the run's shared one under `npm test`, else a fresh one of our own
+ * (also when KAFKA_BOOTSTRAP_SERVERS names an outside broker, which has none of our users).
+ * `files` holds the CA, the client certificate and key, and client config files in the Java
+ * (client.properties, client-mtls.properties) and librdkafka spellings.
+ */
+export async function getSecureBroker(): Promise<SecureBroker> {
+  throwIfRunBrokerFailed();
+  const shared = process.env[SECURE_BROKER_ENV];
+  const given = process.env.KAFKA_BOOTSTRAP_SERVERS;
+  if (shared !== undefined && shared !== '' && given !== undefined && given !== '') {
+    return { ...(JSON.parse(shared) as SecureInfo), bootstrapPlain: given, stop: async () => {} };
+  }
+  const broker = await startBroker({ ephemeral: true, secure: true });
+  return { ...broker.secure!, bootstrapPlain: broker.bootstrap, stop: () => broker.stop() };
+}
+
 export interface RestartableBroker {
   bootstrap: string;
+  /** With `secure`: the secure listeners, on the same ports after each resume(). */
+  secure?: SecureInfo;
   /**
    * Stops the JVM and keeps its data: a clean shutdown (SIGTERM), or with `crash` a SIGKILL, which
    * drops requests the broker has written but not answered, so the producer has to re-send them.
@@ -48,15 +79,27 @@ export interface RestartableBroker {
  * even when a test crashes; pausing goes through stopBroker, which, unlike the handle's stop(),
  * leaves the data dir in place.
  */
-export async function startRestartableBroker(): Promise<RestartableBroker> {
+export async function startRestartableBroker(options: { secure?: boolean } = {}): Promise<RestartableBroker> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'kafka-restartable-'));
-  const port = await freePort();
-  let controllerPort = await freePort();
-  while (controllerPort === port) controllerPort = await freePort();
-  const start = () => startBroker({ ephemeral: true, dir, port, controllerPort });
+  const ports = new Set<number>();
+  const distinctPort = async (): Promise<number> => {
+    let p = await freePort();
+    while (ports.has(p)) p = await freePort();
+    ports.add(p);
+    return p;
+  };
+  const port = await distinctPort();
+  const controllerPort = await distinctPort();
+  const secure = options.secure === true;
+  const securePorts = secure
+    ? { saslSsl: await distinctPort(), mtls: await distinctPort(), saslPlaintext: await distinctPort() }
+    : undefined;
+  // The same dir keeps the CA, the user and the SCRAM credentials across resume().
+  const start = () => startBroker({ ephemeral: true, dir, port, controllerPort, secure, securePorts });
   let handle = await start();
   return {
     bootstrap: handle.bootstrap,
+    secure: handle.secure,
     pause: async ({ crash = false } = {}) => {
       await stopBroker({ dir, kill: crash });
     },

@@ -20,7 +20,8 @@ async function scrape(port: number): Promise<Map<string, number>> {
   return out;
 }
 
-const sumOf = (m: Map<string, number>, name: string): number => [...m].filter(([k]) => k.startsWith(name + '{')).reduce((a, [, v]) => a + v, 0);
+const sumOf = (m: Map<string, number>, name: string): number =>
+  [...m].filter(([k]) => k.startsWith(name + '{')).reduce((a, [, v]) => a + v, 0);
 
 let broker: Broker;
 before(async () => {
@@ -30,8 +31,15 @@ after(() => broker?.stop());
 
 test('the endpoint serves live counters during a real Kafka run and matches getMetrics() at the end', async () => {
   const producer = new UserBehaviorProducer({
-    sink: 'kafka', bootstrapServers: broker.bootstrap, topic: `prom-${randomUUID()}`, replicationFactor: 1,
-    seed: 8, start: '2024-03-04T19:00:00Z', speed: 20, generationRate: 1_000_000, metricsPort: 0,
+    sink: 'kafka',
+    bootstrapServers: broker.bootstrap,
+    topic: `prom-${randomUUID()}`,
+    replicationFactor: 1,
+    seed: 8,
+    start: '2024-03-04T19:00:00Z',
+    speed: 20,
+    generationRate: 1_000_000,
+    metricsPort: 0,
   });
   const run = producer.runContinuous({ durationSeconds: 200 });
   let port: number | null = null;
@@ -74,6 +82,12 @@ test('a metrics port in use is a one-line error naming the flag', async () => {
   const r = await runCli(['--sink', 'stdout', '--count', '10', '--speed', 'max', '--metrics-port', String(port)]);
   await holder.close();
   assert.equal(r.code, 2);
-  assert.equal(r.stderr.trim().split('\n').filter((l) => !l.startsWith('{')).length, 1);
+  assert.equal(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('{')).length,
+    1,
+  );
   assert.match(r.stderr, new RegExp(`--metrics-port ${port} is already in use`));
 });

@@ -2,13 +2,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EVENT_TYPES, T, TYPE_COUNT } from '../../src/model/event-types.ts';
 import {
-  MAX_CONTINUATION, PINNED, compileJourney, defaultJourneyTransitions, defaultStartWeights, expectedVisits, nextType, redrawFree,
+  MAX_CONTINUATION,
+  PINNED,
+  compileJourney,
+  defaultJourneyTransitions,
+  defaultStartWeights,
+  expectedVisits,
+  nextType,
+  redrawFree,
 } from '../../src/model/journey.ts';
 import { SEGMENTS } from '../../src/model/segments.ts';
 
 const probability = (cumulative: Float64Array, order: Int8Array, from: number, to: number): number => {
   for (let k = 0; k < TYPE_COUNT; k++) {
-    if (order[from * TYPE_COUNT + k] === to) return cumulative[from * TYPE_COUNT + k]! - (k === 0 ? 0 : cumulative[from * TYPE_COUNT + k - 1]!);
+    if (order[from * TYPE_COUNT + k] === to)
+      return cumulative[from * TYPE_COUNT + k]! - (k === 0 ? 0 : cumulative[from * TYPE_COUNT + k - 1]!);
   }
   return 0;
 };

@@ -42,6 +42,10 @@ test('int(n) covers 0..n-1 only', () => {
 test('a seed must be a non-negative safe integer', () => {
   assert.throws(() => new SeedSource(-1), RangeError);
   assert.throws(() => new SeedSource(1.5), RangeError);
-  assert.equal(hashString('a'), hashString('a'));
-  assert.notEqual(hashString('a'), hashString('b'));
+});
+
+test('hashString is 32-bit FNV-1a (published test vectors)', () => {
+  assert.equal(hashString(''), 0x811c9dc5);
+  assert.equal(hashString('a'), 0xe40c292c);
+  assert.equal(hashString('foobar'), 0xbf9cf968);
 });

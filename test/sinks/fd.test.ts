@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { UBPError } from '../../src/errors.ts';
 import { FdSink } from '../../src/sinks/fd.ts';
-import type { DeliveryListener } from '../../src/sinks/sink.ts';
+import { textRecords, type DeliveryListener } from '../../src/sinks/sink.ts';
 
 /** Counts what the sink reports through its DeliveryListener. */
 function listener(): { l: DeliveryListener; c: { sent: number; bytes: number; failed: number; errors: Error[] } } {
@@ -42,15 +42,15 @@ describe('FdSink to a file', () => {
     const file = path.join(tmpdir(t), 'out.jsonl');
     fs.writeFileSync(file, '{"old":true}\n');
     const { l, c } = listener();
-    const sink = FdSink.file(file, l);
-    for (let i = 0; i < 10; i++) assert.equal(sink.write(`k${i}`, record(i, 10)), true);
+    const sink = FdSink.file(file, textRecords, l);
+    for (let i = 0; i < 10; i++) assert.equal(sink.write({ key: `k${i}`, value: record(i, 10) }), true);
     await sink.flush();
     await sink.close();
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     assert.equal(lines.pop(), '', 'ends with a newline');
     assert.equal(lines.length, 11);
     assert.deepEqual(JSON.parse(lines[0]!), { old: true });
-    lines.slice(1).forEach((line, i) => assert.equal(JSON.parse(line).i, i));
+    for (const [i, line] of lines.slice(1).entries()) assert.equal(JSON.parse(line).i, i);
     assert.equal(c.sent, 10);
     assert.equal(c.failed, 0);
   });
@@ -58,8 +58,8 @@ describe('FdSink to a file', () => {
   test('reports as delivered only what reached the file, and counts value bytes without newlines', async (t) => {
     const file = path.join(tmpdir(t), 'out.jsonl');
     const { l, c } = listener();
-    const sink = FdSink.file(file, l);
-    sink.write('a', '{"a":1}');
+    const sink = FdSink.file(file, textRecords, l);
+    sink.write({ key: 'a', value: '{"a":1}' });
     assert.equal(c.sent, 0, 'nothing is written synchronously for a small batch');
     await sink.close();
     assert.equal(c.sent, 1);
@@ -69,9 +69,9 @@ describe('FdSink to a file', () => {
   test('writes gathered lines as soon as the producer pauses (a paced stream is not held back)', async (t) => {
     const file = path.join(tmpdir(t), 'out.jsonl');
     const { l, c } = listener();
-    const sink = FdSink.file(file, l);
-    sink.write('a', record(1, 10));
-    sink.write('b', record(2, 10));
+    const sink = FdSink.file(file, textRecords, l);
+    sink.write({ key: 'a', value: record(1, 10) });
+    sink.write({ key: 'b', value: record(2, 10) });
     await nextTurn();
     await nextTurn();
     assert.equal(fs.readFileSync(file, 'utf8').split('\n').length - 1, 2);
@@ -82,8 +82,8 @@ describe('FdSink to a file', () => {
   test('close is idempotent and flushes what is pending', async (t) => {
     const file = path.join(tmpdir(t), 'out.jsonl');
     const { l, c } = listener();
-    const sink = FdSink.file(file, l);
-    sink.write('a', '{}');
+    const sink = FdSink.file(file, textRecords, l);
+    sink.write({ key: 'a', value: '{}' });
     await sink.close();
     await sink.close();
     assert.equal(fs.readFileSync(file, 'utf8'), '{}\n');
@@ -94,12 +94,12 @@ describe('FdSink to a file', () => {
     const file = path.join(tmpdir(t), 'shared.txt');
     const fd = fs.openSync(file, 'w');
     const { l, c } = listener();
-    const sink = new FdSink(fd, 'stdout', l, false);
+    const sink = new FdSink(fd, 'stdout', textRecords, l, false);
     fs.writeSync(fd, 'log 1\n');
-    sink.write('a', '{"a":1}');
+    sink.write({ key: 'a', value: '{"a":1}' });
     await sink.flush();
     fs.writeSync(fd, 'log 2\n');
-    sink.write('b', '{"b":2}');
+    sink.write({ key: 'b', value: '{"b":2}' });
     await sink.close();
     fs.writeSync(fd, 'log 3\n');
     fs.closeSync(fd);
@@ -110,18 +110,21 @@ describe('FdSink to a file', () => {
   test('an unopenable path is a SINK_WRITE error naming the file', (t) => {
     const dir = tmpdir(t);
     const { l } = listener();
-    assert.throws(() => FdSink.file(path.join(dir, 'missing', 'x.jsonl'), l), (err: unknown) => {
-      assert.ok(err instanceof UBPError);
-      assert.equal(err.code, 'SINK_WRITE');
-      assert.match(err.message, /cannot open output file .*missing/);
-      return true;
-    });
+    assert.throws(
+      () => FdSink.file(path.join(dir, 'missing', 'x.jsonl'), textRecords, l),
+      (err: unknown) => {
+        assert.ok(err instanceof UBPError);
+        assert.equal(err.code, 'SINK_WRITE');
+        assert.match(err.message, /cannot open output file .*missing/);
+        return true;
+      },
+    );
   });
 
   test('/dev/full: the write fails with a clear "no space" error and the events count as failed', async () => {
     const { l, c } = listener();
-    const sink = FdSink.file('/dev/full', l);
-    for (let i = 0; i < 5; i++) sink.write(`k${i}`, record(i, 10));
+    const sink = FdSink.file('/dev/full', textRecords, l);
+    for (let i = 0; i < 5; i++) sink.write({ key: `k${i}`, value: record(i, 10) });
     await assert.rejects(sink.flush(), (err: unknown) => {
       assert.ok(err instanceof UBPError);
       assert.equal(err.code, 'SINK_WRITE');
@@ -131,7 +134,7 @@ describe('FdSink to a file', () => {
     });
     assert.equal(c.sent, 0);
     assert.equal(c.failed, 5);
-    assert.throws(() => sink.write('x', '{}'), /no space left/, 'later writes fail at once');
+    assert.throws(() => sink.write({ key: 'x', value: '{}' }), /no space left/, 'later writes fail at once');
     await sink.close();
   });
 
@@ -151,11 +154,11 @@ describe('FdSink to a file', () => {
     const file = path.join(mnt, 'out.jsonl');
     fs.writeFileSync(file, '{"before":true}\n');
     const { l, c } = listener();
-    const sink = FdSink.file(file, l);
+    const sink = FdSink.file(file, textRecords, l);
     let error: unknown;
     let i = 0;
     try {
-      for (; i < 100_000; i++) sink.write(`k${i}`, record(i, 997));
+      for (; i < 100_000; i++) sink.write({ key: `k${i}`, value: record(i, 997) });
       await sink.flush();
     } catch (err) {
       error = err;
@@ -168,7 +171,7 @@ describe('FdSink to a file', () => {
     assert.ok(text.endsWith('\n'), 'the file ends with a newline');
     const lines = text.slice(0, -1).split('\n');
     assert.deepEqual(JSON.parse(lines[0]!), { before: true });
-    lines.slice(1).forEach((line, n) => assert.equal(JSON.parse(line).i, n, `line ${n + 1} is whole`));
+    for (const [n, line] of lines.slice(1).entries()) assert.equal(JSON.parse(line).i, n, `line ${n + 1} is whole`);
     assert.ok(lines.length > 100, 'a good part of 2 MiB was written');
     assert.equal(c.sent, lines.length - 1, 'delivered equals the lines in the file');
     assert.equal(c.sent + c.failed, i + 1, 'every event written is either delivered or failed');
@@ -184,8 +187,8 @@ describe('FdSink to a pipe', () => {
     const writer = fs.openSync(fifo, fs.constants.O_WRONLY);
     fs.closeSync(reader);
     const { l, c } = listener();
-    const sink = new FdSink(writer, 'stdout', l, true);
-    sink.write('a', '{"a":1}');
+    const sink = new FdSink(writer, 'stdout', textRecords, l, true);
+    sink.write({ key: 'a', value: '{"a":1}' });
     await assert.rejects(sink.flush(), (err: unknown) => {
       assert.ok(err instanceof UBPError);
       assert.equal(err.code, 'SINK_CLOSED');
@@ -205,15 +208,18 @@ describe('FdSink to a pipe', () => {
     const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const writer = fs.openSync(fifo, fs.constants.O_WRONLY);
     const { l, c } = listener();
-    const sink = new FdSink(writer, 'pipe', l, true);
-    for (let i = 0; i < 20; i++) sink.write(`k${i}`, record(i, 100));
+    const sink = new FdSink(writer, 'pipe', textRecords, l, true);
+    for (let i = 0; i < 20; i++) sink.write({ key: `k${i}`, value: record(i, 100) });
     await sink.close();
     const buf = Buffer.alloc(1 << 16);
     const n = fs.readSync(reader, buf);
     fs.closeSync(reader);
     const lines = buf.subarray(0, n).toString().split('\n');
     assert.equal(lines.pop(), '');
-    assert.deepEqual(lines.map((x) => JSON.parse(x).i), [...Array(20).keys()]);
+    assert.deepEqual(
+      lines.map((x) => JSON.parse(x).i),
+      [...Array(20).keys()],
+    );
     assert.equal(c.sent, 20);
   });
 });

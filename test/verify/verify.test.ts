@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Producer } from '@platformatic/kafka';
-import { javaPartition } from '../../src/sinks/kafka.ts';
+import { javaPartition } from '../../src/sinks/kafka/sink.ts';
 import { runCli } from '../helpers/cli.ts';
 import { getBroker, type Broker } from '../helpers/kafka.ts';
 
@@ -55,16 +55,23 @@ const FAULTS: Record<string, { check: string; also?: string; apply(lines: Line[]
       return l.map((x, k) => (k === j ? { ...x, partition: (x.partition + 1) % PARTITIONS } : x));
     },
   },
-  'a malformed record': { check: 'schema', apply: (l) => l.map((x, k) => (k === 300 ? { ...x, value: x.value.replace('"event_type":"', '"event_type":"x') } : x)) },
+  'a malformed record': {
+    check: 'schema',
+    apply: (l) => l.map((x, k) => (k === 300 ? { ...x, value: x.value.replace('"event_type":"', '"event_type":"x') } : x)),
+  },
 };
 
 before(async () => {
   const r = await runCli([...RUN, '--sink', 'stdout', '--count', '3000']);
   assert.equal(r.code, 0, r.stderr);
-  clean = r.stdout.toString().trimEnd().split('\n').map((value) => {
-    const key = (JSON.parse(value) as { session_id: string }).session_id;
-    return { key, value, partition: javaPartition(Buffer.from(key), PARTITIONS) };
-  });
+  clean = r.stdout
+    .toString()
+    .trimEnd()
+    .split('\n')
+    .map((value) => {
+      const key = (JSON.parse(value) as { session_id: string }).session_id;
+      return { key, value, partition: javaPartition(Buffer.from(key), PARTITIONS) };
+    });
   assert.equal(clean.length, 3000);
 });
 
@@ -89,7 +96,13 @@ describe('verify on NDJSON files', () => {
     if (fault.check === 'split_sessions') continue; // a file has no partitions
     test(`fails on ${name}, naming ${fault.check}`, async () => {
       const file = path.join(dir, `${fault.check}.ndjson`);
-      fs.writeFileSync(file, fault.apply(clean).map((l) => l.value).join('\n') + '\n');
+      fs.writeFileSync(
+        file,
+        fault
+          .apply(clean)
+          .map((l) => l.value)
+          .join('\n') + '\n',
+      );
       const r = await runCli(['verify', '--input', file, '--expected', '3000', '--json']);
       assert.equal(r.code, 1);
       assert.deepEqual(failedChecks(r.stdout), [fault.check, ...(fault.also ? [fault.also] : [])]);
@@ -112,22 +125,45 @@ describe('verify on a real Kafka topic', () => {
   before(async () => {
     broker = await getBroker();
     // Idempotent: a retried request (common right after a topic is created) must not write twice.
-    producer = new Producer({ clientId: 'verify-test', bootstrapBrokers: broker.bootstrap.split(','), autocreateTopics: false, idempotent: true, retries: 10 });
+    producer = new Producer({
+      clientId: 'verify-test',
+      bootstrapBrokers: broker.bootstrap.split(','),
+      autocreateTopics: false,
+      idempotent: true,
+      retries: 10,
+    });
   });
   after(async () => {
     await producer?.close();
     await broker?.stop();
   });
 
+  /** Stamp records with their events' times, as the CLI does (now for a record that is not an event). */
+  const eventTime = (value: string): bigint => {
+    try {
+      return BigInt(Date.parse((JSON.parse(value) as { timestamp: string }).timestamp));
+    } catch {
+      return BigInt(Date.now());
+    }
+  };
+
   /** Write `lines` to a new topic with exactly the partitions given (the faults choose them). */
   async function topicWith(name: string, lines: Line[]): Promise<string> {
     const topic = `verify-${name}-${randomUUID()}`;
-    const admin = await import('@platformatic/kafka').then(({ Admin }) => new Admin({ clientId: 'verify-test-admin', bootstrapBrokers: broker.bootstrap.split(',') }));
+    const admin = await import('@platformatic/kafka').then(
+      ({ Admin }) => new Admin({ clientId: 'verify-test-admin', bootstrapBrokers: broker.bootstrap.split(',') }),
+    );
     await admin.createTopics({ topics: [topic], partitions: PARTITIONS, replicas: 1 });
     await admin.close();
     for (let i = 0; i < lines.length; i += 500) {
       await producer.send({
-        messages: lines.slice(i, i + 500).map((l) => ({ topic, key: Buffer.from(l.key), value: Buffer.from(l.value), partition: l.partition })),
+        messages: lines.slice(i, i + 500).map((l) => ({
+          topic,
+          key: Buffer.from(l.key),
+          value: Buffer.from(l.value),
+          partition: l.partition,
+          timestamp: eventTime(l.value),
+        })),
       });
     }
     return topic;
@@ -136,7 +172,21 @@ describe('verify on a real Kafka topic', () => {
   test('passes a clean run of 100,000 events produced by the CLI, with the run’s --metrics-json', async () => {
     const topic = `verify-clean-${randomUUID()}`;
     const metrics = path.join(dir, 'clean-metrics.json');
-    const run = await runCli([...RUN, '--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--replication-factor', '1', '--count', '100000', '--metrics-json', metrics]);
+    const run = await runCli([
+      ...RUN,
+      '--sink',
+      'kafka',
+      '--bootstrap-servers',
+      broker.bootstrap,
+      '--topic',
+      topic,
+      '--replication-factor',
+      '1',
+      '--count',
+      '100000',
+      '--metrics-json',
+      metrics,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const r = await runCli(['verify', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--metrics-json', metrics]);
     assert.equal(r.code, 0, r.stdout.toString() + r.stderr);

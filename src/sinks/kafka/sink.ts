@@ -1,45 +1,32 @@
 import { Admin, ProduceAcks, Producer, findErrorBy, type MessageToProduce, type ProduceResult } from '@platformatic/kafka';
-import { UBPError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import { describeKafkaError, ensureTopic } from './kafka-topic.ts';
-import { TAG_COUNT, type DeliveryListener, type Sink } from './sink.ts';
+import { UBPError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import type { KafkaSecurity } from '../../config/security.ts';
+import { connectionSecurity, describeSecurity, securityFailure } from './connection.ts';
+import { DEFAULT_PRODUCER_ID_EXPIRATION_MS, describeKafkaError, ensureTopic, producerIdExpirationMs, type TopicState } from './topic.ts';
+import type { KafkaRouting } from './routing.ts';
+import type { KafkaConfig } from '../../config/options.ts';
+import type { Latin1Buffer } from '../../events/bytes.ts';
+import { TAG_COUNT, type DeliveryListener, type RecordEncoder, type Sink } from '../sink.ts';
 
-export interface KafkaSinkOptions {
-  bootstrapServers: string[];
-  topic: string;
-  clientId: string;
-  acks: 'all' | 1 | 0;
-  /** Requires acks 'all'; makes retries after a lost connection free of duplicates. */
-  idempotent: boolean;
-  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
-  /** A send starts once one partition has this many bytes waiting (Java `batch.size`). */
-  batchSizeBytes: number;
-  /** A send starts at the latest this long after the first record of a batch was written. */
-  lingerMs: number;
-  /** Cap on bytes written but not yet acknowledged; write() returns false above it. */
-  bufferMemoryBytes: number;
-  /** Used only when the topic has to be created. */
-  partitions: number;
-  /** Used only when the topic has to be created; capped at the broker count. */
-  replicationFactor: number;
+/** The resolved Kafka settings (checked by config/) and what only code sets. */
+export interface KafkaSinkOptions extends KafkaConfig {
+  /** Defaults to `user-behavior-producer`. */
+  clientId?: string;
   /** Per connection attempt; the whole start-up is bounded by 30 s regardless. */
   connectTimeoutMs?: number;
 }
 
-export const KAFKA_SINK_DEFAULTS = Object.freeze({
-  acks: 'all',
-  idempotent: true,
-  compression: 'lz4',
-  batchSizeBytes: 32_768,
-  lingerMs: 20,
-  bufferMemoryBytes: 64 * 1024 * 1024,
-  partitions: 12,
-  replicationFactor: 3,
-} as const satisfies Partial<KafkaSinkOptions>);
-
-export interface KafkaSink extends Sink {
-  /** The topic's real partition count, which keys are hashed over. */
+export interface KafkaSink<T> extends Sink<T> {
+  /** The first topic's real partition count, which keys are hashed over. */
   readonly partitions: number;
+  /** Each topic's retention.ms as the broker has it (-1 = forever, null = unknown). */
+  readonly retentionMs: ReadonlyMap<string, number | null>;
+  /**
+   * How long the cluster keeps a producer's de-duplication state, measured against record
+   * timestamps: idempotence cannot drop a re-sent batch whose records are older than this.
+   */
+  readonly producerIdExpirationMs: number;
   /** Key and value bytes written and not yet acknowledged or failed (batching, waiting or in flight). */
   readonly bufferedBytes: number;
   /** Highest value bufferedBytes has reached, to check the memory bound. */
@@ -76,13 +63,22 @@ const MAX_SENDS = 5;
  * value the client retries forever and a dead cluster would hang flush().
  */
 const SEND_RETRIES = 40;
-const retryDelay = (_client: unknown, _operation: string, attempt: number): number =>
-  Math.min(100 * 2 ** Math.max(0, attempt - 1), 2_000);
+const retryDelay = (_client: unknown, _operation: string, attempt: number): number => Math.min(100 * 2 ** Math.max(0, attempt - 1), 2_000);
+
+/** What to do about a refusal, by Kafka's error name. */
+const HINTS: Readonly<Record<string, string>> = {
+  INVALID_TIMESTAMP:
+    " (records carry their events' times, and the broker refuses times this far from its clock: a run from now at --speed above 1 runs ahead of it;" +
+    ' use --record-timestamp send, an earlier --start, or a topic whose message.timestamp.after.max.ms allows it)',
+};
 
 const ACKS = { all: ProduceAcks.ALL, 1: ProduceAcks.LEADER, 0: ProduceAcks.NO_RESPONSE } as const;
 
-/** A record as the client takes it, plus our tag (the event type) for delivery reports; the client ignores extra fields. */
-type OutRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer> & { tag: number };
+/**
+ * A record as the client takes it, plus our tag (the event type) for delivery reports and its
+ * slot (topic and partition as one number); the client ignores extra fields.
+ */
+type OutRecord = MessageToProduce<Buffer, Buffer, Buffer, Buffer> & { tag: number; slot: number };
 
 interface Batch {
   /** Sequence numbers of the sealed batches this send carries (several when merged). */
@@ -98,28 +94,39 @@ interface Batch {
  * the client (which has no accumulator of its own) and keeps a few sends in flight.
  * Rejects with KAFKA_UNREACHABLE when no broker answers within 30 s.
  */
-export async function createKafkaSink(options: KafkaSinkOptions, listener: DeliveryListener, logger: Logger): Promise<KafkaSink> {
-  validate(options);
+export async function createKafkaSink<T>(
+  options: KafkaSinkOptions,
+  encoder: RecordEncoder<T>,
+  routing: KafkaRouting<T>,
+  listener: DeliveryListener,
+  logger: Logger,
+): Promise<KafkaSink<T>> {
+  const clientId = options.clientId ?? 'user-behavior-producer';
+  // Idempotence is what makes acks=all safe across retries; it needs acks=all.
+  const idempotent = options.acks === 'all';
   const address = options.bootstrapServers.join(',');
   const connectTimeout = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 
   // A separate admin client with few retries: start-up must fail fast, the producer must not.
+  const security = connectionSecurity(options.security, options.bootstrapServers);
   const admin = new Admin({
-    clientId: `${options.clientId}-admin`,
-    bootstrapBrokers: options.bootstrapServers,
+    ...security,
+    clientId: `${clientId}-admin`,
+    bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout,
     retries: 3,
     retryDelay: 1_000,
     strict: true,
   });
   const producer = new Producer<Buffer, Buffer, Buffer, Buffer>({
-    clientId: options.clientId,
-    bootstrapBrokers: options.bootstrapServers,
+    ...security,
+    clientId,
+    bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout,
     timeout: 10_000,
     retries: SEND_RETRIES,
     retryDelay,
-    idempotent: options.idempotent,
+    idempotent,
     acks: ACKS[options.acks],
     compression: options.compression,
     // Only acks=0 resolves sends on socket write; without this the socket buffer would be our unbounded queue.
@@ -129,56 +136,51 @@ export async function createKafkaSink(options: KafkaSinkOptions, listener: Deliv
 
   let deadline: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    deadline = setTimeout(
-      () => reject(new UBPError('KAFKA_UNREACHABLE', unreachableMessage(address, `no answer within ${STARTUP_DEADLINE_MS / 1000} s`))),
-      STARTUP_DEADLINE_MS,
-    );
+    deadline = setTimeout(() => {
+      const why = `no answer within ${STARTUP_DEADLINE_MS / 1000} s`;
+      const secure = securityFailure(`${why} (timed out)`, address, options.security);
+      reject(new UBPError(secure === null ? 'KAFKA_UNREACHABLE' : 'KAFKA_SECURITY', secure ?? unreachableMessage(address, why)));
+    }, STARTUP_DEADLINE_MS);
   });
   try {
-    const start = async () => {
-      const state = await ensureTopic(admin, options, logger);
-      // Fetching the producer id now surfaces a broker that refuses idempotence here rather than on the first batch.
-      if (options.idempotent) await producer.initIdempotentProducer({});
-      else await producer.metadata({ topics: [options.topic] });
-      return state;
+    // Topics created together warn alike (a capped replication factor): say it once.
+    const said = new Set<string>();
+    const once: Logger = {
+      ...logger,
+      warn: (msg, fields) => {
+        if (said.has(msg)) return;
+        said.add(msg);
+        logger.warn(msg, fields);
+      },
     };
-    const state = await Promise.race([start(), timedOut]);
+    let expirationMs = DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+    const start = async () => {
+      const states: TopicState[] = [];
+      for (const topic of routing.topics) states.push(await ensureTopic(admin, topic, options, once));
+      expirationMs = idempotent ? await producerIdExpirationMs(admin) : DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+      // Fetching the producer id now surfaces a broker that refuses idempotence here rather than on the first batch.
+      if (idempotent) await producer.initIdempotentProducer({});
+      else await producer.metadata({ topics: [...routing.topics] });
+      return states;
+    };
+    const states = await Promise.race([start(), timedOut]);
     logger.info(`connected to Kafka at ${address}`, {
-      topic: options.topic,
-      partitions: state.partitions,
-      brokers: state.brokers,
+      topic: routing.topics.length === 1 ? routing.topics[0] : options.topic,
+      topics: routing.topics.length,
+      partitions: states[0]!.partitions,
+      brokers: states[0]!.brokers,
+      security: describeSecurity(options.security),
       acks: options.acks,
-      idempotent: options.idempotent,
+      idempotent,
       compression: options.compression,
     });
-    return new KafkaSinkImpl(producer, options, state.partitions, listener, logger);
+    return new KafkaSinkImpl(producer, options, idempotent, encoder, routing, states, expirationMs, listener, logger);
   } catch (error) {
     await producer.close(true).catch(() => {});
-    throw toStartupError(error, address, options.topic);
+    throw toStartupError(error, address, options.topic, options.security);
   } finally {
     clearTimeout(deadline);
     await admin.close().catch(() => {});
-  }
-}
-
-function validate(options: KafkaSinkOptions): void {
-  if (options.bootstrapServers.length === 0) {
-    throw new UBPError('CONFIG', 'The Kafka sink needs at least one bootstrap server (got an empty list).');
-  }
-  if (options.idempotent && options.acks !== 'all') {
-    throw new UBPError('CONFIG', `An idempotent producer needs acks=all (got acks=${options.acks}); use --acks all or turn idempotence off.`);
-  }
-  const positive: [string, number][] = [
-    ['batchSizeBytes', options.batchSizeBytes],
-    ['bufferMemoryBytes', options.bufferMemoryBytes],
-    ['partitions', options.partitions],
-    ['replicationFactor', options.replicationFactor],
-  ];
-  for (const [name, value] of positive) {
-    if (!Number.isInteger(value) || value < 1) throw new UBPError('CONFIG', `Kafka option ${name} must be a positive integer (got ${value}).`);
-  }
-  if (!Number.isFinite(options.lingerMs) || options.lingerMs < 0) {
-    throw new UBPError('CONFIG', `Kafka option lingerMs must be 0 or more milliseconds (got ${options.lingerMs}).`);
   }
 }
 
@@ -186,9 +188,11 @@ function unreachableMessage(address: string, why: string): string {
   return `Could not reach Kafka at ${address} (${why}); start a broker there or pass the right --bootstrap-servers.`;
 }
 
-function toStartupError(error: unknown, address: string, topic: string): UBPError {
+function toStartupError(error: unknown, address: string, topic: string, security: KafkaSecurity): UBPError {
   if (error instanceof UBPError) return error;
   const detail = describeKafkaError(error);
+  const secure = securityFailure(detail, address, security);
+  if (secure !== null) return new UBPError('KAFKA_SECURITY', secure, { cause: error });
   if (findErrorBy(error as Error, 'code', 'PLT_KFK_NETWORK')) {
     return new UBPError('KAFKA_UNREACHABLE', unreachableMessage(address, detail), { cause: error, retriable: true });
   }
@@ -226,21 +230,37 @@ export function javaPartition(key: Uint8Array, partitions: number): number {
 }
 
 /** Kafka's error name (e.g. RECORD_LIST_TOO_LARGE) anywhere in the client's nested errors. */
-function protocolErrorId(error: unknown): string | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const { apiId, errors, cause } = error as { apiId?: unknown; errors?: unknown[]; cause?: unknown };
-  if (typeof apiId === 'string') return apiId;
-  for (const inner of errors ?? []) {
-    const id = protocolErrorId(inner);
-    if (id !== undefined) return id;
-  }
-  return protocolErrorId(cause);
+function protocolErrorIds(error: unknown, out: string[] = []): string[] {
+  if (error === null || typeof error !== 'object') return out;
+  const { apiId, errors, cause } = error as { apiId?: unknown; errors?: Record<string, unknown>; cause?: unknown };
+  if (typeof apiId === 'string' && !out.includes(apiId)) out.push(apiId);
+  for (const inner of Object.values(errors ?? {})) protocolErrorIds(inner, out);
+  return protocolErrorIds(cause, out);
 }
 
-class KafkaSinkImpl implements KafkaSink {
+/** The error name that says most: one we have advice for, else the first (a request-level one). */
+function protocolErrorId(error: unknown): string | undefined {
+  const ids = protocolErrorIds(error);
+  return ids.find((id) => HINTS[id] !== undefined) ?? ids[0];
+}
+
+class KafkaSinkImpl<T> implements KafkaSink<T> {
   readonly name = 'kafka';
-  readonly usesKeys = true;
   readonly partitions: number;
+  readonly retentionMs: ReadonlyMap<string, number | null>;
+  readonly producerIdExpirationMs: number;
+
+  readonly #encoder: RecordEncoder<T>;
+  readonly #routing: KafkaRouting<T>;
+  readonly #topics: readonly string[];
+  /** Per topic: its partition count, and where its partitions start among all slots. */
+  readonly #partitionCounts: Int32Array;
+  readonly #slotBase: Int32Array;
+  /** Per topic, for records without a key: the partition being filled and the bytes it got so far. */
+  readonly #stickyPartition: Int32Array;
+  readonly #stickyBytes: Float64Array;
+  /** Each value is encoded here, then copied into a Buffer of its own size. */
+  readonly #scratch: Latin1Buffer;
 
   readonly #producer: Producer<Buffer, Buffer, Buffer, Buffer>;
   readonly #topic: string;
@@ -255,6 +275,7 @@ class KafkaSinkImpl implements KafkaSink {
   #records: OutRecord[] = [];
   #batchBytes = 0;
   #batchValueBytes = 0;
+  /** Bytes of the open batch per slot (topic and partition). */
   readonly #partitionBytes: Int32Array;
   #linger: NodeJS.Timeout | undefined;
 
@@ -278,20 +299,39 @@ class KafkaSinkImpl implements KafkaSink {
   constructor(
     producer: Producer<Buffer, Buffer, Buffer, Buffer>,
     options: KafkaSinkOptions,
-    partitions: number,
+    idempotent: boolean,
+    encoder: RecordEncoder<T>,
+    routing: KafkaRouting<T>,
+    states: readonly TopicState[],
+    producerIdExpirationMs: number,
     listener: DeliveryListener,
     logger: Logger,
   ) {
+    this.producerIdExpirationMs = producerIdExpirationMs;
     this.#producer = producer;
+    this.#encoder = encoder;
+    this.#routing = routing;
+    this.#scratch = Buffer.allocUnsafe(encoder.maxBytes) as Latin1Buffer;
     this.#topic = options.topic;
-    this.partitions = partitions;
+    this.#topics = routing.topics;
+    this.#partitionCounts = Int32Array.from(states, (s) => s.partitions);
+    this.#slotBase = new Int32Array(states.length);
+    let slots = 0;
+    states.forEach((s, i) => {
+      this.#slotBase[i] = slots;
+      slots += s.partitions;
+    });
+    this.#stickyPartition = new Int32Array(states.length);
+    this.#stickyBytes = new Float64Array(states.length);
+    this.partitions = states[0]!.partitions;
+    this.retentionMs = new Map(routing.topics.map((topic, i) => [topic, states[i]!.retentionMs]));
     this.#listener = listener;
     this.#logger = logger;
     this.#batchSizeBytes = options.batchSizeBytes;
     this.#lingerMs = options.lingerMs;
     this.#bufferMemoryBytes = options.bufferMemoryBytes;
-    this.#maxSends = options.idempotent ? MAX_SENDS_IDEMPOTENT : MAX_SENDS;
-    this.#partitionBytes = new Int32Array(partitions);
+    this.#maxSends = idempotent ? MAX_SENDS_IDEMPOTENT : MAX_SENDS;
+    this.#partitionBytes = new Int32Array(slots);
 
     producer.on('client:broker:drain', () => {
       this.#socketBlocked = false;
@@ -317,18 +357,34 @@ class KafkaSinkImpl implements KafkaSink {
     return this.#peakBufferedBytes;
   }
 
-  write(key: string, value: string, tag = 0): boolean {
+  write(item: T): boolean {
     if (this.#closing !== undefined) {
       throw new UBPError('SINK_CLOSED', `The Kafka sink for topic "${this.#topic}" is closed and cannot take more records.`);
     }
-    const keyBytes = Buffer.from(key, 'utf8');
-    const valueBytes = Buffer.from(value, 'utf8');
-    const partition = javaPartition(keyBytes, this.partitions);
-    const size = keyBytes.length + valueBytes.length;
-    this.#records.push({ topic: this.#topic, key: keyBytes, value: valueBytes, partition, tag });
+    const encoder = this.#encoder;
+    const routing = this.#routing;
+    const tag = encoder.tag(item);
+    const t = routing.topicOf(item);
+    const key = routing.key(item);
+    const keyBytes = key === null ? undefined : Buffer.from(key, 'utf8');
+    const valueBytes = Buffer.from(this.#scratch.subarray(0, encoder.encodeInto(item, this.#scratch, 0)));
+    const size = (keyBytes?.length ?? 0) + valueBytes.length;
+    const partition = keyBytes === undefined ? this.#sticky(t, size) : javaPartition(keyBytes, this.#partitionCounts[t]!);
+    const slot = this.#slotBase[t]! + partition;
+    const ms = routing.timestampMs(item);
+    this.#records.push({
+      topic: this.#topics[t]!,
+      key: keyBytes,
+      value: valueBytes,
+      partition,
+      timestamp: ms === undefined ? undefined : BigInt(ms),
+      headers: routing.headers(item) as Map<Buffer, Buffer> | undefined,
+      tag,
+      slot,
+    });
     this.#batchBytes += size;
     this.#batchValueBytes += valueBytes.length;
-    const partitionBytes = (this.#partitionBytes[partition]! += size);
+    const partitionBytes = (this.#partitionBytes[slot]! += size);
     this.#bufferedBytes += size;
     if (this.#bufferedBytes > this.#peakBufferedBytes) this.#peakBufferedBytes = this.#bufferedBytes;
 
@@ -341,6 +397,19 @@ class KafkaSinkImpl implements KafkaSink {
       this.#linger = setTimeout(() => this.#seal(), this.#lingerMs);
     }
     return !full && this.#fatal === undefined;
+  }
+
+  /**
+   * The partition for a record without a key: like the Java client's sticky partitioner, fill
+   * one partition with a batch's worth of bytes, then move on to the next.
+   */
+  #sticky(t: number, size: number): number {
+    if (this.#stickyBytes[t]! >= this.#batchSizeBytes) {
+      this.#stickyPartition[t] = (this.#stickyPartition[t]! + 1) % this.#partitionCounts[t]!;
+      this.#stickyBytes[t] = 0;
+    }
+    this.#stickyBytes[t]! += size;
+    return this.#stickyPartition[t]!;
   }
 
   ready(): Promise<void> {
@@ -409,10 +478,10 @@ class KafkaSinkImpl implements KafkaSink {
   #takeWaiting(): Batch {
     const first = this.#waiting.shift()!;
     if (this.#waiting.length === 0 || this.#fatal !== undefined) return first;
-    const perPartition = new Int32Array(this.partitions);
+    const perPartition = new Int32Array(this.#partitionBytes.length);
     const add = (batch: Batch, commit: boolean): boolean => {
-      const extra = new Int32Array(this.partitions);
-      for (const r of batch.records) extra[r.partition!]! += r.key!.length + r.value!.length;
+      const extra = new Int32Array(this.#partitionBytes.length);
+      for (const r of batch.records) extra[r.slot]! += (r.key?.length ?? 0) + r.value!.length;
       for (let p = 0; p < extra.length; p++) if (perPartition[p]! + extra[p]! > MAX_MERGED_PARTITION_BYTES) return false;
       if (commit) for (let p = 0; p < extra.length; p++) perPartition[p]! += extra[p]!;
       return true;
@@ -448,33 +517,40 @@ class KafkaSinkImpl implements KafkaSink {
     const cause = error instanceof Error ? error : new Error(String(error));
     const retriesExhausted = !findErrorBy(cause, 'canRetry', false);
     const detail = describeKafkaError(cause);
-    const landed = new Set((cause as { produced?: ProduceResult }).produced?.offsets?.map((o) => o.partition) ?? []);
+    const offsets = (cause as { produced?: ProduceResult }).produced?.offsets ?? [];
+    const landed = new Set(offsets.map((o) => this.#slotBase[this.#topics.indexOf(o.topic)]! + o.partition));
     let delivered = 0;
     if (landed.size > 0) {
       // Partitions led by a broker that did answer were written; only the rest is lost.
-      batch.records.sort((a, b) => Number(landed.has(b.partition!)) - Number(landed.has(a.partition!)));
-      while (delivered < batch.records.length && landed.has(batch.records[delivered]!.partition!)) delivered++;
+      batch.records.sort((a, b) => Number(landed.has(b.slot)) - Number(landed.has(a.slot)));
+      while (delivered < batch.records.length && landed.has(batch.records[delivered]!.slot)) delivered++;
     }
+    const kind = protocolErrorId(cause) ?? detail;
     const failure = new UBPError(
       'KAFKA_DELIVERY',
-      `Kafka did not acknowledge ${batch.records.length - delivered} records for topic "${this.#topic}": ${detail}.`,
+      `Kafka did not acknowledge ${batch.records.length - delivered} records for topic "${this.#topic}": ${detail}${HINTS[kind] ?? ''}.`,
       { cause, retriable: retriesExhausted },
     );
-    const kind = protocolErrorId(cause) ?? detail;
-    if (!this.#reportedKinds.has(kind)) {
+    if (this.#fatal === undefined) {
+      // A send that failed for good means the rest would fail the same way (the cluster stayed
+      // away for the whole retry window, or it refuses these records): stop, and let the caller
+      // say why. Batches already in flight still settle and are counted.
+      this.#fatal = retriesExhausted
+        ? new UBPError(
+            'KAFKA_DELIVERY',
+            `Kafka stayed unreachable for the whole retry window while producing to topic "${this.#topic}": ${detail}.`,
+            {
+              cause,
+              retriable: true,
+            },
+          )
+        : failure;
       this.#reportedKinds.add(kind);
-      this.#logger.error(failure.message, { topic: this.#topic, retriesExhausted });
-    }
-    if (retriesExhausted && this.#fatal === undefined) {
-      // The cluster stayed away for the whole retry window; later batches would only wait as long
-      // and fail the same way, so the sink gives up and lets the caller stop.
-      this.#fatal = new UBPError(
-        'KAFKA_DELIVERY',
-        `Kafka stayed unreachable for the whole retry window while producing to topic "${this.#topic}": ${detail}.`,
-        { cause, retriable: true },
-      );
       for (const waiter of this.#readyWaiters) waiter.reject(this.#fatal);
       this.#readyWaiters = [];
+    } else if (!this.#reportedKinds.has(kind)) {
+      this.#reportedKinds.add(kind);
+      this.#logger.error(failure.message, { topic: this.#topic, retriesExhausted });
     }
     this.#settle(batch, delivered, failure);
   }

@@ -1,15 +1,15 @@
-import { Admin, ConfigResourceTypes, findErrorBy } from '@platformatic/kafka';
-import { UBPError } from '../errors.ts';
-import type { Logger } from '../logger.ts';
+import { type Admin, ConfigResourceTypes, findErrorBy } from '@platformatic/kafka';
+import { UBPError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
 
 /** Topic settings of SPEC §6 that we create a missing topic with and compare an existing one against. */
-export const TOPIC_RETENTION_MS = '259200000';
 export const TOPIC_COMPRESSION = 'lz4';
 
 export interface TopicRequest {
-  topic: string;
   partitions: number;
   replicationFactor: number;
+  /** retention.ms of a topic we create (-1 = forever). */
+  retentionMs: number;
 }
 
 export interface TopicState {
@@ -17,6 +17,8 @@ export interface TopicState {
   partitions: number;
   created: boolean;
   brokers: number;
+  /** The topic's retention.ms (-1 = forever; null when it could not be read). */
+  retentionMs: number | null;
 }
 
 /**
@@ -24,8 +26,7 @@ export interface TopicState {
  * setting that differs from the request, because silently altering a shared topic is worse
  * than producing into a slightly different one.
  */
-export async function ensureTopic(admin: Admin, request: TopicRequest, logger: Logger): Promise<TopicState> {
-  const { topic } = request;
+export async function ensureTopic(admin: Admin, topic: string, request: TopicRequest, logger: Logger): Promise<TopicState> {
   const cluster = await admin.metadata({ topics: [] });
   const brokers = cluster.brokers.size;
   const replicas = Math.min(request.replicationFactor, brokers);
@@ -34,21 +35,27 @@ export async function ensureTopic(admin: Admin, request: TopicRequest, logger: L
   const existing = await admin.listTopics();
   if (!existing.includes(topic)) {
     if (replicas < request.replicationFactor) {
-      logger.warn(
-        `replication factor ${request.replicationFactor} capped at ${replicas} because the cluster has ${brokers} broker(s)`,
-        { topic, requested: request.replicationFactor, used: replicas },
-      );
-    }
-    try {
-      await admin.createTopics({
-        topics: [topic],
-        partitions: request.partitions,
-        replicas,
-        configs: [
-          { name: 'retention.ms', value: TOPIC_RETENTION_MS },
-          { name: 'compression.type', value: TOPIC_COMPRESSION },
-        ],
+      logger.warn(`replication factor ${request.replicationFactor} capped at ${replicas} because the cluster has ${brokers} broker(s)`, {
+        topic,
+        requested: request.replicationFactor,
+        used: replicas,
       });
+    }
+    const configs = [
+      { name: 'retention.ms', value: String(request.retentionMs) },
+      { name: 'compression.type', value: TOPIC_COMPRESSION },
+      // Records carry their events' times; a run that gets ahead of the clock (from now at
+      // --speed above 1) would be refused past Kafka's default of one hour ahead.
+      { name: 'message.timestamp.after.max.ms', value: '9223372036854775807' },
+    ];
+    try {
+      try {
+        await admin.createTopics({ topics: [topic], partitions: request.partitions, replicas, configs });
+      } catch (error) {
+        // Brokers before Kafka 3.6 do not know the timestamp setting: create the topic without it.
+        if (!findErrorBy(error as Error, 'apiId', 'INVALID_CONFIG')) throw error;
+        await admin.createTopics({ topics: [topic], partitions: request.partitions, replicas, configs: configs.slice(0, 2) });
+      }
       created = true;
       logger.info(`created topic ${topic}`, { topic, partitions: request.partitions, replicationFactor: replicas });
     } catch (error) {
@@ -65,8 +72,8 @@ export async function ensureTopic(admin: Admin, request: TopicRequest, logger: L
 
   const partitions = await waitForLeaders(admin, topic);
   if (created) await waitUntilServed(admin, topic, partitions);
-  if (!created) await warnAboutDifferences(admin, request, partitions, replicas, logger);
-  return { partitions, created, brokers };
+  const retentionMs = created ? request.retentionMs : await warnAboutDifferences(admin, topic, request, partitions, replicas, logger);
+  return { partitions, created, brokers, retentionMs };
 }
 
 /**
@@ -96,7 +103,9 @@ async function waitForLeaders(admin: Admin, topic: string): Promise<number> {
  * so once it succeeds for every partition, produce does too.
  */
 async function waitUntilServed(admin: Admin, topic: string, partitions: number): Promise<void> {
-  const request = { topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }] };
+  const request = {
+    topics: [{ name: topic, partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({ partitionIndex, timestamp: -1n })) }],
+  };
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
@@ -104,23 +113,28 @@ async function waitUntilServed(admin: Admin, topic: string, partitions: number):
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new UBPError('KAFKA_TOPIC', `Topic "${topic}" was created but its partitions are not served after 10 s: ${describeKafkaError(error)}.`, {
-          cause: error,
-        });
+        throw new UBPError(
+          'KAFKA_TOPIC',
+          `Topic "${topic}" was created but its partitions are not served after 10 s: ${describeKafkaError(error)}.`,
+          {
+            cause: error,
+          },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
 
+/** Warns about what differs from the request; returns the topic's retention.ms. */
 async function warnAboutDifferences(
   admin: Admin,
+  topic: string,
   request: TopicRequest,
   partitions: number,
   replicas: number,
   logger: Logger,
-): Promise<void> {
-  const { topic } = request;
+): Promise<number | null> {
   let configs: Map<string, string | null | undefined>;
   try {
     const [description] = await admin.describeConfigs({
@@ -145,7 +159,7 @@ async function warnAboutDifferences(
   if (partitions !== request.partitions) differences.push(`partitions ${partitions} (wanted ${request.partitions})`);
   if (actualReplicas !== replicas) differences.push(`replication factor ${actualReplicas} (wanted ${replicas})`);
   const retention = configs.get('retention.ms');
-  if (retention !== TOPIC_RETENTION_MS) differences.push(`retention.ms ${retention} (wanted ${TOPIC_RETENTION_MS})`);
+  if (retention !== String(request.retentionMs)) differences.push(`retention.ms ${retention} (wanted ${request.retentionMs})`);
   const compression = configs.get('compression.type');
   if (compression !== TOPIC_COMPRESSION) differences.push(`compression.type ${compression} (wanted ${TOPIC_COMPRESSION})`);
   if (differences.length > 0) {
@@ -157,6 +171,8 @@ async function warnAboutDifferences(
       compressionType: compression,
     });
   }
+  const ms = retention === null || retention === undefined ? Number.NaN : Number(retention);
+  return Number.isInteger(ms) ? ms : null;
 }
 
 /** The innermost messages of the client's nested errors are the informative ones ("Connection to h:p failed."). */
@@ -177,4 +193,28 @@ export function describeKafkaError(error: unknown): string {
   walk(error);
   if (seen.size === 0) return error instanceof Error ? error.message.replace(/\.$/, '') : String(error);
   return [...seen].join(': ');
+}
+
+/** Kafka's default producer.id.expiration.ms: how long a broker keeps a producer's de-duplication state. */
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 86_400_000;
+
+/**
+ * producer.id.expiration.ms of a broker of the cluster (Kafka's default when it cannot be read,
+ * e.g. without the right to describe the cluster's configs).
+ */
+export async function producerIdExpirationMs(admin: Admin): Promise<number> {
+  try {
+    const cluster = await admin.metadata({ topics: [] });
+    const broker = cluster.brokers.keys().next().value;
+    if (broker === undefined) return DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+    const [description] = await admin.describeConfigs({
+      resources: [
+        { resourceType: ConfigResourceTypes.BROKER, resourceName: String(broker), configurationKeys: ['producer.id.expiration.ms'] },
+      ],
+    });
+    const value = Number(description?.configs?.find((c) => c.name === 'producer.id.expiration.ms')?.value);
+    return Number.isInteger(value) && value > 0 ? value : DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+  } catch {
+    return DEFAULT_PRODUCER_ID_EXPIRATION_MS;
+  }
 }

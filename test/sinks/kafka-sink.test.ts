@@ -4,7 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import { Admin, ConfigResourceTypes, compatibilityPartitioner } from '@platformatic/kafka';
 import { UBPError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
-import { KAFKA_SINK_DEFAULTS, createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka.ts';
+import { resolveConfig } from '../../src/config/options.ts';
+import { textRecords, type TextRecord } from '../../src/sinks/sink.ts';
+import { singleTopic } from '../../src/sinks/kafka/routing.ts';
+
+const keyOf = (r: TextRecord): string => r.key;
+import { createKafkaSink, javaPartition, type KafkaSinkOptions } from '../../src/sinks/kafka/sink.ts';
 import type { DeliveryListener } from '../../src/sinks/sink.ts';
 import { javaPartitions } from '../../scripts/kafka-local/index.ts';
 import { freePort as closedPort, getBroker, readAll as readAllFrom, type Broker, type ReadRecord } from '../helpers/kafka.ts';
@@ -56,9 +61,7 @@ function countingListener() {
 
 function sinkOptions(overrides: Partial<KafkaSinkOptions> = {}): KafkaSinkOptions {
   return {
-    ...KAFKA_SINK_DEFAULTS,
-    bootstrapServers: bootstrap.split(','),
-    topic: `ubp-test-${randomUUID()}`,
+    ...resolveConfig({ bootstrapServers: bootstrap, topic: `ubp-test-${randomUUID()}` }, { now: Date.now, randomSeed: () => 1 }).kafka,
     clientId: 'ubp-test',
     ...overrides,
   };
@@ -80,7 +83,7 @@ describe('kafka sink', () => {
   test('100,000 records come back exactly once, one partition per key, in write order within a key', async () => {
     const options = sinkOptions();
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(options, listener, captureLogger());
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, captureLogger());
     const total = 100_000;
     let valueBytes = 0;
     try {
@@ -88,7 +91,7 @@ describe('kafka sink', () => {
         const key = `sess_${n % 3_001}_user_${n % 997}`;
         const value = JSON.stringify({ n, session_id: key, event_type: 'page_view', page: `/product/${n * 7}` });
         valueBytes += Buffer.byteLength(value);
-        if (!sink.write(key, value)) await sink.ready();
+        if (!sink.write({ key: key, value: value })) await sink.ready();
       }
       await sink.flush();
       assert.equal(totals.delivered, total);
@@ -123,9 +126,9 @@ describe('kafka sink', () => {
     const options = sinkOptions();
     const keys = Array.from({ length: 2_000 }, (_, i) => `sess_${randomUUID().slice(0, 8 + (i % 9))}_user_${i}`);
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(options, listener, captureLogger());
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, captureLogger());
     try {
-      for (const key of keys) sink.write(key, JSON.stringify({ key }));
+      for (const key of keys) sink.write({ key, value: JSON.stringify({ key }) });
       await sink.flush();
     } finally {
       await sink.close();
@@ -145,7 +148,7 @@ describe('kafka sink', () => {
   test('a missing topic is created with 12 partitions, capped replication, 3-day retention and lz4', async () => {
     const options = sinkOptions();
     const logger = captureLogger();
-    const sink = await createKafkaSink(options, countingListener().listener, logger);
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), countingListener().listener, logger);
     await sink.close();
     assert.equal(sink.partitions, 12);
     assert.ok(
@@ -159,7 +162,9 @@ describe('kafka sink', () => {
       assert.equal(topic.partitionsCount, 12);
       assert.ok(topic.partitions.every((p) => p.replicas.length === 1));
       const [description] = await admin.describeConfigs({
-        resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: options.topic, configurationKeys: ['retention.ms', 'compression.type'] }],
+        resources: [
+          { resourceType: ConfigResourceTypes.TOPIC, resourceName: options.topic, configurationKeys: ['retention.ms', 'compression.type'] },
+        ],
       });
       const configs = new Map(description!.configs.map((c) => [c.name, c.value]));
       assert.equal(configs.get('retention.ms'), '259200000');
@@ -172,10 +177,10 @@ describe('kafka sink', () => {
     await withAdmin((admin) => admin.createTopics({ topics: [options.topic], partitions: 3, replicas: 1 }));
     const logger = captureLogger();
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(options, listener, logger);
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, logger);
     try {
       assert.equal(sink.partitions, 3);
-      for (let i = 0; i < 300; i++) sink.write(`sess_${i}`, `{"i":${i}}`);
+      for (let i = 0; i < 300; i++) sink.write({ key: `sess_${i}`, value: `{"i":${i}}` });
       await sink.flush();
     } finally {
       await sink.close();
@@ -195,7 +200,13 @@ describe('kafka sink', () => {
     const address = `127.0.0.1:${port}`;
     const started = performance.now();
     await assert.rejects(
-      createKafkaSink(sinkOptions({ bootstrapServers: [address] }), countingListener().listener, captureLogger()),
+      createKafkaSink(
+        sinkOptions({ bootstrapServers: [address] }),
+        textRecords,
+        singleTopic('t', keyOf),
+        countingListener().listener,
+        captureLogger(),
+      ),
       (error: unknown) => {
         assert.ok(error instanceof UBPError);
         assert.equal(error.code, 'KAFKA_UNREACHABLE');
@@ -210,14 +221,15 @@ describe('kafka sink', () => {
     const bufferMemoryBytes = 256 * 1024;
     const batchSizeBytes = 16 * 1024;
     const { totals, listener } = countingListener();
-    const sink = await createKafkaSink(sinkOptions({ bufferMemoryBytes, batchSizeBytes }), listener, captureLogger());
+    const options = sinkOptions({ bufferMemoryBytes, batchSizeBytes });
+    const sink = await createKafkaSink(options, textRecords, singleTopic(options.topic, keyOf), listener, captureLogger());
     const value = JSON.stringify({ pad: 'x'.repeat(480) });
     const total = 20_000;
     let refused = 0;
     let peak = 0;
     try {
       for (let n = 0; n < total; n++) {
-        const more = sink.write(`sess_${n % 500}`, value);
+        const more = sink.write({ key: `sess_${n % 500}`, value: value });
         peak = Math.max(peak, sink.bufferedBytes);
         if (!more) {
           refused++;
@@ -232,6 +244,9 @@ describe('kafka sink', () => {
     assert.ok(refused > 0, 'write() never asked to pause');
     assert.ok(peak <= bufferMemoryBytes + batchSizeBytes, `peak ${peak} bytes`);
     assert.equal(sink.peakBufferedBytes, peak);
-    assert.deepEqual({ delivered: totals.delivered, failed: totals.failed, failures: totals.failures.map((e) => e.message) }, { delivered: total, failed: 0, failures: [] });
+    assert.deepEqual(
+      { delivered: totals.delivered, failed: totals.failed, failures: totals.failures.map((e) => e.message) },
+      { delivered: total, failed: 0, failures: [] },
+    );
   });
 });

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps, findErrorBy } from '@platformatic/kafka';
 import { UBPError } from '../errors.ts';
-import { describeKafkaError } from './kafka-topic.ts';
+import { PLAINTEXT, type KafkaSecurity } from '../config/security.ts';
+import { connectionSecurity, securityFailure } from '../sinks/kafka/connection.ts';
+import { describeKafkaError } from '../sinks/kafka/topic.ts';
 
 export interface ReadTopicOptions {
-  bootstrapServers: string[];
+  bootstrapServers: readonly string[];
   topic: string;
+  /** How to reach a secured cluster (default plaintext). */
+  security?: KafkaSecurity;
   /** The whole read must finish within this (default 10 minutes). */
   timeoutMs?: number;
   /** Give up when no partition advances for this long (default 30 s). */
@@ -20,6 +24,8 @@ export interface ReadRecord {
   partition: number;
   offset: bigint;
   timestamp?: bigint;
+  /** Record headers by name (absent when the record has none). */
+  headers?: Map<string, string>;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -129,10 +135,15 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
       const remaining = timeoutMs - (Date.now() - started);
       const idle = idleMs - (Date.now() - lastProgress);
       const outcome =
-        inflight.size > 0 ? await withTimeout(Promise.race(inflight.values()), Math.min(remaining, idle)) : await pause(Math.min(200, remaining, idle));
+        inflight.size > 0
+          ? await withTimeout(Promise.race(inflight.values()), Math.min(remaining, idle))
+          : await pause(Math.min(200, remaining, idle));
       if (outcome === undefined && (Date.now() - started >= timeoutMs || Date.now() - lastProgress >= idleMs)) {
         const position = [...todo.values()].map((s) => `${s.partition}@${s.next}/${s.end}`).join(', ');
-        const why = remaining <= idle ? `did not finish within ${Math.round(timeoutMs / 1000)} s` : `made no progress for ${Math.round(idleMs / 1000)} s`;
+        const why =
+          remaining <= idle
+            ? `did not finish within ${Math.round(timeoutMs / 1000)} s`
+            : `made no progress for ${Math.round(idleMs / 1000)} s`;
         throw new UBPError('VERIFY', `Reading topic "${topic}" from ${address} ${why} (partition@next/end: ${position}).`);
       }
       if (outcome === undefined) {
@@ -143,7 +154,7 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
       }
       inflight.delete(outcome.node);
       if (outcome.error !== undefined) {
-        if (!isRetriable(outcome.error)) throw readError(outcome.error, topic, address);
+        if (!isRetriable(outcome.error)) throw readError(outcome.error, topic, address, options.security);
         // Leadership moved or the connection dropped: the client has retried already, so look up
         // the leaders again and carry on until the idle limit says otherwise.
         await pause(200);
@@ -165,11 +176,13 @@ export async function* readTopic(options: ReadTopicOptions): AsyncGenerator<Read
 }
 
 /** The partition count of a topic; rejects like readTopic when the broker or the topic is missing. */
-export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'topic' | 'connectTimeoutMs'>): Promise<number> {
+export async function topicPartitionCount(
+  options: Pick<ReadTopicOptions, 'bootstrapServers' | 'topic' | 'connectTimeoutMs' | 'security'>,
+): Promise<number> {
   const consumer = newConsumer(options);
   try {
     const metadata = await consumer.metadata({ topics: [options.topic] }).catch((error: unknown) => {
-      throw readError(error, options.topic, options.bootstrapServers.join(','));
+      throw readError(error, options.topic, options.bootstrapServers.join(','), options.security);
     });
     const info = metadata.topics.get(options.topic);
     if (info === undefined) throw missingTopic(options.topic, options.bootstrapServers.join(','));
@@ -179,12 +192,13 @@ export async function topicPartitionCount(options: Pick<ReadTopicOptions, 'boots
   }
 }
 
-function newConsumer(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'connectTimeoutMs'>): Client {
+function newConsumer(options: Pick<ReadTopicOptions, 'bootstrapServers' | 'connectTimeoutMs' | 'security'>): Client {
   return new Consumer<Buffer, Buffer, Buffer, Buffer>({
+    ...connectionSecurity(options.security ?? PLAINTEXT, options.bootstrapServers),
     clientId: 'ubp-reader',
     // Required by the client's constructor; never joined, so no group is created on the broker.
     groupId: `ubp-reader-${randomUUID()}`,
-    bootstrapBrokers: options.bootstrapServers,
+    bootstrapBrokers: [...options.bootstrapServers],
     connectTimeout: options.connectTimeoutMs ?? 5_000,
     retries: 3,
     retryDelay: 500,
@@ -207,13 +221,11 @@ async function describe(consumer: Client, options: ReadTopicOptions): Promise<Pa
     const info = metadata.topics.get(topic);
     if (info === undefined) throw missingTopic(topic, address);
     const offsets = async (timestamp: bigint): Promise<bigint[]> =>
-      (
-        await consumer.listOffsets({ topics: [topic], timestamp })
-      ).get(topic)!;
+      (await consumer.listOffsets({ topics: [topic], timestamp })).get(topic)!;
     const [start, end] = await Promise.all([offsets(ListOffsetTimestamps.EARLIEST), offsets(ListOffsetTimestamps.LATEST)]);
     return info.partitions.map((p, partition) => ({ partition, next: start[partition]!, end: end[partition]!, leader: p.leader }));
   } catch (error) {
-    throw readError(error, topic, address);
+    throw readError(error, topic, address, options.security);
   }
 }
 
@@ -238,6 +250,9 @@ function collect(response: FetchResponse, todo: Map<number, PartitionState>): Re
               partition: partitionIndex,
               offset,
               timestamp: batch.firstTimestamp + record.timestampDelta,
+              ...(record.headers.length > 0
+                ? { headers: new Map(record.headers.map(([k, v]) => [k?.toString('utf8') ?? '', v?.toString('utf8') ?? ''])) }
+                : {}),
             });
           }
         }
@@ -269,9 +284,11 @@ function missingTopic(topic: string, address: string): UBPError {
   return new UBPError('VERIFY', `Topic "${topic}" does not exist on Kafka at ${address}.`);
 }
 
-function readError(error: unknown, topic: string, address: string): UBPError {
+function readError(error: unknown, topic: string, address: string, security: KafkaSecurity = PLAINTEXT): UBPError {
   if (error instanceof UBPError) return error;
   const detail = describeKafkaError(error);
+  const secure = securityFailure(detail, address, security);
+  if (secure !== null) return new UBPError('KAFKA_SECURITY', secure, { cause: error });
   if (
     findErrorBy(error as Error, 'apiId', 'UNKNOWN_TOPIC_OR_PARTITION') ||
     findErrorBy(error as Error, 'apiId', 'UNKNOWN_TOPIC_ID') ||
@@ -281,10 +298,14 @@ function readError(error: unknown, topic: string, address: string): UBPError {
     return missingTopic(topic, address);
   }
   if (findErrorBy(error as Error, 'code', 'PLT_KFK_NETWORK')) {
-    return new UBPError('KAFKA_UNREACHABLE', `Could not read topic "${topic}" from Kafka at ${address} (${detail}); check that a broker runs there.`, {
-      cause: error,
-      retriable: true,
-    });
+    return new UBPError(
+      'KAFKA_UNREACHABLE',
+      `Could not read topic "${topic}" from Kafka at ${address} (${detail}); check that a broker runs there.`,
+      {
+        cause: error,
+        retriable: true,
+      },
+    );
   }
   return new UBPError('VERIFY', `Could not read topic "${topic}" from Kafka at ${address}: ${detail}.`, { cause: error });
 }

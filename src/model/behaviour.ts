@@ -1,0 +1,152 @@
+/**
+ * What a shopper does within one step of a journey, as numbers: how often, how long, which
+ * choice. The model (`activity.ts`) reads them from here and nowhere else, so a reader, and
+ * a scenario file, sees every one of them in one place.
+ *
+ * A mix is a table of relative weights; its keys are the values the events carry, and draws
+ * follow the order of the vocabulary lists below. A lognormal is given by its mean and its
+ * log-space sigma (a heavy right tail). Changing a number changes the events of every seed
+ * (and `test/golden.test.ts` says so).
+ */
+
+/** Kinds of plain pages a page_view lands on; the value is the model's page id. */
+export const PAGE = { HOME: 0, CATEGORY: 1, DEALS: 2, NEW_ARRIVALS: 3, HELP: 4, SHIPPING: 5, RETURNS: 6, ABOUT: 7 } as const;
+export type PageKind = keyof typeof PAGE;
+
+export const PAYMENT_METHODS = ['credit_card', 'paypal', 'apple_pay', 'google_pay', 'debit_card', 'klarna'] as const;
+export const LOGIN_METHODS = ['password', 'google', 'apple', 'magic_link'] as const;
+export const LOGOUT_SOURCES = ['account_menu', 'header', 'checkout_confirmation'] as const;
+export const SIGNUP_METHODS = ['email', 'google', 'apple'] as const;
+export const NEWSLETTER_SOURCES = ['footer', 'popup', 'checkout', 'account_page'] as const;
+export const SUPPORT_CHANNELS = ['chat', 'email', 'phone'] as const;
+export const SUPPORT_TOPICS = ['order_status', 'returns', 'payment', 'shipping', 'product_question', 'account'] as const;
+
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export type LoginMethod = (typeof LOGIN_METHODS)[number];
+export type LogoutSource = (typeof LOGOUT_SOURCES)[number];
+export type SignupMethod = (typeof SIGNUP_METHODS)[number];
+export type NewsletterSource = (typeof NEWSLETTER_SOURCES)[number];
+export type SupportChannel = (typeof SUPPORT_CHANNELS)[number];
+export type SupportTopic = (typeof SUPPORT_TOPICS)[number];
+export type DeviceType = 'mobile' | 'desktop' | 'tablet';
+
+/** Relative weights over a vocabulary. */
+export type Mix<K extends string> = Readonly<Record<K, number>>;
+
+export interface Lognormal {
+  readonly mean: number;
+  readonly sigma: number;
+}
+
+export interface Behaviour {
+  readonly pageLoad: {
+    /** Page load time in ms, by device type: slower phones, faster desktops. */
+    readonly meanMs: Readonly<Record<DeviceType, number>>;
+    readonly sigma: number;
+    /** Nothing loads faster than this (ms). */
+    readonly minMs: number;
+  };
+  /** A product viewed (or found again when acting on one) is of the session's current interest this often, else of a category drawn by popularity. */
+  readonly productOfInterest: number;
+  /** Adding to the cart, the wishlist or writing a review is about the product on screen this often, else about another the shopper finds. */
+  readonly currentProduct: number;
+  readonly pageView: {
+    /** A session that starts with a page view lands on the home page this often; otherwise on a page drawn from `pages`. */
+    readonly landOnHome: number;
+    readonly pages: Mix<PageKind>;
+    /** A category page shows the session's current interest this often (else a category drawn by popularity, which becomes the interest). */
+    readonly categoryOfInterest: number;
+    /** Scroll depth is uniform over `step`, 2 × `step`, … `steps` × `step` percent. */
+    readonly scrollDepth: { readonly step: number; readonly steps: number };
+  };
+  readonly productView: {
+    readonly inStock: number;
+  };
+  readonly search: {
+    /** The search is in the session's current interest this often (else a category drawn by popularity, which becomes the interest). */
+    readonly categoryOfInterest: number;
+    readonly zeroResults: number;
+    /** Result count of a search that finds something. */
+    readonly results: Lognormal;
+    /** Time to the results page, in ms, at least `minDurationMs`. */
+    readonly durationMs: Lognormal;
+    readonly minDurationMs: number;
+  };
+  readonly addToCart: {
+    /** Weights of adding 1, 2, 3, … units at once. */
+    readonly quantity: readonly number[];
+  };
+  readonly completeCheckout: {
+    readonly paymentMethods: Mix<PaymentMethod>;
+  };
+  readonly login: {
+    readonly methods: Mix<LoginMethod>;
+    /** Share of logins that succeed; the session is logged in only then. */
+    readonly success: number;
+  };
+  readonly logout: {
+    /** Logouts from the account menu; the rest from the header. */
+    readonly fromAccountMenu: number;
+  };
+  readonly accountCreate: {
+    readonly methods: Mix<SignupMethod>;
+    readonly marketingOptIn: number;
+  };
+  readonly newsletterSignup: {
+    readonly sources: Mix<NewsletterSource>;
+    /** Share of signups that ask for a double opt-in confirmation. */
+    readonly doubleOptIn: number;
+  };
+  readonly reviewWrite: {
+    /** Weights of 1, 2, … 5 stars: mostly happy reviewers, with a small angry bump at 1. */
+    readonly rating: readonly number[];
+    /** Review length in characters, at least `minLengthChars`. */
+    readonly lengthChars: Lognormal;
+    readonly minLengthChars: number;
+  };
+  readonly contactSupport: {
+    readonly channels: Mix<SupportChannel>;
+    readonly topics: Mix<SupportTopic>;
+  };
+}
+
+export const BEHAVIOUR: Behaviour = deepFreeze({
+  pageLoad: { meanMs: { mobile: 1450, desktop: 880, tablet: 1180 }, sigma: 0.5, minMs: 80 },
+  productOfInterest: 0.7,
+  currentProduct: 0.85,
+  pageView: {
+    landOnHome: 0.5,
+    pages: { HOME: 0.3, CATEGORY: 0.42, DEALS: 0.1, NEW_ARRIVALS: 0.08, HELP: 0.03, SHIPPING: 0.03, RETURNS: 0.02, ABOUT: 0.02 },
+    categoryOfInterest: 0.6,
+    scrollDepth: { step: 10, steps: 10 },
+  },
+  productView: { inStock: 0.93 },
+  search: {
+    categoryOfInterest: 0.75,
+    zeroResults: 0.04,
+    results: { mean: 180, sigma: 0.9 },
+    durationMs: { mean: 420, sigma: 0.6 },
+    minDurationMs: 40,
+  },
+  addToCart: { quantity: [0.8, 0.14, 0.04, 0.02] },
+  completeCheckout: {
+    paymentMethods: { credit_card: 0.46, paypal: 0.2, apple_pay: 0.13, google_pay: 0.08, debit_card: 0.09, klarna: 0.04 },
+  },
+  login: { methods: { password: 0.62, google: 0.2, apple: 0.12, magic_link: 0.06 }, success: 0.95 },
+  logout: { fromAccountMenu: 0.7 },
+  accountCreate: { methods: { email: 0.6, google: 0.25, apple: 0.15 }, marketingOptIn: 0.42 },
+  newsletterSignup: { sources: { footer: 0.45, popup: 0.35, checkout: 0.12, account_page: 0.08 }, doubleOptIn: 0.7 },
+  reviewWrite: { rating: [0.06, 0.05, 0.11, 0.26, 0.52], lengthChars: { mean: 260, sigma: 0.8 }, minLengthChars: 12 },
+  contactSupport: {
+    channels: { chat: 0.55, email: 0.3, phone: 0.15 },
+    topics: { order_status: 0.3, returns: 0.2, payment: 0.1, shipping: 0.15, product_question: 0.18, account: 0.07 },
+  },
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

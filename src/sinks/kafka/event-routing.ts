@@ -1,0 +1,50 @@
+import { EVENT_TYPE_PLACEHOLDER, type KafkaConfig } from '../../config/options.ts';
+import type { EventRecord } from '../../model/activity.ts';
+import { EVENT_TYPES } from '../../model/event-types.ts';
+import type { KafkaRouting } from './routing.ts';
+import type { EncodedEvent } from '../../events/encoded.ts';
+
+/** Names the event JSON Schema (schema/event.schema.json) and its version, in the `schema` header. */
+export const EVENT_SCHEMA_ID = 'user-behavior-producer/event@1';
+
+/** The topics of a topic name or `{event_type}` template, in event type order. */
+export function topicsOf(template: string): string[] {
+  return template.includes(EVENT_TYPE_PLACEHOLDER) ? EVENT_TYPES.map((t) => template.replaceAll(EVENT_TYPE_PLACEHOLDER, t)) : [template];
+}
+
+/** How events become Kafka records: topic per the template, key, event-time or send-time stamps, headers. */
+export function eventRouting(k: KafkaConfig): KafkaRouting<EventRecord> {
+  const topics = topicsOf(k.topic);
+  const headersByType = typeHeaders();
+  return {
+    topics,
+    topicOf: topics.length > 1 ? (rec) => rec.type : () => 0,
+    key: k.key === 'session_id' ? (rec) => rec.session.id : k.key === 'user_id' ? (rec) => rec.session.user.id : () => null,
+    timestampMs: k.recordTimestamp === 'event' ? (rec) => rec.timeMs : () => undefined,
+    headers: k.headers ? (rec) => headersByType[rec.type] : () => undefined,
+  };
+}
+
+/** The same routing for events kept as text (held back or repeated by the delivery layer). */
+export function encodedEventRouting(k: KafkaConfig): KafkaRouting<EncodedEvent> {
+  const topics = topicsOf(k.topic);
+  const headersByType = typeHeaders();
+  return {
+    topics,
+    topicOf: topics.length > 1 ? (e) => e.type : () => 0,
+    key: k.key === 'session_id' ? (e) => e.sessionId : k.key === 'user_id' ? (e) => e.userId : () => null,
+    timestampMs: k.recordTimestamp === 'event' ? (e) => e.timeMs : () => undefined,
+    headers: k.headers ? (e) => headersByType[e.type] : () => undefined,
+  };
+}
+
+function typeHeaders(): Map<Buffer, Buffer>[] {
+  return EVENT_TYPES.map(
+    (type) =>
+      new Map([
+        [Buffer.from('event_type'), Buffer.from(type)],
+        [Buffer.from('schema'), Buffer.from(EVENT_SCHEMA_ID)],
+        [Buffer.from('content-type'), Buffer.from('application/json')],
+      ]),
+  );
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DEVICES } from '../../src/model/devices.ts';
+import { CITIES } from '../../src/model/geo.ts';
+import { SeedSource } from '../../src/model/rng.ts';
+import { S, SEGMENT_MIX } from '../../src/model/segments.ts';
+import { ipText, UserPool, type UserRef } from '../../src/model/users.ts';
+
+const SHARES = CITIES.map((c) => c.share);
+
+/** What must never change about a user between visits. */
+const fixed = (u: UserRef): string => JSON.stringify([u.id, u.city, u.device.index, u.ip, u.ipNum]);
+
+/**
+ * Drive a pool the way the simulation does: sessions of new and returning users of random
+ * cities start at increasing seconds, and a random one of the open sessions ends now and then.
+ */
+function drive(pool: UserPool, sessions: number, onStart: (u: UserRef, wasNew: boolean) => void, seed = 1, open = 50): void {
+  const rng = new SeedSource(seed).fork('drive');
+  const active: { user: UserRef; wasNew: boolean; second: number }[] = [];
+  for (let i = 0; i < sessions; i++) {
+    const second = 1_700_000_000 + i;
+    const city = rng.int(CITIES.length);
+    const segment = rng.next() < SEGMENT_MIX[S.NEW] ? S.NEW : 1 + rng.int(3);
+    const user = segment === S.NEW ? pool.create(city) : pool.startReturning(city, segment, second, rng);
+    onStart(user, segment === S.NEW);
+    active.push({ user, wasNew: segment === S.NEW, second });
+    if (active.length > open) {
+      const k = rng.int(active.length);
+      const [ended] = active.splice(k, 1);
+      pool.finish(ended!.user, ended!.wasNew, ended!.second, rng);
+    }
+  }
+}
+
+test('the pool is bounded: it never holds more users than its capacity, however many come', () => {
+  const pool = new UserPool(new SeedSource(1), 500, SHARES);
+  // Every city × returning segment gets a part of at least one slot, rounded: 21 parts.
+  assert.ok(Math.abs(pool.capacity - 500) <= 21, `capacity ${pool.capacity} for 500 asked`);
+  drive(pool, 50_000, () => assert.ok(pool.size <= pool.capacity));
+  assert.equal(pool.size, pool.capacity, 'a long run fills every slot');
+  assert.ok(pool.usersCreated > 10 * pool.capacity, `${pool.usersCreated} users passed through ${pool.capacity} slots`);
+  // Whom the pool can hand out now: at most its capacity of distinct known users.
+  const rng = new SeedSource(1).fork('probe');
+  const known = new Set<number>();
+  for (let i = 0; i < 20_000; i++) {
+    const u = pool.startReturning(rng.int(CITIES.length), 1 + rng.int(3), 1_800_000_000 + i, rng);
+    if (u.slot >= 0) known.add(u.num);
+    pool.finish(u, false, 1_800_000_000 + i, rng);
+  }
+  assert.ok(known.size <= pool.capacity && known.size > 0.9 * pool.capacity, `${known.size} known users for ${pool.capacity} slots`);
+});
+
+test('a returning user keeps their id, city, device and address; ids are user_ + 9 digits', () => {
+  const pool = new UserPool(new SeedSource(2), 2_000, SHARES);
+  const seen = new Map<number, string>();
+  let returns = 0;
+  drive(pool, 40_000, (u) => {
+    assert.match(u.id, /^user_\d{9}$/);
+    assert.equal(u.ip, ipText(u.ipNum >>> 0));
+    assert.equal(DEVICES[u.device.index], u.device);
+    const before = seen.get(u.num);
+    if (before === undefined) seen.set(u.num, fixed(u));
+    else {
+      returns++;
+      assert.equal(fixed(u), before, `user ${u.num} changed between visits`);
+    }
+  });
+  assert.ok(returns > 10_000, `${returns} returning visits were compared`);
+  const ids = new Map<string, number>();
+  for (const [num, text] of seen) {
+    const id = JSON.parse(text)[0] as string;
+    assert.equal(ids.get(id) ?? num, num, `${id} belongs to one user`);
+    ids.set(id, num);
+  }
+});
+
+test('a first-time visitor joins the pool and comes back later, in their own city', () => {
+  const pool = new UserPool(new SeedSource(3), 300, SHARES);
+  const newcomers = new Map<number, number>();
+  let cameBack = 0;
+  drive(pool, 30_000, (u, wasNew) => {
+    if (wasNew) newcomers.set(u.num, u.city);
+    else if (newcomers.has(u.num)) {
+      cameBack++;
+      assert.equal(u.city, newcomers.get(u.num));
+    }
+  });
+  assert.ok(cameBack > 1000, `${cameBack} visits by users first seen as new`);
+});
+
+test('a user in a session is not handed out again until it ends', () => {
+  const pool = new UserPool(new SeedSource(4), 100, SHARES);
+  const rng = new SeedSource(4).fork('busy');
+  const busy = new Set<number>();
+  let fresh = 0;
+  for (let i = 0; i < 2_000; i++) {
+    const u = pool.startReturning(rng.int(CITIES.length), 1 + rng.int(3), 1_700_000_000 + i, rng);
+    assert.ok(!busy.has(u.num), `user ${u.num} handed out while in a session`);
+    busy.add(u.num);
+    if (u.slot < 0) fresh++;
+  }
+  // With every pooled user busy, the pool makes fresh users rather than reuse one.
+  assert.ok(fresh > 1_000, `${fresh} fresh users when the pool was busy`);
+});
+
+test('the same seed gives the same users; another seed gives other ones', () => {
+  const ids = (seed: number): string[] => {
+    const out: string[] = [];
+    drive(new UserPool(new SeedSource(seed), 1_000, SHARES), 5_000, (u) => out.push(fixed(u)), seed);
+    return out;
+  };
+  assert.deepEqual(ids(5), ids(5));
+  assert.notDeepEqual(ids(5), ids(6));
+});
+
+test('addresses come from private and documentation ranges only', () => {
+  const pool = new UserPool(new SeedSource(6), 1_000, SHARES);
+  const ranges = [/^10\./, /^172\.(1[6-9]|2\d|3[01])\./, /^192\.168\./, /^192\.0\.2\./, /^198\.51\.100\./, /^203\.0\.113\./];
+  const used = new Set<number>();
+  for (let i = 0; i < 5_000; i++) {
+    const u = pool.create(i % CITIES.length);
+    const k = ranges.findIndex((r) => r.test(u.ip));
+    assert.ok(k >= 0, u.ip);
+    assert.ok(!/\.0$|\.255$/.test(u.ip), `${u.ip} is a host address`);
+    used.add(k);
+  }
+  assert.equal(used.size, ranges.length, 'every range is used');
+});
