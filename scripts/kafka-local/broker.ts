@@ -75,8 +75,20 @@ export interface BrokerHandle {
 
 /** Starts the broker of a state dir, or finds it already running there. */
 export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
+  if (options.ephemeral !== true || options.dir !== undefined) return start(options, false);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'kafka-local-'));
+  try {
+    return await start({ ...options, dir }, true);
+  } catch (error) {
+    // Nothing else knows this dir; the error carries the tail of the broker's logs.
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function start(options: BrokerOptions, temporaryDir: boolean): Promise<BrokerHandle> {
   const ephemeral = options.ephemeral === true;
-  const L = layout(path.resolve(options.dir ?? (ephemeral ? await mkdtemp(path.join(os.tmpdir(), 'kafka-local-')) : defaultDir())));
+  const L = layout(path.resolve(options.dir ?? defaultDir()));
   const wantedPort = options.port ?? (ephemeral ? 0 : envPort('KAFKA_PORT', 9092));
   const wantedControllerPort = options.controllerPort ?? (ephemeral ? 0 : envPort('KAFKA_CONTROLLER_PORT', 9093));
   const timeoutMs = options.timeoutMs ?? (Number(process.env.KAFKA_START_TIMEOUT_MS) || 90_000);
@@ -221,7 +233,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHa
     await terminate(pid, { timeoutMs: 5_000 });
     clearState(L);
     const logTail = [fileTail(L.stdoutLog, 15), tail(readFileSync(L.serverLog, 'utf8').slice(logStart), 25)].filter(Boolean).join('\n');
-    return new KafkaLocalError(`local Kafka did not come up: ${reason} (logs in ${L.logsDir})`, detail ?? logTail);
+    return new KafkaLocalError(`local Kafka did not come up: ${reason}${temporaryDir ? '' : ` (logs in ${L.logsDir})`}`, detail ?? logTail);
   };
   const ready = await waitReady(port, timeoutMs, deadReason);
   if (!ready.ok) throw await failed(ready.reason ?? 'not ready');
