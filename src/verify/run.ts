@@ -3,69 +3,82 @@ import readline from 'node:readline';
 import type { KafkaSecurity } from '../config/security.ts';
 import { UBPError } from '../errors.ts';
 import { topicsOf } from '../sinks/kafka/event-routing.ts';
-import { RunVerifier, type Expectations, type VerifyReport } from './check.ts';
+import { RunVerifier, type Expectations, type ReadBack, type VerifyReport } from './check.ts';
 import { loadTruth, TruthCheck } from './truth.ts';
 
-export interface VerifyOptions {
-  /** Read a topic ... */
+/** Where a run is read from: an NDJSON file, or a topic (a `{event_type}` template: every routed topic). */
+export interface RunSource {
+  /** An NDJSON file ... */
+  input?: string;
+  /** ... or a topic, read from the beginning to its current end. */
   bootstrapServers?: readonly string[];
   topic?: string;
   security?: KafkaSecurity;
+  timeoutMs?: number;
+}
+
+export interface VerifyOptions extends RunSource {
   /** What the run was told (key, record timestamps, headers). */
   expect?: Expectations;
-  /** ... or an NDJSON file. */
-  input?: string;
   /** Expected number of events (messagesSent of the run's --metrics-json). */
   expected?: number | null;
   /** The run's answer key (`--truth FILE`): its faults are expected, its windows checked. */
   truth?: string;
-  timeoutMs?: number;
+}
+
+/** How a source is named in reports: the file, or `servers/topic`. */
+export function sourceName(source: RunSource): string {
+  return source.input ?? `${source.bootstrapServers!.join(',')}/${source.topic}`;
+}
+
+/**
+ * The records of a run in read order: the lines of the file (blank ones skipped), or each
+ * routed topic's records in turn, partitions interleaved, offset order within a partition.
+ */
+export async function* readRun(source: RunSource): AsyncGenerator<ReadBack> {
+  if (source.input !== undefined) {
+    let stream: fs.ReadStream;
+    try {
+      stream = fs.createReadStream(source.input);
+      await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+    } catch (err) {
+      throw new UBPError('VERIFY', `cannot read ${source.input}: ${(err as Error).message}`, { cause: err });
+    }
+    let line = 0;
+    for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
+      line++;
+      if (text !== '') yield { value: text, position: line };
+    }
+    return;
+  }
+  const { readTopic } = await import('./kafka-reader.ts');
+  for (const [index, topic] of topicsOf(source.topic!).entries()) {
+    const read = {
+      bootstrapServers: source.bootstrapServers!,
+      topic,
+      ...(source.security ? { security: source.security } : {}),
+      ...(source.timeoutMs ? { timeoutMs: source.timeoutMs } : {}),
+    };
+    for await (const r of readTopic(read)) {
+      yield {
+        value: r.value,
+        key: r.key,
+        topic: index,
+        partition: r.partition,
+        position: r.offset,
+        ...(r.timestamp !== undefined ? { timestampMs: Number(r.timestamp) } : {}),
+        ...(r.headers !== undefined ? { headers: r.headers } : {}),
+      };
+    }
+  }
 }
 
 /** Read a run back and check it: count, duplicates, split sessions, order, gaps, schema, keys. */
 export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
   const truth = options.truth === undefined ? undefined : new TruthCheck(loadTruth(options.truth));
   const verifier = new RunVerifier({ ...options.expect, ...(truth ? { truth } : {}) });
-  let source: string;
-  if (options.input !== undefined) {
-    source = options.input;
-    let stream: fs.ReadStream;
-    try {
-      stream = fs.createReadStream(options.input);
-      await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
-    } catch (err) {
-      throw new UBPError('VERIFY', `cannot read ${options.input}: ${(err as Error).message}`, { cause: err });
-    }
-    let line = 0;
-    for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
-      line++;
-      if (text !== '') verifier.add({ value: text, position: line });
-    }
-  } else {
-    const { readTopic } = await import('./kafka-reader.ts');
-    source = `${options.bootstrapServers!.join(',')}/${options.topic}`;
-    const topics = topicsOf(options.topic!);
-    for (const [index, topic] of topics.entries()) {
-      const read = {
-        bootstrapServers: options.bootstrapServers!,
-        topic,
-        ...(options.security ? { security: options.security } : {}),
-        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-      };
-      for await (const r of readTopic(read)) {
-        verifier.add({
-          value: r.value,
-          key: r.key,
-          topic: index,
-          partition: r.partition,
-          position: r.offset,
-          ...(r.timestamp !== undefined ? { timestampMs: Number(r.timestamp) } : {}),
-          ...(r.headers !== undefined ? { headers: r.headers } : {}),
-        });
-      }
-    }
-  }
-  return verifier.report(source, options.expected ?? null);
+  for await (const record of readRun(options)) verifier.add(record);
+  return verifier.report(sourceName(options), options.expected ?? null);
 }
 
 /** The report as a table for people. */
