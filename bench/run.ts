@@ -314,7 +314,7 @@ while (sim.peekTimeMs() < end) ser.serialize(sim.next());
 const busy = rss();
 // Use the serializer after measuring: a local that is dead by then may be collected, texts and all.
 const last = ser.serialize(sim.next());
-console.log(JSON.stringify({ atRest, busy, active: sim.activeSessions, users: sim.pool.usersCreated, lastBytes: last.length }));
+console.log(JSON.stringify({ atRest, busy, active: sim.activeSessions, users: sim.usersCreated, lastBytes: last.length }));
 `;
 
 async function benchMemory(): Promise<void> {

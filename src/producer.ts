@@ -196,8 +196,8 @@ export class UserBehaviorProducer {
     return this.metrics.snapshot({
       activeSessions: this.sim.activeSessions,
       sessionsStarted: this.sim.sessionCount,
-      usersCreated: this.sim.pool.usersCreated,
-      usersInPool: this.sim.pool.size,
+      usersCreated: this.sim.usersCreated,
+      usersInPool: this.sim.usersInPool,
       seed: this.config.seed,
     });
   }

@@ -79,11 +79,17 @@ export class SeedSource {
   private readonly s0: number;
   private readonly s1: number;
 
-  constructor(seed: number) {
+  constructor(seed: number, derived?: { s0: number; s1: number }) {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative safe integer (got ${seed})`);
     this.seed = seed;
-    this.s0 = mix32((seed % 4294967296) ^ 0x9e3779b9);
-    this.s1 = mix32(Math.floor(seed / 4294967296) ^ 0x7f4a7c15);
+    this.s0 = derived?.s0 ?? mix32((seed % 4294967296) ^ 0x9e3779b9);
+    this.s1 = derived?.s1 ?? mix32(Math.floor(seed / 4294967296) ^ 0x7f4a7c15);
+  }
+
+  /** An independent root for a part of the run (a lane): its forks share no stream with this one's. */
+  derive(label: string, id: number): SeedSource {
+    const rng = this.fork(label, id);
+    return new SeedSource(this.seed, { s0: rng.u32(), s1: rng.u32() });
   }
 
   /** An independent stream for `label` (and an optional numeric sub-id such as a user number). */

@@ -1,9 +1,7 @@
-import { Activity, asEventRecord, newRecordScratch, performEvent, type EventRecord, type RecordScratch } from './activity.ts';
-import { BEHAVIOUR } from './behaviour.ts';
+import type { EventRecord } from './activity.ts';
 import { Catalog } from './catalog.ts';
-import { Discrete, exponential } from './distributions.ts';
+import { Discrete } from './distributions.ts';
 import { CITIES, ZoneClock } from './geo.ts';
-import { TimeHeap } from './heap.ts';
 import {
   compileJourney,
   defaultJourneyTransitions,
@@ -12,12 +10,17 @@ import {
   type JourneyTransitions,
   type StartWeights,
 } from './journey.ts';
-import { drawReferrer } from './referrers.ts';
-import { mix32, SeedSource, type Sfc32 } from './rng.ts';
+import { Lane, type Shop } from './lane.ts';
+import { mix32, SeedSource } from './rng.ts';
 import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
-import { advance, newSession, type Session } from './session.ts';
 import { MAX_MULTIPLIER, MULTIPLIER_TABLE } from './time-patterns.ts';
-import { UserPool } from './users.ts';
+
+/**
+ * Lanes of every run: the simulation is split into this many independent slices, whatever
+ * runs them (one thread, workers, shards on many machines). A power of two, so any core count
+ * of a machine divides it; also the most shards a run can be split into.
+ */
+export const LANE_COUNT = 64;
 
 export interface ModelOptions {
   readonly seed: number;
@@ -32,6 +35,8 @@ export interface ModelOptions {
   readonly userPoolSize: number;
   readonly journeyTransitions?: JourneyTransitions;
   readonly startWeights?: StartWeights;
+  /** The lanes to run (numbers below LANE_COUNT); all of them by default. See `shardLanes`. */
+  readonly lanes?: readonly number[];
 }
 
 const DAY_MS = 86_400_000;
@@ -51,44 +56,48 @@ export function defaultPoolSize(ratePerHour: number, eventsPerSession: number): 
   return Math.round(Math.min(1_000_000, Math.max(20_000, 2 * returningPerDay)));
 }
 
+/** The lanes `lanes` of a run: all of them, or those of shard `index` of `count` (round robin). */
+export function shardLanes(index: number, count: number): number[] {
+  const lanes: number[] = [];
+  for (let lane = index; lane < LANE_COUNT; lane += count) lanes.push(lane);
+  return lanes;
+}
+
 /**
  * The discrete-event simulation: sessions arrive per city as a non-homogeneous Poisson
  * process (thinned from the peak rate), each walks its journey, and `next()` returns events
- * in simulated-time order. Pure: the output depends only on the options, never on the clock.
+ * in simulated-time order. The run is split into LANE_COUNT lanes (see `Lane`); this merges
+ * the lanes it runs — all by default — in time order, ties to the lower lane, so any set of
+ * lanes gives exactly its part of the full run. Pure: the output depends only on the options,
+ * never on the clock.
  */
-export class Simulation {
+export class Simulation implements Shop {
   readonly options: ModelOptions;
   readonly seeds: SeedSource;
   readonly catalog: Catalog;
-  readonly pool: UserPool;
   /** Eight hex digits from the seed; part of event and order ids so runs never share them. */
   readonly instanceTag: string;
   /** Shared, editable journey; call `journeyChanged()` after editing (the API does it for you). */
   readonly journeyTransitions: JourneyTransitions;
   readonly startWeights: StartWeights;
+  readonly laneCount = LANE_COUNT;
+  readonly minSessionSeconds: number;
+  readonly maxSessionSeconds: number;
+  readonly cityDistribution: Discrete;
+  readonly segmentDistribution: Discrete;
+  readonly cityShares: readonly number[];
+  readonly maxMultiplier: number;
+  /** The lanes this simulation runs, in lane order. */
+  readonly lanes: readonly Lane[];
 
-  private journey: CompiledJourney;
-  private sessionsPerMs = 0;
-  private readonly maxMultiplier: number;
-  private readonly heap = new TimeHeap<Session>();
-  private readonly arrivals: Sfc32;
-  private readonly cityDistribution: Discrete;
-  private readonly segmentDistribution: Discrete;
+  journey: CompiledJourney;
   private readonly zones: ZoneClock[];
-  private nextArrivalMs: number;
-  private sessionSeq = 0;
-  private eventSeq = 0;
-  private orderSeq = 0;
-  private sessionsStarted = 0;
-  /** While warming up: sessions that end before this are not made (see `warmUp`). */
-  private warmUntilMs: number;
-  private readonly activity = new Activity(BEHAVIOUR);
-  private readonly record: RecordScratch = newRecordScratch();
-  /** Active slots given back by ended sessions, reused last in, first out (see `Session.activeSlot`). */
+  /** The lanes ordered by their next event (its own heap: the sessions' stays monomorphic). */
+  private readonly merge: LaneHeap;
+  /** Active slots given back by ended sessions, reused last in, first out. */
   private readonly freeSlots: number[] = [];
   private slotCount = 0;
-  private readonly newOrderId = (timeMs: number): string =>
-    ['ord_', Math.floor(timeMs / 1000), '_', this.instanceTag, '_', String(this.orderSeq++).padStart(6, '0')].join('');
+  private emitted = 0;
 
   constructor(options: ModelOptions) {
     this.options = options;
@@ -98,56 +107,33 @@ export class Simulation {
     this.journeyTransitions = options.journeyTransitions ?? defaultJourneyTransitions();
     this.startWeights = options.startWeights ?? defaultStartWeights();
     this.journey = compileJourney(this.journeyTransitions, this.startWeights);
-    this.updateRate();
+    this.minSessionSeconds = options.minSessionSeconds;
+    this.maxSessionSeconds = options.maxSessionSeconds;
     this.maxMultiplier = options.timePatterns ? MAX_MULTIPLIER : 1;
-    this.arrivals = this.seeds.fork('arrivals');
-    this.cityDistribution = new Discrete(CITIES.map((c) => c.share));
+    this.cityShares = CITIES.map((c) => c.share);
+    this.cityDistribution = new Discrete([...this.cityShares]);
     this.segmentDistribution = new Discrete([...SEGMENT_MIX]);
     this.zones = CITIES.map((c) => new ZoneClock(c.timezone));
     const poolSize = options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession);
-    this.pool = new UserPool(
-      this.seeds,
-      poolSize,
-      CITIES.map((c) => c.share),
+    const warmUpMs = this.warmUpMs();
+    const laneNumbers = options.lanes ?? shardLanes(0, 1);
+    this.lanes = laneNumbers.map(
+      (n) => new Lane(this, n, this.laneSessionsPerMs(), Math.ceil(poolSize / LANE_COUNT), options.startMs, warmUpMs),
     );
-    this.warmUntilMs = options.startMs;
-    this.nextArrivalMs = options.startMs - this.warmUpMs() + this.arrivalGap();
-    this.warmUp();
+    this.merge = new LaneHeap(this.lanes);
   }
 
   /**
    * How far back the shop opens: the longest time budget a session can have, but at most
-   * 30 minutes, and at most WARM_UP_MAX_ARRIVALS arrivals. Sessions end long before their
-   * budget (journeys exit: 99.9% are over within 23 minutes at the defaults), and the warm-up
-   * costs as much as generating its span does.
+   * 30 minutes, and at most WARM_UP_MAX_ARRIVALS arrivals over all lanes. Sessions end long
+   * before their budget (journeys exit: 99.9% are over within 23 minutes at the defaults), and
+   * the warm-up costs as much as generating its span does.
    */
   private warmUpMs(): number {
     const longest = this.options.maxSessionSeconds * Math.max(...SEGMENT_DURATION) * 1000;
     // At very high rates a shorter span: the work stays bounded (the oldest open sessions are missing then).
-    const affordable = WARM_UP_MAX_ARRIVALS / (this.sessionsPerMs * this.maxMultiplier);
+    const affordable = WARM_UP_MAX_ARRIVALS / (this.laneSessionsPerMs() * LANE_COUNT * this.maxMultiplier);
     return Math.min(longest, WARM_UP_CAP_MS, affordable);
-  }
-
-  /**
-   * Open the shop before the run starts, as if it had been open all along: sessions arrive
-   * from `warmUpMs()` before `startMs`, and those still open at `startMs` have walked
-   * their journeys up to it, silently. The run then begins in the steady state, its first
-   * minutes as busy as any other (a cold start has no sessions open and runs ~40% low for the
-   * length of a session). A session that arrives early enough to have ended by `startMs`
-   * whatever it does is skipped before it is made.
-   */
-  private warmUp(): void {
-    const startMs = this.options.startMs;
-    for (;;) {
-      this.admitArrivals();
-      const session = this.heap.peek()!;
-      if (session.timeMs >= startMs) break;
-      session.count++;
-      performEvent(this.record, session, this.catalog, this.activity, this.newOrderId);
-      this.step(session);
-    }
-    this.warmUntilMs = -Infinity;
-    this.sessionsStarted = this.heap.size;
   }
 
   /** Expected events per session over the segment mix (from the journey, before time-budget cuts). */
@@ -158,15 +144,33 @@ export class Simulation {
   }
 
   get activeSessions(): number {
-    return this.heap.size;
+    let n = 0;
+    for (const lane of this.lanes) n += lane.activeSessions;
+    return n;
   }
 
   get eventsEmitted(): number {
-    return this.eventSeq;
+    return this.emitted;
   }
 
   get sessionCount(): number {
-    return this.sessionsStarted;
+    let n = 0;
+    for (const lane of this.lanes) n += lane.sessionsStarted;
+    return n;
+  }
+
+  /** Users created so far, over the lanes run. */
+  get usersCreated(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.pool.usersCreated;
+    return n;
+  }
+
+  /** Known users held in the pools now, over the lanes run. */
+  get usersInPool(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.pool.size;
+    return n;
   }
 
   get compiledJourney(): CompiledJourney {
@@ -176,7 +180,7 @@ export class Simulation {
   /** Rebuild the sampling tables after `journeyTransitions` was edited; later events follow it. */
   journeyChanged(): CompiledJourney {
     this.journey = compileJourney(this.journeyTransitions, this.startWeights);
-    this.updateRate();
+    for (const lane of this.lanes) lane.setRate(this.laneSessionsPerMs());
     return this.journey;
   }
 
@@ -190,17 +194,16 @@ export class Simulation {
     return MULTIPLIER_TABLE[weekday * 24 + hour]!;
   }
 
-  /** The expected event rate (per hour) at a moment, over all cities. */
+  /** The expected event rate (per hour) at a moment, over all cities, for the lanes run. */
   effectiveRatePerHour(utcMs: number): number {
     let m = 0;
     for (let c = 0; c < CITIES.length; c++) m += CITIES[c]!.share * this.multiplier(c, utcMs);
-    return this.options.ratePerHour * m;
+    return this.options.ratePerHour * m * (this.lanes.length / LANE_COUNT);
   }
 
   /** Time of the next event (Unix ms) without emitting it. */
   peekTimeMs(): number {
-    this.admitArrivals();
-    return this.heap.peek()!.timeMs;
+    return this.merge.top.timeMs;
   }
 
   /**
@@ -208,82 +211,68 @@ export class Simulation {
    * `next()` again.
    */
   next(): EventRecord {
-    this.admitArrivals();
-    const session = this.heap.peek()!;
-    const rec = this.record;
-    session.count++;
-    rec.seq = this.eventSeq++;
-    performEvent(rec, session, this.catalog, this.activity, this.newOrderId);
-    rec.last = this.step(session);
-    rec.timeOnPageMs = session.dwellMs;
-    return asEventRecord(rec);
+    const rec = this.merge.top.next();
+    this.merge.topMoved();
+    this.emitted++;
+    return rec;
   }
 
-  /** Move the session at the top of the heap past its event; true when that was its last. */
-  private step(session: Session): boolean {
-    const next = advance(session, this.journey.segments[session.segment]!);
-    if (next < 0) {
-      this.heap.pop();
-      this.freeSlots.push(session.activeSlot);
-      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.rng);
-      return true;
+  takeSlot(): number {
+    return this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotCount++;
+  }
+
+  freeSlot(slot: number): void {
+    this.freeSlots.push(slot);
+  }
+
+  /** Sessions per millisecond at multiplier 1.0, per lane. */
+  private laneSessionsPerMs(): number {
+    return this.options.ratePerHour / HOUR_MS / this.eventsPerSession / LANE_COUNT;
+  }
+}
+
+/** A binary min-heap of lanes by (time of next event, lane number). */
+class LaneHeap {
+  private readonly items: Lane[];
+  top: Lane;
+
+  constructor(lanes: readonly Lane[]) {
+    this.items = [];
+    for (const lane of lanes) {
+      this.items.push(lane);
+      let i = this.items.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!before(this.items[i]!, this.items[parent]!)) break;
+        [this.items[i], this.items[parent]] = [this.items[parent]!, this.items[i]!];
+        i = parent;
+      }
     }
-    session.type = next;
-    session.timeMs += session.dwellMs;
-    this.heap.updateTop();
-    return false;
+    if (this.items.length === 0) throw new RangeError('a simulation needs at least one lane');
+    this.top = this.items[0]!;
   }
 
-  private updateRate(): void {
-    this.sessionsPerMs = this.options.ratePerHour / HOUR_MS / this.eventsPerSession;
-  }
-
-  private arrivalGap(): number {
-    return exponential(this.arrivals, this.sessionsPerMs * this.maxMultiplier);
-  }
-
-  /** Start every session whose arrival comes before the earliest pending event. */
-  private admitArrivals(): void {
+  /** The top lane's next event moved later: sift it down. */
+  topMoved(): void {
+    const items = this.items;
+    const n = items.length;
+    const lane = items[0]!;
+    let i = 0;
     for (;;) {
-      const top = this.heap.peek();
-      if (top !== undefined && top.timeMs <= Math.floor(this.nextArrivalMs)) return;
-      const at = this.nextArrivalMs;
-      this.nextArrivalMs = at + this.arrivalGap();
-      const rng = this.arrivals;
-      const city = this.cityDistribution.sample(rng);
-      // Thinning: keep a candidate with probability m(t) / max m.
-      const keep = rng.next() * this.maxMultiplier < this.multiplier(city, at);
-      if (keep) this.startSession(city, Math.floor(at));
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && before(items[right]!, items[left]!) ? right : left;
+      const c = items[child]!;
+      if (!before(c, lane)) break;
+      items[i] = c;
+      i = child;
     }
+    items[i] = lane;
+    this.top = items[0]!;
   }
+}
 
-  private startSession(city: number, atMs: number): void {
-    const rng = this.arrivals;
-    const segment = this.segmentDistribution.sample(rng);
-    const seq = this.sessionSeq++;
-    const sessionRng = this.seeds.fork('session', seq);
-    const referrer = drawReferrer(sessionRng);
-    const o = this.options;
-    const budgetSeconds =
-      (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
-    // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
-    if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
-    const second = Math.floor(atMs / 1000);
-    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, second, rng);
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotCount++;
-    const session = newSession(
-      seq,
-      slot,
-      user,
-      segment,
-      referrer,
-      sessionRng,
-      atMs,
-      Math.round(budgetSeconds * 1000),
-      this.journey.segments[segment]!,
-      this.catalog,
-    );
-    this.sessionsStarted++;
-    this.heap.push(session);
-  }
+function before(a: Lane, b: Lane): boolean {
+  return a.mergeKey < b.mergeKey;
 }

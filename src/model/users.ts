@@ -5,7 +5,7 @@ import { SEGMENT_MIX, S } from './segments.ts';
 
 /** What a session knows of its user. Lives as long as the session; the pool keeps users compactly. */
 export interface UserRef {
-  /** Run-wide user number, from 0. */
+  /** Run-wide user number, from 0 (interleaved over lanes: n × laneCount + lane). */
   readonly num: number;
   readonly id: string;
   readonly city: number;
@@ -93,11 +93,19 @@ export class UserPool {
   private readonly active: Uint8Array;
   /** Unix second of the user's latest session start, so session ids never repeat. */
   private readonly lastStart: Float64Array;
+  private readonly lane: number;
+  private readonly laneCount: number;
   private nextNum = 0;
   private filled = 0;
 
-  constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[]) {
+  /**
+   * `lane` of `laneCount`: the pool of one lane holds that lane's users, numbered
+   * n × laneCount + lane so user numbers (and ids) are unique across lanes.
+   */
+  constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[], lane = 0, laneCount = 1) {
     this.seeds = seeds;
+    this.lane = lane;
+    this.laneCount = laneCount;
     this.ids = new IdPermutation(mix32(seeds.seed % 4294967296) ^ 0x1d);
     const returning = SEGMENT_MIX[S.RETURNING] + SEGMENT_MIX[S.LOYAL] + SEGMENT_MIX[S.POWER];
     let total = 0;
@@ -128,14 +136,14 @@ export class UserPool {
     return this.filled;
   }
 
-  /** Users created so far (pool members and first-time visitors). */
+  /** Users created so far in this pool (pool members and first-time visitors). */
   get usersCreated(): number {
     return this.nextNum;
   }
 
   /** A brand-new user, first-time visitor (slot -1) or the first occupant of a pool slot. */
   create(city: number, slot = -1): UserRef {
-    const num = this.nextNum++;
+    const num = this.nextNum++ * this.laneCount + this.lane;
     const rng = this.seeds.fork('user', num);
     const device = drawDevice(rng);
     const ip = drawIp(rng);

@@ -1,0 +1,211 @@
+import { Activity, asEventRecord, newRecordScratch, performEvent, type EventRecord, type RecordScratch } from './activity.ts';
+import type { Catalog } from './catalog.ts';
+import { exponential, type Discrete } from './distributions.ts';
+import { TimeHeap } from './heap.ts';
+import type { CompiledJourney } from './journey.ts';
+import { drawReferrer } from './referrers.ts';
+import type { SeedSource, Sfc32 } from './rng.ts';
+import { SEGMENT_DURATION, S } from './segments.ts';
+import { advance, newSession, type Session } from './session.ts';
+import { UserPool } from './users.ts';
+import { BEHAVIOUR } from './behaviour.ts';
+
+/** What the lanes of a run share, read-only to them: the shop, the journey, the clock of demand. */
+export interface Shop {
+  readonly seeds: SeedSource;
+  readonly catalog: Catalog;
+  readonly instanceTag: string;
+  readonly laneCount: number;
+  readonly minSessionSeconds: number;
+  readonly maxSessionSeconds: number;
+  /** The current compiled journey (replaced when the journey is edited). */
+  readonly journey: CompiledJourney;
+  readonly cityDistribution: Discrete;
+  readonly segmentDistribution: Discrete;
+  readonly cityShares: readonly number[];
+  /** Highest value `multiplier` can return: the thinning's envelope. */
+  readonly maxMultiplier: number;
+  multiplier(city: number, utcMs: number): number;
+  /** Active slots are numbered across the lanes of one process (see `Session.activeSlot`). */
+  takeSlot(): number;
+  freeSlot(slot: number): void;
+}
+
+/**
+ * One lane of the simulation: an independent slice of the shop with its own arrival process
+ * (carrying 1/laneCount of the rate), its own random streams and its own share of the users.
+ * Sessions never cross lanes, so lanes can run apart — in other threads, other processes,
+ * other machines — and the run is the time-ordered merge of all of them, ties going to the
+ * lower lane (see `Simulation`). Ids count per lane and interleave (n × laneCount + lane), so
+ * they are unique and the same however lanes are spread.
+ */
+export class Lane {
+  /** The lane number: the merge's tie-break (lanes go by `timeMs`, then lane number). */
+  readonly seq: number;
+  /** Time of this lane's next event. */
+  timeMs = 0;
+  /** The merge's order in one number: timeMs × laneCount + lane (exact below year 6000). */
+  mergeKey = 0;
+  readonly pool: UserPool;
+  private readonly shop: Shop;
+  private readonly seeds: SeedSource;
+  private readonly heap = new TimeHeap<Session>();
+  private readonly arrivals: Sfc32;
+  private readonly activity = new Activity(BEHAVIOUR);
+  private readonly record: RecordScratch = newRecordScratch();
+  private sessionsPerMs: number;
+  private nextArrivalMs: number;
+  private sessionSeq = 0;
+  private eventSeq = 0;
+  private orderSeq = 0;
+  sessionsStarted = 0;
+  /** While warming up: sessions that end before this are not made (see `warmUp`). */
+  private warmUntilMs = -Infinity;
+  private readonly newOrderId = (timeMs: number): string =>
+    [
+      'ord_',
+      Math.floor(timeMs / 1000),
+      '_',
+      this.shop.instanceTag,
+      '_',
+      String(this.orderSeq++ * this.shop.laneCount + this.seq).padStart(6, '0'),
+    ].join('');
+
+  constructor(shop: Shop, lane: number, sessionsPerMs: number, poolSize: number, startMs: number, warmUpMs: number) {
+    this.shop = shop;
+    this.seq = lane;
+    this.seeds = shop.seeds.derive('lane', lane);
+    this.arrivals = this.seeds.fork('arrivals');
+    this.sessionsPerMs = sessionsPerMs;
+    this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, lane, shop.laneCount);
+    this.nextArrivalMs = startMs - warmUpMs + this.arrivalGap();
+    this.warmUp(startMs);
+    this.setTime(this.peekTimeMs());
+  }
+
+  private setTime(timeMs: number): void {
+    this.timeMs = timeMs;
+    this.mergeKey = timeMs * this.shop.laneCount + this.seq;
+  }
+
+  get activeSessions(): number {
+    return this.heap.size;
+  }
+
+  /** Events this lane has emitted. */
+  get eventsEmitted(): number {
+    return this.eventSeq;
+  }
+
+  /** The rate changed (the journey was edited): later arrivals follow it. */
+  setRate(sessionsPerMs: number): void {
+    this.sessionsPerMs = sessionsPerMs;
+  }
+
+  /**
+   * Open the shop before the run starts, as if it had been open all along: sessions arrive
+   * from `warmUpMs` before `startMs`, and those still open at `startMs` have walked their
+   * journeys up to it, silently. The run then begins in the steady state, its first minutes as
+   * busy as any other (a cold start has no sessions open and runs ~40% low for the length of a
+   * session). A session that arrives early enough to have ended by `startMs` whatever it does
+   * is skipped before it is made.
+   */
+  private warmUp(startMs: number): void {
+    this.warmUntilMs = startMs;
+    for (;;) {
+      this.admitArrivals();
+      const session = this.heap.peek()!;
+      if (session.timeMs >= startMs) break;
+      session.count++;
+      performEvent(this.record, session, this.shop.catalog, this.activity, this.newOrderId);
+      this.step(session);
+    }
+    this.warmUntilMs = -Infinity;
+    this.sessionsStarted = this.heap.size;
+  }
+
+  /** Time of the lane's next event (Unix ms) without emitting it. */
+  peekTimeMs(): number {
+    this.admitArrivals();
+    return this.heap.peek()!.timeMs;
+  }
+
+  /** The lane's next event; the record is reused (read it before calling again). Updates `timeMs`. */
+  next(): EventRecord {
+    // Arrivals up to `timeMs` were admitted when it was set.
+    const session = this.heap.peek()!;
+    const rec = this.record;
+    session.count++;
+    rec.seq = this.eventSeq++ * this.shop.laneCount + this.seq;
+    performEvent(rec, session, this.shop.catalog, this.activity, this.newOrderId);
+    rec.last = this.step(session);
+    rec.timeOnPageMs = session.dwellMs;
+    this.setTime(this.peekTimeMs());
+    return asEventRecord(rec);
+  }
+
+  /** Move the session at the top of the heap past its event; true when that was its last. */
+  private step(session: Session): boolean {
+    const next = advance(session, this.shop.journey.segments[session.segment]!);
+    if (next < 0) {
+      this.heap.pop();
+      this.shop.freeSlot(session.activeSlot);
+      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.rng);
+      return true;
+    }
+    session.type = next;
+    session.timeMs += session.dwellMs;
+    this.heap.updateTop();
+    return false;
+  }
+
+  private arrivalGap(): number {
+    return exponential(this.arrivals, this.sessionsPerMs * this.shop.maxMultiplier);
+  }
+
+  /** Start every session whose arrival comes before the earliest pending event. */
+  private admitArrivals(): void {
+    const shop = this.shop;
+    for (;;) {
+      const top = this.heap.peek();
+      if (top !== undefined && top.timeMs <= Math.floor(this.nextArrivalMs)) return;
+      const at = this.nextArrivalMs;
+      this.nextArrivalMs = at + this.arrivalGap();
+      const rng = this.arrivals;
+      const city = shop.cityDistribution.sample(rng);
+      // Thinning: keep a candidate with probability m(t) / max m.
+      const keep = rng.next() * shop.maxMultiplier < shop.multiplier(city, at);
+      if (keep) this.startSession(city, Math.floor(at));
+    }
+  }
+
+  private startSession(city: number, atMs: number): void {
+    const shop = this.shop;
+    const rng = this.arrivals;
+    const segment = shop.segmentDistribution.sample(rng);
+    const seq = this.sessionSeq++;
+    const sessionRng = this.seeds.fork('session', seq);
+    const referrer = drawReferrer(sessionRng);
+    const budgetSeconds =
+      (shop.minSessionSeconds + sessionRng.next() * (shop.maxSessionSeconds - shop.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
+    // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
+    if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
+    const second = Math.floor(atMs / 1000);
+    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, second, rng);
+    const journey = shop.journey.segments[segment]!;
+    const session = newSession(
+      seq,
+      shop.takeSlot(),
+      user,
+      segment,
+      referrer,
+      sessionRng,
+      atMs,
+      Math.round(budgetSeconds * 1000),
+      journey,
+      shop.catalog,
+    );
+    this.sessionsStarted++;
+    this.heap.push(session);
+  }
+}
