@@ -13,7 +13,7 @@ import { EventSerializer } from './events/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
 import { editableTransitions, type JourneyTransitions } from './model/journey.ts';
-import { Simulation } from './model/simulation.ts';
+import { shardLanes, Simulation } from './model/simulation.ts';
 import { realClock, type Clock } from './runtime/clock.ts';
 import { runToSink, Stepper, type RunLimits, type StopReason } from './runtime/runner.ts';
 import { Monitor, type RunStatus } from './runtime/monitor.ts';
@@ -38,6 +38,8 @@ export interface ProducerExtras {
   /** How to name options in error messages (the CLI passes its flags). */
   optionNames?: OptionNames;
   /** Use this sink instead of the configured one; it is handed the event encoder and the listener to report deliveries to. */
+  /** Run only these lanes (a worker's share; see `shardLanes`), instead of the configured shard's. */
+  lanes?: readonly number[];
   sinkFactory?: (encoder: RecordEncoder<EventRecord>, listener: DeliveryListener) => Promise<Sink<EventRecord>> | Sink<EventRecord>;
 }
 
@@ -81,6 +83,7 @@ export class UserBehaviorProducer {
       maxSessionSeconds: c.maxSessionSeconds,
       timePatterns: c.timePatterns,
       userPoolSize: c.userPoolSize,
+      lanes: extras.lanes ?? (c.shard === null ? undefined : shardLanes(c.shard.index, c.shard.count)),
     });
     this.serializer = new EventSerializer(this.sim.instanceTag);
     this.metrics = new Metrics();

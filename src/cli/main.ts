@@ -6,6 +6,7 @@ import { HELP, parseCli } from './args.ts';
 import { createLogger } from './log.ts';
 import { startProgress } from './progress.ts';
 import { tuneHeap } from '../runtime/heap-tuning.ts';
+import { LANE_COUNT } from '../model/simulation.ts';
 
 /** The package version, read from the package.json above this file (in src/ or in dist/src/). */
 function version(): string {
@@ -65,7 +66,9 @@ async function main(argv: string[]): Promise<number> {
   );
   logger.info(
     `rate ${config.rate} events/hour at multiplier 1.0; effective now ${Math.round(producer.effectiveRatePerHour())} events/hour` +
-      (config.timePatterns ? '' : ' (time patterns off)'),
+      (config.timePatterns ? '' : ' (time patterns off)') +
+      (config.shard === null ? '' : `; shard ${config.shard.index}/${config.shard.count} (${producer.simulation.lanes.length} of ${LANE_COUNT} lanes)`) +
+      (config.workers > 1 ? `; ${config.workers} workers` : ''),
   );
   let failure: unknown;
   const progress =

@@ -134,3 +134,40 @@ export function speedKind(): Kind<number | 'max', number> {
     read: (value) => (value === 'max' ? Infinity : positive.read(value)),
   };
 }
+
+export interface Shard {
+  /** From 0. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** `I/N` (text) or { index, count }: shard I of N, 0 ≤ I < N ≤ `most`. */
+export function shardKind(most: number): Kind<string | Shard, Shard> {
+  const what = `I/N with whole numbers 0 ≤ I < N ≤ ${most}, e.g. 0/4`;
+  return {
+    what,
+    read(value) {
+      let index: number;
+      let count: number;
+      if (typeof value === 'string') {
+        const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
+        if (m === null) return INVALID;
+        index = Number(m[1]);
+        count = Number(m[2]);
+      } else if (typeof value === 'object' && value !== null) {
+        ({ index, count } = value as Shard);
+      } else return INVALID;
+      if (!Number.isInteger(index) || !Number.isInteger(count) || index < 0 || count < 1 || index >= count || count > most) return INVALID;
+      return Object.freeze({ index, count });
+    },
+  };
+}
+
+/** A number of threads from 1 to `most`, or "auto" (the machine's cores, at most `most`). */
+export function workersKind(most: number, cores: () => number): Kind<number | 'auto', number> {
+  const whole = numberKind({ min: 1, max: most, integer: true });
+  return {
+    what: `a whole number from 1 to ${most} or "auto"`,
+    read: (value) => (value === 'auto' ? Math.max(1, Math.min(most, cores())) : whole.read(value)),
+  };
+}

@@ -1,5 +1,18 @@
 import { SASL_MECHANISMS, SECURITY_PROTOCOLS } from './client-config.ts';
-import { booleanKind, choiceKind, instantKind, numberKind, serverListKind, speedKind, textKind, type Kind } from './kinds.ts';
+import os from 'node:os';
+import { LANE_COUNT } from '../model/simulation.ts';
+import {
+  booleanKind,
+  choiceKind,
+  instantKind,
+  numberKind,
+  serverListKind,
+  shardKind,
+  speedKind,
+  textKind,
+  workersKind,
+  type Kind,
+} from './kinds.ts';
 
 /**
  * THE option table: one row per option, for the library, the command line and its help, and
@@ -352,6 +365,23 @@ export const RUN_OPTIONS = {
     flag: 'user-pool-size',
     valueName: 'N',
     help: 'known users kept for return visits',
+    group: 'Simulation',
+  }),
+  shard: row({
+    kind: shardKind(LANE_COUNT),
+    default: null,
+    defaultText: 'the whole run',
+    flag: 'shard',
+    valueName: 'I/N',
+    help: `make only part I of N of the run (N ≤ ${LANE_COUNT}): N processes with the same seed, start and flags make the whole run's events between them`,
+    group: 'Simulation',
+  }),
+  workers: row({
+    kind: workersKind(LANE_COUNT, () => os.availableParallelism()),
+    default: 1,
+    flag: 'workers',
+    valueName: 'K|auto',
+    help: 'threads generating (auto = one per core); the same events as one',
     group: 'Simulation',
   }),
   ...FAULT_OPTIONS,

@@ -1,5 +1,5 @@
 import { usageError } from '../errors.ts';
-import { INVALID } from './kinds.ts';
+import { INVALID, type Shard } from './kinds.ts';
 import { gatherKafkaSources, resolveSecurity, type KafkaSecurity } from './security.ts';
 import {
   RUN_OPTIONS,
@@ -79,6 +79,10 @@ export interface ProducerConfig {
   readonly speed: number;
   readonly timePatterns: boolean;
   readonly userPoolSize: number;
+  /** This process makes part `index` of `count` of the run; null = all of it. */
+  readonly shard: Shard | null;
+  /** Generating threads (runContinuous only). */
+  readonly workers: number;
   readonly metricsJson: string | null;
   readonly metricsPort: number | null;
   readonly logLevel: LogLevel;
@@ -177,6 +181,15 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
       `${name('maxSessionSeconds')} (${maxSessionSeconds}) must not be below ${name('minSessionSeconds')} (${o.minSessionSeconds})`,
     );
   }
+  if (o.shard !== null && (o.seed === null || o.start === null)) {
+    throw usageError(`${name('shard')} needs ${name('seed')} and ${name('start')}: every shard must simulate the same run`);
+  }
+  const faulted = o.late > 0 || o.duplicates > 0 || o.truth !== null || o.truthSessions !== null;
+  if (o.workers > 1 && faulted) {
+    throw usageError(
+      `${name('workers')} above 1 does not combine with delivery faults or the answer key (late, duplicates, truth); use one worker per process and ${name('shard')} to spread such a run`,
+    );
+  }
   if (o.lateDelaySeconds > o.lateMaxSeconds) {
     throw usageError(
       `${name('lateDelaySeconds')} (${o.lateDelaySeconds}) must not be above ${name('lateMaxSeconds')} (${o.lateMaxSeconds})`,
@@ -213,6 +226,8 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
     speed: o.speed,
     timePatterns: o.timePatterns,
     userPoolSize: o.userPoolSize,
+    shard: o.shard,
+    workers: o.workers,
     metricsJson: o.metricsJson,
     metricsPort: o.metricsPort,
     logLevel: o.logLevel,
