@@ -11,9 +11,11 @@ import { DeliveryStage, runWithFaults } from './delivery/stage.ts';
 import { TruthRecorder, type TruthDocument, type TruthSession } from './delivery/truth.ts';
 import { EventSerializer } from './events/serialize.ts';
 import { silentLogger, type Logger } from './logger.ts';
-import { Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
+import { addSnapshots, Metrics, type MetricsSnapshot } from './metrics/metrics.ts';
+import { lineRecords } from './runtime/channel.ts';
+import type { KafkaWorkers, LineMerge } from './runtime/workers.ts';
 import { editableTransitions, type JourneyTransitions } from './model/journey.ts';
-import { shardLanes, Simulation } from './model/simulation.ts';
+import { LANE_COUNT, shardLanes, Simulation } from './model/simulation.ts';
 import { realClock, type Clock } from './runtime/clock.ts';
 import { runToSink, Stepper, type RunLimits, type StopReason } from './runtime/runner.ts';
 import { Monitor, type RunStatus } from './runtime/monitor.ts';
@@ -40,6 +42,8 @@ export interface ProducerExtras {
   /** Use this sink instead of the configured one; it is handed the event encoder and the listener to report deliveries to. */
   /** Run only these lanes (a worker's share; see `shardLanes`), instead of the configured shard's. */
   lanes?: readonly number[];
+  /** Shares one count with other producers (workers into Kafka); see RunLimits.claim. */
+  claim?: () => boolean;
   sinkFactory?: (encoder: RecordEncoder<EventRecord>, listener: DeliveryListener) => Promise<Sink<EventRecord>> | Sink<EventRecord>;
 }
 
@@ -55,6 +59,13 @@ export class UserBehaviorProducer {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly sinkFactory: ProducerExtras['sinkFactory'];
+  private readonly claim: ProducerExtras['claim'];
+  /** The options as given, for workers to build their own producers from. */
+  private readonly given: ProducerOptions;
+  /** The lanes this producer runs (its shard's, or a worker's share). */
+  readonly lanes: readonly number[];
+  /** The workers of the run, when it has more than one. */
+  private workers: { kind: 'lines'; merge: LineMerge } | { kind: 'kafka'; producers: KafkaWorkers } | null = null;
   private readonly transitionsView: JourneyTransitions;
   private sink: Sink<EventRecord> | null = null;
   /** With delivery faults or an answer key, events reach the sink through this stage instead. */
@@ -73,8 +84,11 @@ export class UserBehaviorProducer {
     this.logger = extras.logger ?? silentLogger;
     this.clock = extras.clock ?? realClock;
     this.sinkFactory = extras.sinkFactory;
+    this.claim = extras.claim;
+    this.given = options;
     for (const warning of this.config.warnings) this.logger.warn(warning);
     const c = this.config;
+    this.lanes = extras.lanes ?? (c.shard === null ? shardLanes(0, 1) : shardLanes(c.shard.index, c.shard.count));
     this.sim = new Simulation({
       seed: c.seed,
       startMs: c.startMs,
@@ -83,7 +97,8 @@ export class UserBehaviorProducer {
       maxSessionSeconds: c.maxSessionSeconds,
       timePatterns: c.timePatterns,
       userPoolSize: c.userPoolSize,
-      lanes: extras.lanes ?? (c.shard === null ? undefined : shardLanes(c.shard.index, c.shard.count)),
+      // With workers, the lanes run in them: this simulation only answers questions about the shop.
+      lanes: c.workers > 1 ? [] : this.lanes,
     });
     this.serializer = new EventSerializer(this.sim.instanceTag);
     this.metrics = new Metrics();
@@ -119,6 +134,7 @@ export class UserBehaviorProducer {
 
   /** The next event of the simulation, as an object (does not touch the sink). */
   generateMessage(): UserEvent {
+    this.oneThread('generateMessage()');
     const rec = this.sim.next();
     this.metrics.generated(rec.type, rec.timeMs);
     return toEvent(rec, this.sim.instanceTag);
@@ -126,6 +142,7 @@ export class UserBehaviorProducer {
 
   /** The next event as its JSON text: the same bytes the sinks receive. */
   generateJson(): string {
+    this.oneThread('generateJson()');
     const rec = this.sim.next();
     this.metrics.generated(rec.type, rec.timeMs);
     return this.serializer.serialize(rec);
@@ -139,6 +156,7 @@ export class UserBehaviorProducer {
     if (this.closed) throw new UBPError('CONFIG', 'this producer is closed');
     const limits = this.limits(options);
     if (this.config.metricsPort !== null) await this.serveMetrics(this.config.metricsPort);
+    if (this.config.workers > 1) return this.runWorkers(limits, options.signal);
     const sink = await this.openSink();
     this.monitor?.stop();
     const sim = this.sim;
@@ -149,7 +167,7 @@ export class UserBehaviorProducer {
           return sim.activeSessions;
         },
         peekTimeMs: () => sim.peekTimeMs(),
-        effectiveRatePerHour: (t) => sim.effectiveRatePerHour(t),
+        effectiveRatePerHour: (t) => this.rateAt(t),
         ratePerHour: this.config.rate,
       },
       this.clock,
@@ -174,10 +192,93 @@ export class UserBehaviorProducer {
   }
 
   /**
+   * The run on `config.workers` threads (see runtime/workers.ts): one run per producer, as the
+   * workers start their lanes from the beginning.
+   */
+  private async runWorkers(limits: RunLimits, signal: AbortSignal | undefined): Promise<MetricsSnapshot & { stopReason: StopReason }> {
+    if (this.workers !== null || this.sim.eventsEmitted > 0) {
+      throw new UBPError('CONFIG', 'a producer with workers runs once, from its start; make a new one for another run');
+    }
+    if (this.sinkFactory) throw new UBPError('CONFIG', 'workers write to the built-in sinks (stdout, file, kafka), not to a sinkFactory');
+    const c = this.config;
+    const lanes = this.lanes;
+    const { KafkaWorkers, LineMerge } = await import('./runtime/workers.ts');
+    if (c.sink === 'kafka') {
+      const options: ProducerOptions = {
+        ...this.given,
+        seed: c.seed,
+        start: c.startMs,
+        workers: 1,
+        shard: null,
+        metricsPort: null,
+        metricsJson: null,
+        progress: false,
+      };
+      const duration = Number.isFinite(limits.endMs) ? (limits.endMs - c.startMs) / 1000 : null;
+      const count = Number.isFinite(limits.count) ? limits.count : null;
+      const producers = new KafkaWorkers(options, lanes, c.workers, duration, count, this.logger);
+      this.workers = { kind: 'kafka', producers };
+      this.monitor = this.startMonitor(limits, {
+        activeSessions: () => this.getMetrics().activeSessions,
+        peekTimeMs: () => producers.peekTimeMs(),
+      });
+      try {
+        await producers.finished(limits.signal ?? signal);
+      } finally {
+        this.monitor.stop();
+        await producers.close();
+      }
+      const stopReason: StopReason = signal?.aborted
+        ? 'signal'
+        : count !== null && this.getMetrics().eventsGenerated >= count
+          ? 'count'
+          : 'duration';
+      return { ...this.getMetrics(), stopReason };
+    }
+    const model = { ...this.sim.options, journeyTransitions: this.sim.journeyTransitions, startWeights: this.sim.startWeights, lanes };
+    const merge = new LineMerge(model, c.workers, limits.endMs, this.logger);
+    this.workers = { kind: 'lines', merge };
+    const sink = c.sink === 'stdout' ? FdSink.stdout(lineRecords, this.metrics) : FdSink.file(c.output!, lineRecords, this.metrics);
+    this.monitor = this.startMonitor(limits, { activeSessions: () => merge.activeSessions, peekTimeMs: () => merge.peekTimeMs() });
+    try {
+      const stopReason = await runToSink(new Stepper(merge, this.metrics, this.logger, limits, this.clock), sink, signal);
+      await sink.flush();
+      return { ...this.getMetrics(), stopReason };
+    } finally {
+      this.monitor.stop();
+      await merge.close();
+      await sink.close();
+    }
+  }
+
+  private oneThread(what: string): void {
+    if (this.config.workers > 1)
+      throw new UBPError('CONFIG', `${what} runs on one thread: make the producer with workers: 1 (workers serve runContinuous)`);
+  }
+
+  private startMonitor(limits: RunLimits, source: { activeSessions(): number; peekTimeMs(): number }): Monitor {
+    this.monitor?.stop();
+    return new Monitor(
+      {
+        metrics: this.metrics,
+        get activeSessions() {
+          return source.activeSessions();
+        },
+        peekTimeMs: () => source.peekTimeMs(),
+        effectiveRatePerHour: (t) => this.rateAt(t),
+        ratePerHour: this.config.rate,
+      },
+      this.clock,
+      limits,
+    );
+  }
+
+  /**
    * The events as an async iterable, paced by `speed` (no sink involved).
    * `for await (const event of producer.events({ count: 100 })) …`
    */
   async *events(options: RunOptions = {}): AsyncGenerator<UserEvent, void, undefined> {
+    this.oneThread('events()');
     const stepper = new Stepper(this.sim, this.metrics, this.logger, this.limits(options), this.clock);
     for (;;) {
       let gate = stepper.gate();
@@ -196,6 +297,17 @@ export class UserBehaviorProducer {
   }
 
   getMetrics(): MetricsSnapshot {
+    const w = this.workers;
+    if (w?.kind === 'kafka') return addSnapshots(w.producers.snapshots(), this.metrics.elapsedSeconds, this.config.seed);
+    if (w?.kind === 'lines') {
+      return this.metrics.snapshot({
+        activeSessions: w.merge.activeSessions,
+        sessionsStarted: w.merge.sessionsStarted,
+        usersCreated: w.merge.usersCreated,
+        usersInPool: w.merge.usersInPool,
+        seed: this.config.seed,
+      });
+    }
     return this.metrics.snapshot({
       activeSessions: this.sim.activeSessions,
       sessionsStarted: this.sim.sessionCount,
@@ -232,7 +344,12 @@ export class UserBehaviorProducer {
 
   /** Effective event rate (per hour) at the simulation's current time, time patterns included. */
   effectiveRatePerHour(): number {
-    return this.sim.effectiveRatePerHour(this.sim.peekTimeMs());
+    return this.rateAt(this.sim.eventsEmitted === 0 ? this.config.startMs : this.sim.peekTimeMs());
+  }
+
+  /** This producer's expected rate at a simulated time: its lanes' share of the shop's. */
+  private rateAt(utcMs: number): number {
+    return (this.sim.shopRatePerHour(utcMs) * this.lanes.length) / LANE_COUNT;
   }
 
   /** Flush and close the sink. Idempotent. */
@@ -254,7 +371,7 @@ export class UserBehaviorProducer {
     const given = resolveTable(RUN_BOUNDS, { durationSeconds: options.durationSeconds, count: options.count });
     const duration = options.durationSeconds === undefined ? this.config.durationSeconds : given.durationSeconds;
     const count = options.count === undefined ? this.config.count : given.count;
-    const first = this.sim.peekTimeMs();
+    const first = this.sim.eventsEmitted === 0 ? this.config.startMs : this.sim.peekTimeMs();
     const runStart = this.sim.eventsEmitted === 0 ? this.config.startMs : first;
     return {
       startMs: first,
@@ -262,6 +379,7 @@ export class UserBehaviorProducer {
       count: count === null ? Infinity : count,
       speed: this.config.speed,
       signal: options.signal,
+      claim: this.claim,
     };
   }
 

@@ -67,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
   logger.info(
     `rate ${config.rate} events/hour at multiplier 1.0; effective now ${Math.round(producer.effectiveRatePerHour())} events/hour` +
       (config.timePatterns ? '' : ' (time patterns off)') +
-      (config.shard === null ? '' : `; shard ${config.shard.index}/${config.shard.count} (${producer.simulation.lanes.length} of ${LANE_COUNT} lanes)`) +
+      (config.shard === null
+        ? ''
+        : `; shard ${config.shard.index}/${config.shard.count} (${producer.lanes.length} of ${LANE_COUNT} lanes)`) +
       (config.workers > 1 ? `; ${config.workers} workers` : ''),
   );
   let failure: unknown;

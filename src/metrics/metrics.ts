@@ -100,3 +100,34 @@ export class Metrics implements DeliveryListener {
     };
   }
 }
+
+/** The figures of several producers (the workers of one run) as one: counts added, the latest time. */
+export function addSnapshots(parts: readonly MetricsSnapshot[], elapsedSeconds: number, seed: number): MetricsSnapshot {
+  const sum = (f: (m: MetricsSnapshot) => number): number => parts.reduce((n, m) => n + f(m), 0);
+  const byType = (f: (m: MetricsSnapshot) => Record<EventType, number>): Record<EventType, number> => {
+    const out = {} as Record<EventType, number>;
+    for (const t of EVENT_TYPES) out[t] = sum((m) => f(m)[t]);
+    return out;
+  };
+  const sent = sum((m) => m.messagesSent);
+  const failed = sum((m) => m.messagesFailed);
+  const times = parts.map((m) => m.simulatedTime).filter((t): t is string => t !== null);
+  return {
+    messagesSent: sent,
+    messagesFailed: failed,
+    bytesSent: sum((m) => m.bytesSent),
+    successRate: sent + failed === 0 ? 100 : (100 * sent) / (sent + failed),
+    activeSessions: sum((m) => m.activeSessions),
+    eventsGenerated: sum((m) => m.eventsGenerated),
+    eventsByType: byType((m) => m.eventsByType),
+    sentByType: byType((m) => m.sentByType),
+    failedByType: byType((m) => m.failedByType),
+    sessionsStarted: sum((m) => m.sessionsStarted),
+    usersCreated: sum((m) => m.usersCreated),
+    usersInPool: sum((m) => m.usersInPool),
+    simulatedTime: times.sort().at(-1) ?? null,
+    elapsedSeconds: Math.round(elapsedSeconds * 1000) / 1000,
+    eventsPerSecond: elapsedSeconds > 0 ? Math.round(sent / elapsedSeconds) : 0,
+    seed,
+  };
+}

@@ -35,7 +35,10 @@ export interface ModelOptions {
   readonly userPoolSize: number;
   readonly journeyTransitions?: JourneyTransitions;
   readonly startWeights?: StartWeights;
-  /** The lanes to run (numbers below LANE_COUNT); all of them by default. See `shardLanes`. */
+  /**
+   * The lanes to run (numbers below LANE_COUNT); all of them by default (see `shardLanes`).
+   * None: the simulation only answers questions about the shop (rates, journey), it has no events.
+   */
   readonly lanes?: readonly number[];
 }
 
@@ -196,14 +199,24 @@ export class Simulation implements Shop {
 
   /** The expected event rate (per hour) at a moment, over all cities, for the lanes run. */
   effectiveRatePerHour(utcMs: number): number {
+    return this.shopRatePerHour(utcMs) * (this.lanes.length / LANE_COUNT);
+  }
+
+  /** The expected event rate (per hour) of the whole run (all lanes) at a moment. */
+  shopRatePerHour(utcMs: number): number {
     let m = 0;
     for (let c = 0; c < CITIES.length; c++) m += CITIES[c]!.share * this.multiplier(c, utcMs);
-    return this.options.ratePerHour * m * (this.lanes.length / LANE_COUNT);
+    return this.options.ratePerHour * m;
   }
 
   /** Time of the next event (Unix ms) without emitting it. */
   peekTimeMs(): number {
     return this.merge.top.timeMs;
+  }
+
+  /** The merge order of the next event, in one number: its time × LANE_COUNT + its lane. */
+  peekKey(): number {
+    return this.merge.top.mergeKey;
   }
 
   /**
@@ -231,6 +244,14 @@ export class Simulation implements Shop {
   }
 }
 
+const NO_LANE = {
+  timeMs: Infinity,
+  mergeKey: Infinity,
+  next: () => {
+    throw new RangeError('this simulation runs no lanes: it has no events');
+  },
+} as unknown as Lane;
+
 /** A binary min-heap of lanes by (time of next event, lane number). */
 class LaneHeap {
   private readonly items: Lane[];
@@ -248,13 +269,14 @@ class LaneHeap {
         i = parent;
       }
     }
-    if (this.items.length === 0) throw new RangeError('a simulation needs at least one lane');
-    this.top = this.items[0]!;
+    // No lanes (a producer whose workers run them all): a lane that never has an event.
+    this.top = this.items[0] ?? NO_LANE;
   }
 
   /** The top lane's next event moved later: sift it down. */
   topMoved(): void {
     const items = this.items;
+    if (items.length === 0) throw new RangeError('this simulation runs no lanes: it has no events');
     const n = items.length;
     const lane = items[0]!;
     let i = 0;

@@ -4,10 +4,21 @@ import type { EventRecord } from '../model/activity.ts';
 import type { Sink } from '../sinks/sink.ts';
 import { dueAt, yieldToEventLoop, type Clock } from './clock.ts';
 
-/** Where events come from: the simulation (or anything with the same two methods). */
-export interface EventSource {
+/** What the stepper needs of an event: its type and time. */
+export interface Stepped {
+  readonly type: number;
+  readonly timeMs: number;
+}
+
+/** Where events come from: the simulation, or the merge of workers' streams. */
+export interface EventSource<R extends Stepped = EventRecord> {
+  /**
+   * Undefined when `peekTimeMs` and `next` can answer now; otherwise a promise to wait for
+   * first (the merge waiting for a worker's next batch).
+   */
+  ready?(): Promise<void> | undefined;
   peekTimeMs(): number;
-  next(): EventRecord;
+  next(): R;
   readonly activeSessions: number;
 }
 
@@ -21,6 +32,11 @@ export interface RunLimits {
   /** Simulated seconds per wall second; Infinity = no waiting. */
   readonly speed: number;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Asked once per event before it is taken, when several producers share one count
+   * (workers into Kafka): false = the count is used up.
+   */
+  readonly claim?: (() => boolean) | undefined;
 }
 
 export type StopReason = 'duration' | 'count' | 'signal';
@@ -42,8 +58,8 @@ const LAG_WARNING_MS = 2000;
  * wallStart + (t − start) / speed — and what is counted and reported per event.
  * Pacing decides only when events leave, never what they are.
  */
-export class Stepper {
-  private readonly source: EventSource;
+export class Stepper<R extends Stepped = EventRecord> {
+  private readonly source: EventSource<R>;
   private readonly metrics: Metrics;
   private readonly logger: Logger;
   private readonly limits: RunLimits;
@@ -56,7 +72,7 @@ export class Stepper {
   private polls = 0;
   private warnedLag = false;
 
-  constructor(source: EventSource, metrics: Metrics, logger: Logger, limits: RunLimits, clock: Clock) {
+  constructor(source: EventSource<R>, metrics: Metrics, logger: Logger, limits: RunLimits, clock: Clock) {
     this.source = source;
     this.metrics = metrics;
     this.logger = logger;
@@ -73,6 +89,8 @@ export class Stepper {
     const { limits } = this;
     // A stop signal is looked for only after a wait: that is the only time one can arrive.
     if (this.emitted >= limits.count) return 'count';
+    const waiting = this.source.ready?.();
+    if (waiting !== undefined) return waiting.then(() => (limits.signal?.aborted ? 'signal' : this.gate()));
     const t = this.source.peekTimeMs();
     if (t >= limits.endMs) return 'duration';
     if (this.paced) {
@@ -81,12 +99,16 @@ export class Stepper {
       if (!this.warnedLag && -wait > LAG_WARNING_MS) this.warnLag(-wait);
     }
     // Let signals and I/O through now and then, even when nothing makes us wait.
-    if ((++this.polls & 4095) === 0) return yieldToEventLoop().then(() => (limits.signal?.aborted ? 'signal' : undefined));
-    return undefined;
+    if ((++this.polls & 4095) === 0) return yieldToEventLoop().then(() => (limits.signal?.aborted ? 'signal' : this.claim()));
+    return this.claim();
+  }
+
+  private claim(): StopReason | undefined {
+    return this.limits.claim === undefined || this.limits.claim() ? undefined : 'count';
   }
 
   /** The next event; call only after gate() said so. */
-  take(): EventRecord {
+  take(): R {
     const rec = this.source.next();
     this.emitted++;
     this.metrics.generated(rec.type, rec.timeMs);
@@ -114,7 +136,7 @@ export class Stepper {
 }
 
 /** Hand events to the sink as the stepper allows, waiting for the sink when it is full. */
-export async function runToSink(stepper: Stepper, sink: Sink<EventRecord>, signal?: AbortSignal): Promise<StopReason> {
+export async function runToSink<R extends Stepped>(stepper: Stepper<R>, sink: Sink<R>, signal?: AbortSignal): Promise<StopReason> {
   if (signal?.aborted) return 'signal';
   for (;;) {
     let gate = stepper.gate();

@@ -1,0 +1,208 @@
+import type { Latin1Buffer } from '../events/bytes.ts';
+import { MAX_EVENT_BYTES, type EventSerializer } from '../events/serialize.ts';
+import type { EventRecord } from '../model/activity.ts';
+import type { RecordEncoder } from '../sinks/sink.ts';
+
+/**
+ * A one-way channel of encoded events from a worker thread to the main thread, in shared
+ * memory: a ring of REGIONS batches. The worker fills a free region with lines (their JSON,
+ * without the newline) and, per line, its merge key, type and end; then marks the region full.
+ * The main thread reads a full region line by line and marks it free again. Only the region
+ * states are synchronised (Atomics), once per batch, so the cost per event is one copy.
+ */
+const REGIONS = 4;
+const REGION_BYTES = 512 * 1024;
+const REGION_LINES = 4096;
+
+/** Control words: per region its state (0 free, 1 full) and line count, then flags. */
+const STATE = 0;
+const COUNT = REGIONS;
+const DONE = 2 * REGIONS;
+const CONTROL_WORDS = DONE + 1;
+
+/** Figures the worker's simulation publishes with each batch. */
+export const STAT_ACTIVE = 0;
+export const STAT_SESSIONS = 1;
+export const STAT_USERS = 2;
+export const STAT_POOL = 3;
+const STATS = 4;
+
+/** The shared memory of one channel; structured-cloneable, so it can go to a worker as workerData. */
+export interface ChannelMemory {
+  readonly control: SharedArrayBuffer;
+  readonly data: SharedArrayBuffer;
+  readonly keys: SharedArrayBuffer;
+  readonly ends: SharedArrayBuffer;
+  readonly types: SharedArrayBuffer;
+  readonly stats: SharedArrayBuffer;
+}
+
+export function newChannelMemory(): ChannelMemory {
+  return {
+    control: new SharedArrayBuffer(CONTROL_WORDS * 4),
+    data: new SharedArrayBuffer(REGIONS * REGION_BYTES),
+    keys: new SharedArrayBuffer(REGIONS * REGION_LINES * 8),
+    ends: new SharedArrayBuffer(REGIONS * REGION_LINES * 4),
+    types: new SharedArrayBuffer(REGIONS * REGION_LINES),
+    stats: new SharedArrayBuffer(STATS * 8),
+  };
+}
+
+class Views {
+  readonly control: Int32Array;
+  readonly regions: Latin1Buffer[];
+  readonly keys: Float64Array;
+  readonly ends: Int32Array;
+  readonly types: Uint8Array;
+  readonly stats: Float64Array;
+  constructor(m: ChannelMemory) {
+    this.control = new Int32Array(m.control);
+    this.regions = Array.from({ length: REGIONS }, (_, r) => Buffer.from(m.data, r * REGION_BYTES, REGION_BYTES) as Latin1Buffer);
+    this.keys = new Float64Array(m.keys);
+    this.ends = new Int32Array(m.ends);
+    this.types = new Uint8Array(m.types);
+    this.stats = new Float64Array(m.stats);
+  }
+}
+
+/** The worker's end: `add` events, `publish` full batches, `finish` at the end. Blocks while the ring is full. */
+export class ChannelWriter {
+  private readonly v: Views;
+  private region = 0;
+  private used = 0;
+  private lines = 0;
+  private waited = false;
+
+  constructor(memory: ChannelMemory) {
+    this.v = new Views(memory);
+  }
+
+  /** Whether another event fits the current batch. */
+  get hasRoom(): boolean {
+    return this.used + MAX_EVENT_BYTES <= REGION_BYTES && this.lines < REGION_LINES;
+  }
+
+  get pending(): number {
+    return this.lines;
+  }
+
+  add(rec: EventRecord, key: number, serializer: EventSerializer): void {
+    if (!this.waited) this.waitForFree();
+    const v = this.v;
+    const at = this.region * REGION_LINES + this.lines;
+    this.used = serializer.encodeInto(rec, v.regions[this.region]!, this.used);
+    v.keys[at] = key;
+    v.ends[at] = this.used;
+    v.types[at] = rec.type;
+    this.lines++;
+  }
+
+  /** Hand the current batch to the reader (with the simulation's figures), and move on. */
+  publish(stats: readonly number[]): void {
+    const v = this.v;
+    for (let s = 0; s < STATS; s++) v.stats[s] = stats[s]!;
+    v.control[COUNT + this.region] = this.lines;
+    Atomics.store(v.control, STATE + this.region, 1);
+    Atomics.notify(v.control, STATE + this.region);
+    this.region = (this.region + 1) % REGIONS;
+    this.used = 0;
+    this.lines = 0;
+    this.waited = false;
+  }
+
+  /** No more batches (after publishing the last). */
+  finish(): void {
+    Atomics.store(this.v.control, DONE, 1);
+    Atomics.notify(this.v.control, DONE);
+    for (let r = 0; r < REGIONS; r++) Atomics.notify(this.v.control, STATE + r);
+  }
+
+  private waitForFree(): void {
+    while (Atomics.load(this.v.control, STATE + this.region) !== 0) Atomics.wait(this.v.control, STATE + this.region, 1);
+    this.waited = true;
+  }
+}
+
+/** One line read from a channel: valid until the reader moves on. */
+export interface LineRef {
+  type: number;
+  timeMs: number;
+  key: number;
+  buf: Latin1Buffer;
+  start: number;
+  end: number;
+}
+
+/** The main thread's end of one channel. */
+export class ChannelReader {
+  private readonly v: Views;
+  private region = 0;
+  private index = 0;
+  private count = 0;
+  /** The current region was taken and must be given back when read. */
+  private holding = false;
+  finished = false;
+
+  constructor(memory: ChannelMemory) {
+    this.v = new Views(memory);
+  }
+
+  /** Whether a line is ready to read (false: wait with `waitForData`, or the channel is finished). */
+  hasLine(): boolean {
+    if (this.index < this.count) return true;
+    if (this.finished) return false;
+    const v = this.v;
+    if (this.holding) {
+      Atomics.store(v.control, STATE + this.region, 0);
+      Atomics.notify(v.control, STATE + this.region);
+      this.region = (this.region + 1) % REGIONS;
+      this.holding = false;
+      this.count = 0;
+      this.index = 0;
+    }
+    // The worker publishes its last batch before it sets DONE: once DONE is seen, a state not full stays so.
+    const done = Atomics.load(v.control, DONE) === 1;
+    if (Atomics.load(v.control, STATE + this.region) === 1) {
+      this.count = v.control[COUNT + this.region]!;
+      this.index = 0;
+      this.holding = true;
+      return this.count > 0 || this.hasLine();
+    }
+    if (done) this.finished = true;
+    return false;
+  }
+
+  /** Resolves when the worker publishes its next batch or finishes (call after `hasLine` said false). */
+  waitForData(): Promise<unknown> {
+    const waited = Atomics.waitAsync(this.v.control, STATE + this.region, 0);
+    return waited.async ? waited.value : Promise.resolve();
+  }
+
+  /** Merge key of the next line (call only when `hasLine`). */
+  headKey(): number {
+    return this.v.keys[this.region * REGION_LINES + this.index]!;
+  }
+
+  /** Fill `line` with the next line and move past it. */
+  take(line: LineRef): void {
+    const v = this.v;
+    const at = this.region * REGION_LINES + this.index;
+    line.buf = v.regions[this.region]!;
+    line.start = this.index === 0 ? 0 : v.ends[at - 1]!;
+    line.end = v.ends[at]!;
+    line.type = v.types[at]!;
+    line.key = v.keys[at]!;
+    this.index++;
+  }
+
+  stat(which: number): number {
+    return this.v.stats[which]!;
+  }
+}
+
+/** Lines from a channel into a sink: the worker's bytes, copied. */
+export const lineRecords: RecordEncoder<LineRef> = {
+  maxBytes: MAX_EVENT_BYTES,
+  encodeInto: (line, buf, pos) => pos + line.buf.copy(buf, pos, line.start, line.end),
+  tag: (line) => line.type,
+};

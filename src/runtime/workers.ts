@@ -1,0 +1,238 @@
+import { Worker } from 'node:worker_threads';
+import { UBPError, type ErrorCode } from '../errors.ts';
+import type { ProducerOptions } from '../config/options.ts';
+import type { Logger } from '../logger.ts';
+import type { MetricsSnapshot } from '../metrics/metrics.ts';
+import { LANE_COUNT, type ModelOptions } from '../model/simulation.ts';
+import {
+  ChannelReader,
+  newChannelMemory,
+  STAT_ACTIVE,
+  STAT_POOL,
+  STAT_SESSIONS,
+  STAT_USERS,
+  type ChannelMemory,
+  type LineRef,
+} from './channel.ts';
+import type { EventSource } from './runner.ts';
+
+/**
+ * Runs with --workers K: K threads each run a share of the process's lanes.
+ *
+ * - stdout and file ("lines" mode): the workers encode their events and hand them over in
+ *   shared memory (runtime/channel.ts); the main thread merges them by lane order — the
+ *   order one thread makes — paces, counts and writes. The output is byte for byte that of
+ *   one worker.
+ * - Kafka: each worker is a whole producer with its own client; every session lives in one
+ *   lane, so its events still go through one client, in order. The main thread adds up
+ *   their figures and passes on a stop.
+ */
+export type WorkerInput =
+  | { mode: 'lines'; model: ModelOptions; endMs: number; channel: ChannelMemory }
+  | {
+      mode: 'kafka';
+      options: ProducerOptions;
+      lanes: readonly number[];
+      durationSeconds: number | null;
+      count: number | null;
+      /** One Int32: events claimed so far by all workers (for `count`). */
+      claimed: SharedArrayBuffer;
+    };
+
+export type WorkerMessage =
+  | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; obj?: Record<string, unknown> | undefined }
+  | { kind: 'metrics'; metrics: MetricsSnapshot; peekTimeMs: number }
+  | { kind: 'failed'; code: ErrorCode; message: string };
+
+/** The lanes of worker `w` of `k`, from the lanes of the process. */
+export function workerLanes(lanes: readonly number[], w: number, k: number): number[] {
+  return lanes.filter((_, i) => i % k === w);
+}
+
+const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+
+/** A started worker thread, with what it said last and how it ended. */
+class WorkerThread {
+  readonly index: number;
+  readonly thread: Worker;
+  readonly exited: Promise<void>;
+  failure: UBPError | null = null;
+  metrics: MetricsSnapshot | null = null;
+  peekTimeMs = -Infinity;
+  private stopping = false;
+
+  /** `said`: messages logged already, by any worker (K workers would say most things K times). */
+  constructor(index: number, input: WorkerInput, logger: Logger, said: Set<string>, onFailure: (failure: UBPError) => void) {
+    this.index = index;
+    this.thread = new Worker(WORKER_URL, { workerData: input });
+    const fail = (code: ErrorCode, message: string): void => {
+      if (this.failure !== null) return;
+      this.failure = new UBPError(code, `worker ${index} failed: ${message}`);
+      onFailure(this.failure);
+    };
+    this.thread.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'log') {
+        if (!said.has(m.msg)) logger[m.level](m.msg, m.obj);
+        said.add(m.msg);
+      } else if (m.kind === 'metrics') {
+        this.metrics = m.metrics;
+        this.peekTimeMs = m.peekTimeMs;
+      } else fail(m.code, m.message);
+    });
+    this.thread.on('error', (err) => fail('INTERNAL', err.message));
+    this.exited = new Promise((resolve) => {
+      this.thread.on('exit', (code) => {
+        if (code !== 0 && !this.stopping) fail('INTERNAL', `exited with code ${code}`);
+        resolve();
+      });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.stopping = true;
+    await this.thread.terminate();
+  }
+}
+
+/**
+ * The merge of K workers' encoded events (lines mode): an EventSource of lines for the
+ * stepper, in the order one thread would make them (time, then lane).
+ */
+export class LineMerge implements EventSource<LineRef> {
+  private readonly readers: ChannelReader[] = [];
+  private readonly workers: WorkerThread[] = [];
+  private readonly line: LineRef = { type: 0, timeMs: 0, key: 0, buf: Buffer.alloc(0) as LineRef['buf'], start: 0, end: 0 };
+  private failure: UBPError | null = null;
+  /** The reader with the earliest line, as `ready` found it; -1 when all are finished. */
+  private current = -1;
+
+  constructor(model: ModelOptions & { lanes: readonly number[] }, k: number, endMs: number, logger: Logger) {
+    for (let w = 0; w < k; w++) {
+      const channel = newChannelMemory();
+      const input: WorkerInput = { mode: 'lines', model: { ...model, lanes: workerLanes(model.lanes, w, k) }, endMs, channel };
+      this.readers.push(new ChannelReader(channel));
+      this.workers.push(
+        new WorkerThread(w, input, logger, new Set(), (f) => {
+          this.failure ??= f;
+        }),
+      );
+    }
+  }
+
+  ready(): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    let best = -1;
+    let bestKey = Infinity;
+    const readers = this.readers;
+    for (let w = 0; w < readers.length; w++) {
+      const r = readers[w]!;
+      if (!r.hasLine()) {
+        if (r.finished) continue;
+        return this.waitFor(w);
+      }
+      const key = r.headKey();
+      if (key < bestKey) {
+        bestKey = key;
+        best = w;
+      }
+    }
+    this.current = best;
+    return undefined;
+  }
+
+  peekTimeMs(): number {
+    return this.current < 0 ? Infinity : Math.floor(this.readers[this.current]!.headKey() / LANE_COUNT);
+  }
+
+  next(): LineRef {
+    const line = this.line;
+    this.readers[this.current]!.take(line);
+    line.timeMs = Math.floor(line.key / LANE_COUNT);
+    return line;
+  }
+
+  get activeSessions(): number {
+    return this.sum(STAT_ACTIVE);
+  }
+
+  get sessionsStarted(): number {
+    return this.sum(STAT_SESSIONS);
+  }
+
+  get usersCreated(): number {
+    return this.sum(STAT_USERS);
+  }
+
+  get usersInPool(): number {
+    return this.sum(STAT_POOL);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private sum(stat: number): number {
+    let n = 0;
+    for (const r of this.readers) n += r.stat(stat);
+    return n;
+  }
+
+  private async waitFor(w: number): Promise<void> {
+    await Promise.race([this.readers[w]!.waitForData(), this.workers[w]!.exited]);
+    if (this.failure) throw this.failure;
+  }
+}
+
+/** K whole producers into Kafka, one per worker thread, and their figures added up. */
+export class KafkaWorkers {
+  private readonly workers: WorkerThread[] = [];
+  private readonly failures: UBPError[] = [];
+
+  constructor(
+    options: ProducerOptions,
+    lanes: readonly number[],
+    k: number,
+    durationSeconds: number | null,
+    count: number | null,
+    logger: Logger,
+  ) {
+    const claimed = new SharedArrayBuffer(4);
+    const said = new Set<string>();
+    for (let w = 0; w < k; w++) {
+      const input: WorkerInput = { mode: 'kafka', options, lanes: workerLanes(lanes, w, k), durationSeconds, count, claimed };
+      this.workers.push(new WorkerThread(w, input, logger, said, (f) => this.failures.push(f)));
+    }
+  }
+
+  /** Resolves when every worker has finished (flushed and closed its client); rejects with the first failure. */
+  async finished(signal?: AbortSignal): Promise<void> {
+    const stop = (): void => {
+      for (const w of this.workers) w.thread.postMessage({ kind: 'stop' });
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    // A failed worker stops the others, which flush what they made.
+    const onFailure = setInterval(() => {
+      if (this.failures.length > 0) stop();
+    }, 50);
+    try {
+      await Promise.all(this.workers.map((w) => w.exited));
+    } finally {
+      clearInterval(onFailure);
+      signal?.removeEventListener('abort', stop);
+    }
+    if (this.failures.length > 0) throw this.failures[0];
+  }
+
+  /** The workers' latest figures, added up. */
+  snapshots(): MetricsSnapshot[] {
+    return this.workers.map((w) => w.metrics).filter((m): m is MetricsSnapshot => m !== null);
+  }
+
+  peekTimeMs(): number {
+    return Math.min(...this.workers.map((w) => w.peekTimeMs));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
