@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   );
   if (config.metricsJson) {
     try {
-      fs.writeFileSync(config.metricsJson, JSON.stringify(m, null, 2) + '\n');
+      fs.writeFileSync(config.metricsJson === '-' ? process.stdout.fd : config.metricsJson, JSON.stringify(m, null, 2) + '\n');
     } catch (err) {
       failure ??= new UBPError('SINK_WRITE', `cannot write --metrics-json ${config.metricsJson}: ${(err as Error).message}`);
     }

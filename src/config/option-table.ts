@@ -461,7 +461,7 @@ export const RUN_OPTIONS = {
     default: null,
     flag: 'metrics-json',
     valueName: 'FILE',
-    help: 'final metrics as JSON at exit',
+    help: 'final metrics as JSON at exit (`-` = stdout)',
     group: 'Reporting',
   }),
   metricsPort: row({

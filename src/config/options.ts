@@ -181,6 +181,9 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
       `${name('maxSessionSeconds')} (${maxSessionSeconds}) must not be below ${name('minSessionSeconds')} (${o.minSessionSeconds})`,
     );
   }
+  if (o.metricsJson === '-' && o.sink === 'stdout') {
+    throw usageError(`${name('metricsJson')} - writes to stdout, where this run's events go: give a file, or another sink`);
+  }
   if (o.shard !== null && (o.seed === null || o.start === null)) {
     throw usageError(`${name('shard')} needs ${name('seed')} and ${name('start')}: every shard must simulate the same run`);
   }

@@ -9,13 +9,23 @@ import type { WorkerInput, WorkerMessage } from './workers.ts';
 const input = workerData as WorkerInput;
 const post = (message: WorkerMessage): void => parentPort!.postMessage(message);
 
+/** `worker:events` — the tests' way to make a worker fail mid-run, as a bug or a lack of memory would. */
+const CRASH_ENV = 'UBP_TEST_WORKER_CRASH';
+
+function testCrashAfter(index: number): number {
+  const [worker, after] = (process.env[CRASH_ENV] ?? '').split(':').map(Number);
+  return worker === index && after !== undefined && Number.isInteger(after) ? after : -1;
+}
+
 /** Lines mode: make this worker's events and hand them, encoded, to the main thread's merge. */
 function makeLines(input: Extract<WorkerInput, { mode: 'lines' }>): void {
   const sim = new Simulation(input.model);
   const serializer = new EventSerializer(sim.instanceTag);
   const writer = new ChannelWriter(input.channel);
   const stats = (): number[] => [sim.activeSessions, sim.sessionCount, sim.usersCreated, sim.usersInPool];
-  for (;;) {
+  const crashAfter = testCrashAfter(input.index);
+  for (let made = 0; ; made++) {
+    if (made === crashAfter) throw new Error(`test crash after ${made} events (${CRASH_ENV})`);
     if (sim.peekTimeMs() >= input.endMs) break;
     if (!writer.hasRoom) writer.publish(stats());
     const key = sim.peekKey();

@@ -28,7 +28,7 @@ import type { EventSource } from './runner.ts';
  *   their figures and passes on a stop.
  */
 export type WorkerInput =
-  | { mode: 'lines'; model: ModelOptions; endMs: number; channel: ChannelMemory }
+  | { mode: 'lines'; index: number; model: ModelOptions; endMs: number; channel: ChannelMemory }
   | {
       mode: 'kafka';
       options: ProducerOptions;
@@ -109,7 +109,7 @@ export class LineMerge implements EventSource<LineRef> {
   constructor(model: ModelOptions & { lanes: readonly number[] }, k: number, endMs: number, logger: Logger) {
     for (let w = 0; w < k; w++) {
       const channel = newChannelMemory();
-      const input: WorkerInput = { mode: 'lines', model: { ...model, lanes: workerLanes(model.lanes, w, k) }, endMs, channel };
+      const input: WorkerInput = { mode: 'lines', index: w, model: { ...model, lanes: workerLanes(model.lanes, w, k) }, endMs, channel };
       this.readers.push(new ChannelReader(channel));
       this.workers.push(
         new WorkerThread(w, input, logger, new Set(), (f) => {

@@ -1,0 +1,140 @@
+/**
+ * --workers and --shard through the CLI: the same events however the lanes are spread, on
+ * threads of one process or over processes, and a clean end when a worker fails or a signal
+ * comes.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, test } from 'node:test';
+import { CLI, runCli } from '../helpers/cli.ts';
+
+const RUN = ['--seed', '8', '--start', '2024-03-09T18:00:00Z', '--rate', '40000', '--speed', 'max', '--quiet'];
+const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+function lines(b: Buffer): string[] {
+  const text = b.toString('utf8');
+  assert.ok(text.endsWith('\n'), 'output ends with a whole line');
+  return text.slice(0, -1).split('\n');
+}
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-workers-'));
+}
+
+describe('--workers', () => {
+  let one: Buffer;
+
+  test('stdout: 1, 2 and 3 workers write the same bytes', async () => {
+    const r1 = await runCli(['--sink', 'stdout', ...RUN, '--duration', '1800']);
+    assert.equal(r1.code, 0, r1.stderr);
+    one = r1.stdout;
+    assert.ok(lines(one).length > 20_000, `${lines(one).length} events`);
+    for (const k of ['2', '3']) {
+      const r = await runCli(['--sink', 'stdout', ...RUN, '--duration', '1800', '--workers', k]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(sha(r.stdout), sha(one), `${k} workers`);
+    }
+  });
+
+  test('output stays in timestamp order with workers', () => {
+    let last = '';
+    for (const line of lines(one)) {
+      const t = (JSON.parse(line) as { timestamp: string }).timestamp;
+      assert.ok(t >= last, `${t} after ${last}`);
+      last = t;
+    }
+  });
+
+  test('--count with workers: the first N events of the one-thread run, and metrics that count them', async () => {
+    const dir = tmp();
+    const metrics = path.join(dir, 'm.json');
+    const r = await runCli(['--sink', 'stdout', ...RUN, '--count', '12345', '--workers', '2', '--metrics-json', metrics]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stdout), lines(one).slice(0, 12345));
+    const m = JSON.parse(fs.readFileSync(metrics, 'utf8')) as { messagesSent: number; eventsGenerated: number; activeSessions: number };
+    assert.equal(m.messagesSent, 12345);
+    assert.equal(m.eventsGenerated, 12345);
+    assert.ok(m.activeSessions > 100, `${m.activeSessions} active sessions reported`);
+  });
+
+  test('file sink with workers: the same lines as stdout', async () => {
+    const file = path.join(tmp(), 'events.ndjson');
+    const r = await runCli(['--sink', 'file', '--output', file, ...RUN, '--duration', '1800', '--workers', '2']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(sha(fs.readFileSync(file)), sha(one));
+  });
+
+  test('shards with workers: the union of --shard I/3 runs (2 workers each) is the whole run', async () => {
+    const parts = await Promise.all(
+      [0, 1, 2].map((i) => runCli(['--sink', 'stdout', ...RUN, '--duration', '1800', '--shard', `${i}/3`, '--workers', '2'])),
+    );
+    const all: string[] = [];
+    for (const p of parts) {
+      assert.equal(p.code, 0, p.stderr);
+      all.push(...lines(p.stdout));
+    }
+    assert.deepEqual(all.sort(), lines(one).sort());
+  });
+
+  test('a worker that fails ends the run with exit 1 and a clear message; whole lines before it are written', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'events.ndjson');
+    const metrics = path.join(dir, 'm.json');
+    const r = await runCli(
+      ['--sink', 'file', '--output', file, ...RUN, '--duration', '1800', '--workers', '2', '--metrics-json', metrics],
+      {
+        env: { ...process.env, UBP_TEST_WORKER_CRASH: '1:8000' },
+      },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /worker 1 failed: test crash after 8000 events/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    const written = lines(fs.readFileSync(file));
+    assert.ok(written.length > 4000, `${written.length} lines written`);
+    assert.deepEqual(written, lines(one).slice(0, written.length), 'what was written is the start of the run');
+    const m = JSON.parse(fs.readFileSync(metrics, 'utf8')) as { messagesSent: number };
+    assert.equal(m.messagesSent, written.length);
+  });
+
+  test('SIGTERM during a paced run with workers: exit 0, whole lines, metrics match', async () => {
+    const metrics = path.join(tmp(), 'm.json');
+    const child = spawn(
+      process.execPath,
+      [CLI, '--sink', 'stdout', '--speed', '1', '--rate', '200000', '--seed', '4', '--workers', '2', '--metrics-json', metrics],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const out: Buffer[] = [];
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await sleep(2500);
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(10_000).then(() => 'hung' as const)]);
+    if (code === 'hung') child.kill('SIGKILL');
+    assert.equal(code, 0, err);
+    const n = lines(Buffer.concat(out)).length;
+    assert.ok(n > 10, `${n} events in 2.5 s`);
+    const m = JSON.parse(fs.readFileSync(metrics, 'utf8')) as { messagesSent: number };
+    assert.equal(m.messagesSent, n);
+  });
+
+  test('bad values exit 2 with one line', async () => {
+    for (const [args, message] of [
+      [['--workers', '0'], /--workers must be a whole number from 1 to 64 or "auto" \(got "0"\)/],
+      [['--shard', '2/2', '--seed', '1', '--start', '2024-01-01T00:00:00Z'], /--shard must be I\/N/],
+      [['--shard', '0/2'], /--shard needs --seed and --start/],
+      [['--workers', '2', '--duplicates', '0.01'], /--workers above 1 does not combine with delivery faults/],
+    ] as const) {
+      const r = await runCli(['--sink', 'stdout', '--count', '1', ...args]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+  });
+});
