@@ -1,5 +1,6 @@
 /**
- * The benchmark suite (`npm run bench`): generation, stdout and file sinks, Kafka end to end
+ * The benchmark suite (`npm run bench`): generation, stdout and file sinks, workers beside a
+ * plain generator, Kafka end to end
  * against Kafka's own kafka-producer-perf-test in the same run, memory, live pacing, events
  * held back by delivery faults.
  * Every figure is the median of several runs. Prints a table and writes bench/results.json.
@@ -176,6 +177,40 @@ async function benchSinks(): Promise<void> {
     'MB/s',
     fileRuns.map((r) => r.mbps),
   );
+}
+
+// ---------------------------------------------------------------- workers, against a plain generator
+
+/**
+ * --workers 1 and 2 to /dev/null, beside the plain yardstick (bench/plain-generator.ts), in
+ * interleaved rounds: events per wall second of the whole process, start-up included.
+ */
+async function benchWorkers(): Promise<void> {
+  const n = 1_000_000;
+  process.stderr.write(`workers: ${n} events to /dev/null, whole process, interleaved with a plain JSON.stringify generator\n`);
+  const devnull = fs.openSync('/dev/null', 'w');
+  const plain: number[] = [];
+  const one: number[] = [];
+  const two: number[] = [];
+  const base = ['--sink', 'stdout', '--seed', '42', '--start', START, '--speed', 'max', '--count', String(n), '--quiet'];
+  const eps = async (args: string[]): Promise<number> => {
+    const r = await run(NODE, args, { stdout: devnull });
+    if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
+    return n / (r.ms / 1000);
+  };
+  for (let round = 0; round < 5; round++) {
+    plain.push(await eps([path.join(ROOT, 'bench/plain-generator.ts'), String(n)]));
+    one.push(await eps([CLI, ...base, '--workers', '1']));
+    two.push(await eps([CLI, ...base, '--workers', '2']));
+  }
+  fs.closeSync(devnull);
+  record('plain JSON.stringify generator → /dev/null', 'events/s', plain);
+  record('stdout → /dev/null, --workers 1', 'events/s', one);
+  record('stdout → /dev/null, --workers 2', 'events/s', two);
+  const ratio = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]!);
+  record('--workers 2 / --workers 1', 'ratio', ratio(two, one), 'per round');
+  record('--workers 1 / plain', 'ratio', ratio(one, plain), 'per round');
+  record('--workers 2 / plain', 'ratio', ratio(two, plain), 'per round');
 }
 
 // ---------------------------------------------------------------- Kafka
@@ -442,6 +477,7 @@ async function benchPacing(): Promise<void> {
 const began = Date.now();
 if (want('generation')) await benchGeneration();
 if (want('stdout')) await benchSinks();
+if (want('workers')) await benchWorkers();
 if (want('kafka')) await benchKafka();
 if (want('memory')) await benchMemory();
 if (want('pacing')) await benchPacing();

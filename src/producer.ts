@@ -18,7 +18,7 @@ import { editableTransitions, type JourneyTransitions } from './model/journey.ts
 import { LANE_COUNT, shardLanes, Simulation } from './model/simulation.ts';
 import { realClock, type Clock } from './runtime/clock.ts';
 import { runToSink, Stepper, type RunLimits, type StopReason } from './runtime/runner.ts';
-import { Monitor, type RunStatus } from './runtime/monitor.ts';
+import { Monitor, type Observed, type RunStatus } from './runtime/monitor.ts';
 import { FdSink } from './sinks/fd.ts';
 import type { DeliveryListener, RecordEncoder, Sink } from './sinks/sink.ts';
 import type { EventRecord } from './model/activity.ts';
@@ -256,11 +256,14 @@ export class UserBehaviorProducer {
       throw new UBPError('CONFIG', `${what} runs on one thread: make the producer with workers: 1 (workers serve runContinuous)`);
   }
 
-  private startMonitor(limits: RunLimits, source: { activeSessions(): number; peekTimeMs(): number }): Monitor {
+  private startMonitor(
+    limits: RunLimits,
+    source: { activeSessions(): number; peekTimeMs(): number; counts?: Observed['metrics'] },
+  ): Monitor {
     this.monitor?.stop();
     return new Monitor(
       {
-        metrics: this.metrics,
+        metrics: source.counts ?? this.metrics,
         get activeSessions() {
           return source.activeSessions();
         },

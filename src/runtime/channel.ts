@@ -8,7 +8,9 @@ import type { RecordEncoder } from '../sinks/sink.ts';
  * memory: a ring of REGIONS batches. The worker fills a free region with lines (their JSON,
  * without the newline) and, per line, its merge key, type and end; then marks the region full.
  * The main thread reads a full region line by line and marks it free again. Only the region
- * states are synchronised (Atomics), once per batch, so the cost per event is one copy.
+ * states are synchronised (Atomics), once per batch, so the cost per event is one copy. The
+ * worker waits for a free region with Atomics.wait; the main thread, which must not block,
+ * is woken by a message per batch (`wake`).
  */
 const REGIONS = 4;
 const REGION_BYTES = 512 * 1024;
@@ -73,8 +75,12 @@ export class ChannelWriter {
   private lines = 0;
   private waited = false;
 
-  constructor(memory: ChannelMemory) {
+  /** Tells the reader a batch (or the end) is there: a message, as waking an async waiter through Atomics is slow. */
+  private readonly wake: () => void;
+
+  constructor(memory: ChannelMemory, wake: () => void) {
     this.v = new Views(memory);
+    this.wake = wake;
   }
 
   /** Whether another event fits the current batch. */
@@ -103,7 +109,7 @@ export class ChannelWriter {
     for (let s = 0; s < STATS; s++) v.stats[s] = stats[s]!;
     v.control[COUNT + this.region] = this.lines;
     Atomics.store(v.control, STATE + this.region, 1);
-    Atomics.notify(v.control, STATE + this.region);
+    this.wake();
     this.region = (this.region + 1) % REGIONS;
     this.used = 0;
     this.lines = 0;
@@ -113,8 +119,7 @@ export class ChannelWriter {
   /** No more batches (after publishing the last). */
   finish(): void {
     Atomics.store(this.v.control, DONE, 1);
-    Atomics.notify(this.v.control, DONE);
-    for (let r = 0; r < REGIONS; r++) Atomics.notify(this.v.control, STATE + r);
+    this.wake();
   }
 
   private waitForFree(): void {
@@ -170,12 +175,6 @@ export class ChannelReader {
     }
     if (done) this.finished = true;
     return false;
-  }
-
-  /** Resolves when the worker publishes its next batch or finishes (call after `hasLine` said false). */
-  waitForData(): Promise<unknown> {
-    const waited = Atomics.waitAsync(this.v.control, STATE + this.region, 0);
-    return waited.async ? waited.value : Promise.resolve();
   }
 
   /** Merge key of the next line (call only when `hasLine`). */

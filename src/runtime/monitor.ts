@@ -5,7 +5,7 @@ export type { RunStatus };
 import type { Clock } from './clock.ts';
 
 export interface Observed {
-  readonly metrics: Metrics;
+  readonly metrics: Pick<Metrics, 'eventsGenerated' | 'messagesSent' | 'lastEventMs'>;
   readonly activeSessions: number;
   peekTimeMs(): number;
   effectiveRatePerHour(utcMs: number): number;

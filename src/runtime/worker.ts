@@ -21,7 +21,7 @@ function testCrashAfter(index: number): number {
 function makeLines(input: Extract<WorkerInput, { mode: 'lines' }>): void {
   const sim = new Simulation(input.model);
   const serializer = new EventSerializer(sim.instanceTag);
-  const writer = new ChannelWriter(input.channel);
+  const writer = new ChannelWriter(input.channel, () => post({ kind: 'batch' }));
   const stats = (): number[] => [sim.activeSessions, sim.sessionCount, sim.usersCreated, sim.usersInPool];
   const crashAfter = testCrashAfter(input.index);
   for (let made = 0; ; made++) {

@@ -42,6 +42,7 @@ export type WorkerInput =
 export type WorkerMessage =
   | { kind: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; obj?: Record<string, unknown> | undefined }
   | { kind: 'metrics'; metrics: MetricsSnapshot; peekTimeMs: number }
+  | { kind: 'batch' }
   | { kind: 'failed'; code: ErrorCode; message: string };
 
 /** The lanes of worker `w` of `k`, from the lanes of the process. */
@@ -60,6 +61,8 @@ class WorkerThread {
   metrics: MetricsSnapshot | null = null;
   peekTimeMs = -Infinity;
   private stopping = false;
+  /** Resolves the merge's wait for this worker's next batch. */
+  private onBatch: (() => void) | null = null;
 
   /** `said`: messages logged already, by any worker (K workers would say most things K times). */
   constructor(index: number, input: WorkerInput, logger: Logger, said: Set<string>, onFailure: (failure: UBPError) => void) {
@@ -74,10 +77,14 @@ class WorkerThread {
       if (m.kind === 'log') {
         if (!said.has(m.msg)) logger[m.level](m.msg, m.obj);
         said.add(m.msg);
+      } else if (m.kind === 'batch') {
+        const resolve = this.onBatch;
+        this.onBatch = null;
+        resolve?.();
       } else if (m.kind === 'metrics') {
         this.metrics = m.metrics;
         this.peekTimeMs = m.peekTimeMs;
-      } else fail(m.code, m.message);
+      } else if (m.kind === 'failed') fail(m.code, m.message);
     });
     this.thread.on('error', (err) => fail('INTERNAL', err.message));
     this.exited = new Promise((resolve) => {
@@ -86,6 +93,11 @@ class WorkerThread {
         resolve();
       });
     });
+  }
+
+  /** Resolves at the worker's next batch (or its end, or its exit). */
+  nextBatch(): Promise<void> {
+    return Promise.race([new Promise<void>((resolve) => (this.onBatch = resolve)), this.exited]);
   }
 
   async terminate(): Promise<void> {
@@ -178,7 +190,9 @@ export class LineMerge implements EventSource<LineRef> {
   }
 
   private async waitFor(w: number): Promise<void> {
-    await Promise.race([this.readers[w]!.waitForData(), this.workers[w]!.exited]);
+    const batch = this.workers[w]!.nextBatch();
+    // The batch may have come between the look and the wait (its message is then still queued, or was taken).
+    if (!this.readers[w]!.hasLine() && !this.readers[w]!.finished) await batch;
     if (this.failure) throw this.failure;
   }
 }
