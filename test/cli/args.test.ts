@@ -110,12 +110,20 @@ describe('the command line reads the option table', () => {
       'SSL',
       '--ssl-ca-location',
       '/ca.pem',
+      '--schema-registry',
+      'https://r:8081/',
+      '--schema-registry-ca-location',
+      '/sr-ca.pem',
+      '--no-auto-register',
     ]);
     assert.deepEqual(
       { ...c, kafka: { ...c.kafka } },
       {
         sink: 'file',
         output: 'out.jsonl',
+        format: 'json',
+        registry: { url: 'https://r:8081', username: null, password: null, caFile: '/sr-ca.pem', certFile: null, keyFile: null },
+        autoRegister: false,
         rate: 1200.5,
         durationSeconds: 60,
         count: 7,
