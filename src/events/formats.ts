@@ -4,6 +4,7 @@ import protobuf from 'protobufjs';
 import type { Format } from '../config/option-table.ts';
 import type { EventRecord } from '../model/activity.ts';
 import { EVENT_TYPES } from '../model/event-types.ts';
+import { AvroEventWriter } from './avro-writer.ts';
 import type { Latin1Buffer, RecordEncoder } from './bytes.ts';
 import { toEvent, type UserEvent } from './event.ts';
 import { EventSerializer, MAX_EVENT_BYTES } from './serialize.ts';
@@ -80,27 +81,19 @@ class JsonSchemaEncoder implements RecordEncoder<EventRecord> {
   }
 }
 
-/**
- * Avro binary of the event object (`toEvent`), written by avsc's compiled writer. Fields absent
- * from the object (the other types' event_data fields, page_info's product fields off product
- * pages) take their default, null.
- */
+/** Avro binary, by the writer of schema/event.avsc that reads the model's record directly. */
 class AvroEncoder implements RecordEncoder<EventRecord> {
   readonly maxBytes = MAX_EVENT_BYTES + HEADER_BYTES;
-  readonly #type = avroType();
-  readonly #instanceTag: string;
+  readonly #writer: AvroEventWriter;
   readonly #schemaIdOf: (rec: EventRecord) => number;
 
   constructor(instanceTag: string, schemaIdOf: (rec: EventRecord) => number) {
-    this.#instanceTag = instanceTag;
+    this.#writer = new AvroEventWriter(instanceTag);
     this.#schemaIdOf = schemaIdOf;
   }
 
   encodeInto(rec: EventRecord, buf: Latin1Buffer, pos: number): number {
-    const start = writeWireHeader(buf, pos, this.#schemaIdOf(rec));
-    const end = this.#type.encode(toEvent(rec, this.#instanceTag), buf, start);
-    if (end < 0) throw new RangeError(`an Avro event took more than ${this.maxBytes} bytes`);
-    return end;
+    return this.#writer.write(rec, buf, writeWireHeader(buf, pos, this.#schemaIdOf(rec)));
   }
 
   tag(rec: EventRecord): number {
@@ -133,7 +126,8 @@ class ProtobufEncoder implements RecordEncoder<EventRecord> {
   }
 }
 
-function avroType(text = eventSchema('avro').text): avro.Type {
+/** avsc's type of an Avro schema text: the reader of wire records, and the reference writer in tests. */
+export function avroType(text = eventSchema('avro').text): avro.Type {
   return avro.Type.forSchema(JSON.parse(text));
 }
 
