@@ -105,7 +105,7 @@ const produce = (topic: string, format: string, extra: string[] = []) =>
 
 describe('registry formats through Kafka and a real schema registry', () => {
   for (const format of FORMATS) {
-    test(`${format}: Confluent's Python deserializers and verify read the JSON run's events`, { timeout: 240_000 }, async () => {
+    test(`${format}: Confluent's Python deserializers, verify and report read the JSON run's events`, { timeout: 240_000 }, async () => {
       const topic = `registry-${format}-${randomUUID().slice(0, 8)}`;
       const res = await produce(topic, format);
       assert.equal(res.code, 0, res.stderr);
@@ -131,6 +131,21 @@ describe('registry formats through Kafka and a real schema registry', () => {
       const verify = await runCli(['verify', '--bootstrap-servers', broker.bootstrap, '--topic', topic, '--schema-registry', registry.url]);
       assert.equal(verify.code, 0, verify.stdout.toString() + verify.stderr);
       assert.match(verify.stdout.toString(), /all checks passed/);
+
+      const html = path.join(tmp, `${format}.html`);
+      const report = await runCli([
+        'report',
+        '--bootstrap-servers',
+        broker.bootstrap,
+        '--topic',
+        topic,
+        '--schema-registry',
+        registry.url,
+        '--output',
+        html,
+      ]);
+      assert.equal(report.code, 0, report.stderr);
+      assert.match(fs.readFileSync(html, 'utf8'), new RegExp(`${COUNT.toLocaleString('en-US')}|${COUNT}`));
     });
   }
 
