@@ -2,11 +2,13 @@
  * The benchmark suite (`npm run bench`): generation, stdout and file sinks, workers beside a
  * plain generator, Kafka end to end
  * against Kafka's own kafka-producer-perf-test in the same run, memory, live pacing, events
- * held back by delivery faults.
+ * held back by delivery faults, and the record formats (JSON, Avro, Protobuf, JSON Schema):
+ * encoding speed and bytes per event.
  * Every figure is the median of several runs. Prints a table and writes bench/results.json.
  *
  *   npm run bench                 # everything (about 10 minutes on 2 cores)
  *   BENCH_ONLY=generation,stdout npm run bench
+ *   BENCH_ONLY=formats npm run bench   # JSON, Avro, Protobuf, JSON Schema: speed and size
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +16,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EventSerializer } from '../src/events/serialize.ts';
+import { eventEncoder } from '../src/events/formats.ts';
+import type { Format } from '../src/config/option-table.ts';
+import type { RecordEncoder } from '../src/events/bytes.ts';
+import type { EventRecord } from '../src/model/activity.ts';
 import { Simulation } from '../src/model/simulation.ts';
 import type { Latin1Buffer } from '../src/events/bytes.ts';
 
@@ -126,6 +132,68 @@ async function benchGeneration(): Promise<void> {
     runs.map((r) => r.eps),
     `mean event ${Math.round(runs[0]!.bytes)} bytes`,
   );
+}
+
+// ---------------------------------------------------------------- formats
+
+const simOptions = {
+  seed: 42,
+  startMs: Date.parse(START),
+  ratePerHour: 5000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: true,
+  userPoolSize: 0,
+};
+
+/** Seconds to make n events with the model alone, and to make and encode them in a format; bytes per record. */
+function formatOnce(format: Format | 'model', n: number): { seconds: number; bytes: number } {
+  const sim = new Simulation(simOptions);
+  const encoder: RecordEncoder<EventRecord> | null = format === 'model' ? null : eventEncoder(format, sim.instanceTag, () => 1);
+  const buf = Buffer.allocUnsafe(1 << 16) as Latin1Buffer;
+  let bytes = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const rec = sim.next();
+    if (encoder) encoder.encodeInto(rec, buf, 0); // warm-up
+  }
+  const began = performance.now();
+  for (let i = 0; i < n; i++) {
+    const rec = sim.next();
+    if (encoder) bytes += encoder.encodeInto(rec, buf, 0);
+  }
+  return { seconds: (performance.now() - began) / 1000, bytes: bytes / n };
+}
+
+async function benchFormats(): Promise<void> {
+  process.stderr.write('formats (model + encoding into a buffer, one core; encoding alone = minus the model alone)\n');
+  const n = 300_000;
+  const formats: (Format | 'model')[] = ['model', 'json', 'json-schema', 'avro', 'protobuf'];
+  const seconds = new Map<string, number[]>(formats.map((f) => [f, []]));
+  const bytes = new Map<string, number>();
+  // Interleaved, so that a slow minute of the machine falls on every format alike.
+  for (let round = 0; round < 5; round++) {
+    for (const f of formats) {
+      const r = formatOnce(f, n);
+      seconds.get(f)!.push(r.seconds);
+      bytes.set(f, r.bytes);
+    }
+  }
+  const model = seconds.get('model')!;
+  for (const f of formats.slice(1)) {
+    const runs = seconds.get(f)!;
+    record(
+      `format ${f}: model + encoding`,
+      'events/s',
+      runs.map((s) => n / s),
+      `${bytes.get(f)!.toFixed(1)} bytes per record`,
+    );
+    record(
+      `format ${f}: encoding alone`,
+      'ns/event',
+      runs.map((s, i) => ((s - model[i]!) / n) * 1e9),
+      f === 'json' ? undefined : `${(bytes.get(f)! / bytes.get('json')!).toFixed(2)} × the JSON bytes`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------- stdout and file
@@ -476,6 +544,7 @@ async function benchPacing(): Promise<void> {
 
 const began = Date.now();
 if (want('generation')) await benchGeneration();
+if (want('formats')) await benchFormats();
 if (want('stdout')) await benchSinks();
 if (want('workers')) await benchWorkers();
 if (want('kafka')) await benchKafka();

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'KAFKA_SECURITY' // TLS or SASL refused: wrong password, untrusted certificate, plaintext to a TLS port
   | 'KAFKA_DELIVERY' // the broker refused records for good
   | 'KAFKA_TOPIC' // the topic could not be created or inspected
+  | 'SCHEMA_REGISTRY' // the schema registry is unreachable, refused us, or refused the schema (incompatible)
   | 'VERIFY' // verify found problems or could not read its input
   | 'INTERNAL';
 

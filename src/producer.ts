@@ -4,7 +4,8 @@ import { resolveConfig, resolveTable, type OptionNames, type ProducerConfig, typ
 import { RUN_OPTIONS } from './config/option-table.ts';
 import { UBPError } from './errors.ts';
 import { toEvent, type UserEvent } from './events/event.ts';
-import { encodedEventRouting, eventRouting } from './sinks/kafka/event-routing.ts';
+import { encodedEventRouting, eventRouting, topicsOf } from './sinks/kafka/event-routing.ts';
+import { eventEncoder, eventSchema } from './events/formats.ts';
 import { encodedEvents, type EncodedEvent } from './events/encoded.ts';
 import { FaultPlan, faultsOn } from './delivery/faults.ts';
 import { DeliveryStage, runWithFaults } from './delivery/stage.ts';
@@ -457,8 +458,30 @@ export class UserBehaviorProducer {
     return sink;
   }
 
+  /**
+   * The encoder of a registry format: its schema registered (or, with --no-auto-register, looked
+   * up) under each topic's `<topic>-value` subject first, so a registry that is down or refuses
+   * the schema stops the run before anything is sent.
+   */
+  private async registryEncoder(): Promise<RecordEncoder<EventRecord>> {
+    const { format, registry, autoRegister, kafka } = this.config;
+    if (format === 'json' || registry === null) return this.serializer;
+    const { SchemaRegistryClient, valueSubject } = await import('./sinks/kafka/schema-registry.ts');
+    const client = new SchemaRegistryClient(registry);
+    const schema = eventSchema(format);
+    const topics = topicsOf(kafka.topic);
+    const ids: number[] = [];
+    for (const topic of topics) {
+      const subject = valueSubject(topic);
+      const id = autoRegister ? await client.register(subject, schema) : await client.lookup(subject, schema);
+      ids.push(id);
+      this.logger.info(`${format}: ${schema.file} is schema id ${id} of subject ${subject} at ${registry.url}`, { subject, schemaId: id });
+    }
+    return eventEncoder(format, this.sim.instanceTag, ids.length > 1 ? (rec) => ids[rec.type]! : () => ids[0]!);
+  }
+
   private async createSink(): Promise<Sink<EventRecord>> {
-    const encoder = this.serializer;
+    const encoder = await this.registryEncoder();
     if (this.sinkFactory) return this.sinkFactory(encoder, this.metrics);
     if (this.config.sink === 'stdout') return FdSink.stdout(encoder, this.metrics);
     if (this.config.sink === 'file') return FdSink.file(this.config.output!, encoder, this.metrics);

@@ -6,6 +6,16 @@ export { brokerStatus, resetBroker, startBroker, stopBroker, type BrokerHandle, 
 export { KafkaLocalError } from './errors.ts';
 export { runTool } from './java.ts';
 export { ensureJars } from './jars.ts';
+export { ensureRegistryApp } from './registry-app.ts';
+export {
+  CCOMPAT_PATH,
+  probeRegistry,
+  registryStatus,
+  startRegistry,
+  stopRegistry,
+  type RegistryHandle,
+  type RegistryOptions,
+} from './registry.ts';
 export { javaPartitions } from './partitions.ts';
 export { freePort } from './process.ts';
 export { probeBroker, type ProbeSecurity } from './probe.ts';

@@ -60,6 +60,6 @@ export const HELP = renderHelp(
        user-behavior-producer report [flags]   (the realism report of a run: HTML with charts and a scorecard)
 
 Generates realistic e-commerce user sessions and streams their events.`,
-  ['Output', 'Security', 'Simulation', 'Faults and answer key', 'Kafka producer', 'Reporting'],
+  ['Output', 'Security', 'Schema registry', 'Simulation', 'Faults and answer key', 'Kafka producer', 'Reporting'],
   'Exit codes: 0 done or stopped by SIGINT/SIGTERM after a clean flush; 1 runtime failure; 2 bad usage.',
 );

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { REPORT_OPTIONS } from '../config/option-table.ts';
 import { resolveTable, topicTemplate } from '../config/options.ts';
+import { resolveRegistry } from '../config/registry.ts';
 import { gatherKafkaSources, resolveSecurity } from '../config/security.ts';
 import { UBPError, usageError } from '../errors.ts';
 import { renderReport } from '../report/render.ts';
@@ -17,7 +18,7 @@ curves per city and weekday, the funnel by segment, device and channel, the dist
 session length, events per session, order value and visits per user, and a scorecard of the
 realism targets with the measured value and pass/fail. Session-level figures need each session's
 events in one stream: read one topic, not a topic per event type.`,
-  ['Report', 'Output', 'Security'],
+  ['Report', 'Output', 'Security', 'Schema registry'],
   'Exit codes: 0 the report was written (whatever the scorecard says); 1 the input could not be read or the report not written; 2 bad usage.',
 );
 
@@ -33,6 +34,7 @@ export async function reportMain(argv: string[]): Promise<number> {
   for (const warning of sources.warnings) process.stderr.write(`user-behavior-producer: warning: ${warning}\n`);
   const o = resolveTable(REPORT_OPTIONS, sources.input, sources.names);
   const security = resolveSecurity(o, sources.names);
+  const registry = resolveRegistry(o, sources.names);
   if (values.input !== undefined && (values.topic !== undefined || values.bootstrapServers !== undefined)) {
     throw usageError('report: give --input FILE or --bootstrap-servers/--topic, not both');
   }
@@ -43,6 +45,7 @@ export async function reportMain(argv: string[]): Promise<number> {
           bootstrapServers: o.bootstrapServers,
           topic: topicTemplate(o.topic, o.topicPerType),
           security,
+          registry,
           timeoutMs: o.timeoutSeconds * 1000,
         },
   );

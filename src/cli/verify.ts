@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { VERIFY_OPTIONS } from '../config/option-table.ts';
 import { resolveTable, topicTemplate } from '../config/options.ts';
+import { resolveRegistry } from '../config/registry.ts';
 import { gatherKafkaSources, resolveSecurity } from '../config/security.ts';
 import { usageError } from '../errors.ts';
 import { formatReport, verifyRun } from '../verify/run.ts';
@@ -14,9 +15,11 @@ export const VERIFY_HELP = renderHelp(
 Reads a run back and checks it: every record once (no duplicate event_id), each session in one
 partition and in order, no session skipping events, every record valid against the event JSON
 Schema and keyed by its session_id, and — with --metrics-json — as many events as the run sent.
+Records in the Confluent wire format (--format avro, protobuf or json-schema) are decoded by the
+schema their id names in --schema-registry.
 With --truth (the run's answer key) the faults it lists are expected, not failures, and the
 distinct events of every window must match it.`,
-  ['Output', 'Security', 'Verify'],
+  ['Output', 'Security', 'Schema registry', 'Verify'],
   'Exit codes: 0 every check passed; 1 a check failed or the input could not be read; 2 bad usage.',
 );
 
@@ -32,6 +35,7 @@ export async function verifyMain(argv: string[]): Promise<number> {
   for (const warning of sources.warnings) process.stderr.write(`user-behavior-producer: warning: ${warning}\n`);
   const o = resolveTable(VERIFY_OPTIONS, sources.input, sources.names);
   const security = resolveSecurity(o, sources.names);
+  const registry = resolveRegistry(o, sources.names);
   if (values.input !== undefined && (values.topic !== undefined || values.bootstrapServers !== undefined)) {
     throw usageError('verify: give --input FILE or --bootstrap-servers/--topic, not both');
   }
@@ -53,7 +57,7 @@ export async function verifyMain(argv: string[]): Promise<number> {
   const report = await verifyRun({
     ...(o.input !== null
       ? { input: o.input }
-      : { bootstrapServers: o.bootstrapServers, topic: topicTemplate(o.topic, o.topicPerType), security }),
+      : { bootstrapServers: o.bootstrapServers, topic: topicTemplate(o.topic, o.topicPerType), security, registry }),
     expect: { key: o.key, eventTimestamps: o.recordTimestamp === 'event', headers: o.headers },
     expected,
     ...(o.truth !== null ? { truth: o.truth } : {}),

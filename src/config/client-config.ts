@@ -29,6 +29,12 @@ export interface ClientProperties {
   sslVerifyHostname?: boolean;
   /** False when the file turns certificate verification off altogether. */
   sslVerifyCertificate?: boolean;
+  schemaRegistry?: string;
+  schemaRegistryUser?: string;
+  schemaRegistryPassword?: string;
+  schemaRegistryCaLocation?: string;
+  schemaRegistryCertificateLocation?: string;
+  schemaRegistryKeyLocation?: string;
 }
 
 export interface ParsedClientConfig {
@@ -48,10 +54,8 @@ const HARMLESS = new Set([
   'request.timeout.ms',
   'retry.backoff.ms',
   'sasl.login.callback.handler.class',
-  'schema.registry.url',
   'basic.auth.credentials.source',
-  'basic.auth.user.info',
-  'schema.registry.basic.auth.user.info',
+  'schema.registry.basic.auth.credentials.source',
   'ssl.endpoint.identification.algorithm',
   'ssl.protocol',
   'ssl.enabled.protocols',
@@ -190,6 +194,31 @@ export function interpretClientConfig(props: ReadonlyMap<string, string>, file: 
       case 'ssl.endpoint.identification.algorithm':
         // Java: empty turns hostname checks off; librdkafka: "none".
         p.sslVerifyHostname = !(value === '' || value.toLowerCase() === 'none');
+        break;
+      case 'schema.registry.url':
+        p.schemaRegistry = value;
+        break;
+      case 'basic.auth.user.info':
+      case 'schema.registry.basic.auth.user.info': {
+        // Confluent's clients take `user:password` (the password may hold colons).
+        const colon = value.indexOf(':');
+        if (colon < 0) throw usageError(`${file}: ${key} must be user:password (the value is not shown)`);
+        p.schemaRegistryUser = value.slice(0, colon);
+        p.schemaRegistryPassword = value.slice(colon + 1);
+        break;
+      }
+      case 'schema.registry.ssl.truststore.location':
+        pemOnly('truststore');
+        p.schemaRegistryCaLocation = pathFrom(file, value);
+        break;
+      case 'schema.registry.ssl.ca.location':
+        p.schemaRegistryCaLocation = pathFrom(file, value);
+        break;
+      case 'schema.registry.ssl.certificate.location':
+        p.schemaRegistryCertificateLocation = pathFrom(file, value);
+        break;
+      case 'schema.registry.ssl.key.location':
+        p.schemaRegistryKeyLocation = pathFrom(file, value);
         break;
       case 'enable.ssl.certificate.verification':
         p.sslVerifyCertificate = value.toLowerCase() !== 'false';

@@ -20,7 +20,16 @@ import {
  * library's option types are all derived from these rows; nothing else declares an option.
  */
 
-export type Group = 'Output' | 'Security' | 'Simulation' | 'Faults and answer key' | 'Kafka producer' | 'Reporting' | 'Verify' | 'Report';
+export type Group =
+  | 'Output'
+  | 'Security'
+  | 'Schema registry'
+  | 'Simulation'
+  | 'Faults and answer key'
+  | 'Kafka producer'
+  | 'Reporting'
+  | 'Verify'
+  | 'Report';
 
 /** A flag that sets its option to a fixed value (`--no-time-patterns`, `--verbose`). */
 export interface Switch<Out> {
@@ -56,6 +65,7 @@ export function row<In, Out, const D extends Out | null>(r: OptionRow<In, Out, D
 }
 
 const SINKS = ['kafka', 'stdout', 'file'] as const;
+const FORMATS = ['json', 'avro', 'protobuf', 'json-schema'] as const;
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 const RECORD_KEYS = ['session_id', 'user_id', 'none'] as const;
@@ -64,6 +74,7 @@ const RECORD_TIMESTAMPS = ['event', 'send'] as const;
 const TOPIC = /^(?!\.{1,2}$)(?:[A-Za-z0-9._-]|\{event_type\}){1,249}$/;
 
 export type SinkKind = (typeof SINKS)[number];
+export type Format = (typeof FORMATS)[number];
 export type Compression = (typeof COMPRESSIONS)[number];
 export type Acks = 'all' | 1 | 0;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -203,6 +214,66 @@ export const SECURITY_OPTIONS = {
   }),
 } as const;
 
+const REGISTRY = 'Schema registry';
+/** http(s)://host[:port][/path], without a trailing slash (the Confluent API's base URL). */
+const REGISTRY_URL = /^https?:\/\/[^\s/]+(\/[^\s]*[^\s/])?\/?$/;
+
+/**
+ * Reaching a Confluent-API schema registry (for --format avro|protobuf|json-schema and for reading
+ * such runs back): the URL and user by flag, file or environment; the password from the client
+ * config file or the environment only.
+ */
+export const REGISTRY_OPTIONS = {
+  schemaRegistry: row({
+    kind: textKind('an http:// or https:// URL, e.g. http://localhost:8081', REGISTRY_URL),
+    default: null,
+    flag: 'schema-registry',
+    valueName: 'URL',
+    help: 'Confluent-API schema registry (Apicurio: `http://host:port/apis/ccompat/v7`); needed by the registry formats',
+    group: REGISTRY,
+  }),
+  schemaRegistryUser: row({
+    kind: textKind('a user name'),
+    default: null,
+    flag: 'schema-registry-user',
+    valueName: 'NAME',
+    help: 'basic-auth user of the registry (the password comes from `basic.auth.user.info` in the client config file or UBP_SCHEMA_REGISTRY_PASSWORD)',
+    group: REGISTRY,
+  }),
+  schemaRegistryPassword: row({
+    kind: textKind('a password'),
+    default: null,
+    secret: true,
+    env: 'UBP_SCHEMA_REGISTRY_PASSWORD',
+    help: 'basic-auth password of the registry',
+    group: REGISTRY,
+  }),
+  schemaRegistryCaLocation: row({
+    kind: textKind('a file path'),
+    default: null,
+    flag: 'schema-registry-ca-location',
+    valueName: 'FILE',
+    help: 'CA certificates (PEM) to trust for an https registry instead of the system ones',
+    group: REGISTRY,
+  }),
+  schemaRegistryCertificateLocation: row({
+    kind: textKind('a file path'),
+    default: null,
+    flag: 'schema-registry-certificate-location',
+    valueName: 'FILE',
+    help: 'client certificate (PEM) for a registry that asks for one',
+    group: REGISTRY,
+  }),
+  schemaRegistryKeyLocation: row({
+    kind: textKind('a file path'),
+    default: null,
+    flag: 'schema-registry-key-location',
+    valueName: 'FILE',
+    help: 'private key (PEM) of that certificate',
+    group: REGISTRY,
+  }),
+} as const;
+
 const FRACTION = numberKind({ min: 0, max: 1, unit: '(a share of events)' });
 const FAULTS = 'Faults and answer key';
 
@@ -281,6 +352,28 @@ export const RUN_OPTIONS = {
   topic: topicRow,
   topicPerType: topicPerTypeRow,
   ...SECURITY_OPTIONS,
+  format: row({
+    kind: choiceKind(FORMATS),
+    default: 'json',
+    flag: 'format',
+    help: 'record values: JSON text, or Avro, Protobuf or JSON in the Confluent wire format (schema id from `--schema-registry`; Kafka only)',
+    group: REGISTRY,
+  }),
+  ...REGISTRY_OPTIONS,
+  autoRegister: row({
+    kind: booleanKind(),
+    default: true,
+    defaultText: '—',
+    switches: [
+      {
+        flag: 'no-auto-register',
+        value: false,
+        help: 'do not register the schema: it must already be registered under `<topic>-value` (the run looks its id up)',
+      },
+    ],
+    help: 'register the schema under `<topic>-value` at start',
+    group: REGISTRY,
+  }),
   generationRate: row({
     kind: numberKind({ min: 0, above: true, unit: 'of events per hour' }),
     default: 5000,
@@ -505,6 +598,7 @@ export const VERIFY_OPTIONS = {
   recordTimestamp: { ...recordTimestampRow, help: 'record timestamps the run used; `event` ones are checked against the events' },
   headers: { ...headersRow, switches: [{ flag: 'headers', value: true, help: 'check the headers a `--headers` run adds' }] },
   ...SECURITY_OPTIONS,
+  ...REGISTRY_OPTIONS,
   input: row({
     kind: textKind('a file path'),
     default: null,
@@ -560,6 +654,7 @@ export const REPORT_OPTIONS = {
   topic: VERIFY_OPTIONS.topic,
   topicPerType: VERIFY_OPTIONS.topicPerType,
   ...SECURITY_OPTIONS,
+  ...REGISTRY_OPTIONS,
   input: { ...VERIFY_OPTIONS.input, group: 'Report' },
   output: row({
     kind: textKind('a file path'),

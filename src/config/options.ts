@@ -1,10 +1,12 @@
 import { usageError } from '../errors.ts';
 import { INVALID, type Shard } from './kinds.ts';
 import { gatherKafkaSources, resolveSecurity, type KafkaSecurity } from './security.ts';
+import { checkFormat, resolveRegistry, type RegistryConfig } from './registry.ts';
 import {
   RUN_OPTIONS,
   type Acks,
   type Compression,
+  type Format,
   type LogLevel,
   type OptionTable,
   type RecordKey,
@@ -14,7 +16,8 @@ import {
   type SinkKind,
 } from './option-table.ts';
 
-export type { Acks, Compression, LogLevel, RecordKey, RecordTimestamp, SinkKind };
+export type { Acks, Compression, Format, LogLevel, RecordKey, RecordTimestamp, SinkKind };
+export type { RegistryConfig };
 
 /** In a topic name, where the event type goes: `user-events.{event_type}`. */
 export const EVENT_TYPE_PLACEHOLDER = '{event_type}';
@@ -64,6 +67,12 @@ export interface ProducerConfig {
   readonly sink: SinkKind;
   readonly output: string | null;
   readonly kafka: KafkaConfig;
+  /** How events become record values: JSON text, or a registry format. */
+  readonly format: Format;
+  /** The schema registry (set when a registry format asks for one, or when given). */
+  readonly registry: RegistryConfig | null;
+  /** Register the format's schema under `<topic>-value` at start (else look its id up). */
+  readonly autoRegister: boolean;
   /** Events per hour at time multiplier 1.0. */
   readonly rate: number;
   /** Simulated seconds to run; null = until stopped (or `count`). */
@@ -169,6 +178,9 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
   const o = resolveTable(RUN_OPTIONS, sources.input, sources.names);
   const name = (key: keyof typeof RUN_OPTIONS): string => sources.names[key] ?? key;
   const security = resolveSecurity(o, sources.names);
+  const registry = resolveRegistry(o, sources.names);
+  const faults = o.late > 0 || o.duplicates > 0 || o.truth !== null || o.truthSessions !== null;
+  checkFormat(o.format, o.sink, registry, sources.names, faults);
 
   if (o.sink === 'file' && o.output === null) throw usageError(`${name('sink')} file needs ${name('output')} FILE`);
   let maxSessionSeconds = o.maxSessionSeconds;
@@ -218,6 +230,9 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
       replicationFactor: o.replicationFactor,
       security,
     }),
+    format: o.format,
+    registry,
+    autoRegister: o.autoRegister,
     rate: o.generationRate,
     durationSeconds: o.durationSeconds,
     count: o.count,

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { usageError } from '../errors.ts';
 import { readClientConfig, type SaslMechanism, type SecurityProtocol } from './client-config.ts';
 import type { ResolvedOptionsOf } from './option-table.ts';
-import { SECURITY_OPTIONS } from './option-table.ts';
+import { REGISTRY_OPTIONS, SECURITY_OPTIONS } from './option-table.ts';
 
 /** A password or token: kept whole for the client, shown as [secret] anywhere else (logs, JSON, inspect). */
 export class Secret {
@@ -75,7 +75,7 @@ export function gatherKafkaSources(
     }
     if (parsed.unknownKeys.length > 0) warnings.push(`${file}: ignoring keys this tool does not use: ${parsed.unknownKeys.join(', ')}`);
   }
-  for (const [key, r] of Object.entries(SECURITY_OPTIONS)) {
+  for (const [key, r] of Object.entries({ ...SECURITY_OPTIONS, ...REGISTRY_OPTIONS })) {
     const env = (r as { env?: string }).env;
     const value = env === undefined ? undefined : vars[env];
     if (value !== undefined && value !== '') {

@@ -20,7 +20,10 @@ export interface ReadTopicOptions {
 
 export interface ReadRecord {
   key: string | null;
+  /** The value as UTF-8 text (a JSON event) ... */
   value: string;
+  /** ... and as it came, for values in a binary format. */
+  bytes: Buffer;
   partition: number;
   offset: bigint;
   timestamp?: bigint;
@@ -29,6 +32,7 @@ export interface ReadRecord {
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const EMPTY = Buffer.alloc(0);
 const DEFAULT_IDLE_MS = 30_000;
 /**
  * Bytes per partition and per request. Measured on 2.7M records (3.6 GB, 12 partitions, 2 cores):
@@ -247,6 +251,7 @@ function collect(response: FetchResponse, todo: Map<number, PartitionState>): Re
             out.push({
               key: record.key === undefined || record.key === null ? null : record.key.toString('utf8'),
               value: record.value === undefined || record.value === null ? '' : record.value.toString('utf8'),
+              bytes: record.value ?? EMPTY,
               partition: partitionIndex,
               offset,
               timestamp: batch.firstTimestamp + record.timestampDelta,

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import type { RegistryConfig } from '../config/registry.ts';
 import type { KafkaSecurity } from '../config/security.ts';
 import { UBPError } from '../errors.ts';
+import type { WireDecoder } from '../events/formats.ts';
+import { isWireFormat, wireSchemaId } from '../events/wire.ts';
 import { topicsOf } from '../sinks/kafka/event-routing.ts';
 import { RunVerifier, type Expectations, type ReadBack, type VerifyReport } from './check.ts';
 import { loadTruth, TruthCheck } from './truth.ts';
@@ -14,6 +17,8 @@ export interface RunSource {
   bootstrapServers?: readonly string[];
   topic?: string;
   security?: KafkaSecurity;
+  /** The schema registry that records in the Confluent wire format (Avro, Protobuf, JSON Schema) name. */
+  registry?: RegistryConfig | null;
   timeoutMs?: number;
 }
 
@@ -34,6 +39,8 @@ export function sourceName(source: RunSource): string {
 /**
  * The records of a run in read order: the lines of the file (blank ones skipped), or each
  * routed topic's records in turn, partitions interleaved, offset order within a partition.
+ * Records in the Confluent wire format are decoded by the schema their id names, and handed on
+ * as the JSON text of the event, so every check and the report read all formats alike.
  */
 export async function* readRun(source: RunSource): AsyncGenerator<ReadBack> {
   if (source.input !== undefined) {
@@ -52,6 +59,31 @@ export async function* readRun(source: RunSource): AsyncGenerator<ReadBack> {
     return;
   }
   const { readTopic } = await import('./kafka-reader.ts');
+  let decoder: WireDecoder | undefined;
+  const decode = async (bytes: Buffer, where: string): Promise<string> => {
+    if (source.registry === undefined || source.registry === null) {
+      throw new UBPError(
+        'VERIFY',
+        `${where} is in the Confluent wire format (schema id ${wireSchemaId(bytes)}): give --schema-registry URL to decode it`,
+      );
+    }
+    if (decoder === undefined) {
+      const [{ WireDecoder }, { SchemaRegistryClient }] = await Promise.all([
+        import('../events/formats.ts'),
+        import('../sinks/kafka/schema-registry.ts'),
+      ]);
+      const client = new SchemaRegistryClient(source.registry);
+      decoder = new WireDecoder((id) => client.schemaById(id));
+    }
+    try {
+      return JSON.stringify(await decoder.decode(bytes));
+    } catch (err) {
+      if (err instanceof UBPError) throw err;
+      throw new UBPError('VERIFY', `${where} could not be decoded by schema ${wireSchemaId(bytes)}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  };
   for (const [index, topic] of topicsOf(source.topic!).entries()) {
     const read = {
       bootstrapServers: source.bootstrapServers!,
@@ -61,7 +93,7 @@ export async function* readRun(source: RunSource): AsyncGenerator<ReadBack> {
     };
     for await (const r of readTopic(read)) {
       yield {
-        value: r.value,
+        value: isWireFormat(r.bytes) ? await decode(r.bytes, `${topic} partition ${r.partition} offset ${r.offset}`) : r.value,
         key: r.key,
         topic: index,
         partition: r.partition,

@@ -1,9 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
-import { freePort, startBroker, stopBroker, type SecureInfo } from '../../scripts/kafka-local/index.ts';
+import { freePort, startBroker, startRegistry, stopBroker, type SecureInfo } from '../../scripts/kafka-local/index.ts';
 import { readTopic, type ReadRecord } from '../../src/verify/kafka-reader.ts';
-import { BROKER_FAILED_ENV, SECURE_BROKER_ENV } from './global-setup.ts';
+import { BROKER_FAILED_ENV, REGISTRY_ENV, REGISTRY_FAILED_ENV, SECURE_BROKER_ENV } from './global-setup.ts';
 
 export type { ReadRecord, SecureInfo };
 export { freePort };
@@ -25,6 +25,26 @@ export async function getBroker(): Promise<Broker> {
   if (given !== undefined && given !== '') return { bootstrap: given, stop: async () => {} };
   const broker = await startBroker({ ephemeral: true });
   return { bootstrap: broker.bootstrap, stop: () => broker.stop() };
+}
+
+export interface Registry {
+  /** The Confluent API's base URL. */
+  url: string;
+  /** Stops the registry if this call started it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The schema registry of SCHEMA_REGISTRY_URL when set (`npm test` starts an Apicurio Registry for
+ * the whole run and sets it), else a fresh one of our own, so that a test file also runs alone.
+ */
+export async function getRegistry(): Promise<Registry> {
+  const failed = process.env[REGISTRY_FAILED_ENV];
+  if (failed !== undefined && failed !== '') throw new Error(`the test run's schema registry did not start: ${failed}`);
+  const given = process.env[REGISTRY_ENV];
+  if (given !== undefined && given !== '') return { url: given, stop: async () => {} };
+  const registry = await startRegistry({ ephemeral: true });
+  return { url: registry.url, stop: () => registry.stop() };
 }
 
 function throwIfRunBrokerFailed(): void {
