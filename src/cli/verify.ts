@@ -42,15 +42,19 @@ export async function verifyMain(argv: string[]): Promise<number> {
   let expected = o.expected;
   if (o.metricsJson !== null) {
     if (expected !== null) throw usageError('verify: give --metrics-json or --expected, not both');
-    let sent: unknown;
-    try {
-      sent = (JSON.parse(fs.readFileSync(o.metricsJson, 'utf8')) as { messagesSent?: unknown }).messagesSent;
-    } catch (err) {
-      throw usageError(`verify: --metrics-json ${o.metricsJson} is not a readable metrics file (${(err as Error).message.split('\n')[0]})`);
+    // Shards of one run each write their own: FILE,FILE,… adds them up.
+    expected = 0;
+    for (const file of o.metricsJson.split(',')) {
+      let sent: unknown;
+      try {
+        sent = (JSON.parse(fs.readFileSync(file, 'utf8')) as { messagesSent?: unknown }).messagesSent;
+      } catch (err) {
+        throw usageError(`verify: --metrics-json ${file} is not a readable metrics file (${(err as Error).message.split('\n')[0]})`);
+      }
+      if (typeof sent !== 'number' || !Number.isInteger(sent) || sent < 0)
+        throw usageError(`verify: --metrics-json ${file} has no messagesSent count`);
+      expected += sent;
     }
-    if (typeof sent !== 'number' || !Number.isInteger(sent) || sent < 0)
-      throw usageError(`verify: --metrics-json ${o.metricsJson} has no messagesSent count`);
-    expected = sent;
     // messagesSent counts records, second copies included; the check counts distinct events.
     if (o.truth !== null) expected -= loadTruth(o.truth).totals.duplicates;
   }

@@ -612,7 +612,7 @@ export const VERIFY_OPTIONS = {
     default: null,
     flag: 'metrics-json',
     valueName: 'FILE',
-    help: "the run's --metrics-json: its messagesSent is the expected count",
+    help: "the run's --metrics-json (shards of one run: FILE,FILE,…): its messagesSent is the expected count",
     group: 'Verify',
   }),
   expected: row({

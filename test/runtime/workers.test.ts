@@ -69,9 +69,13 @@ describe('--workers', () => {
     assert.equal(sha(fs.readFileSync(file)), sha(one));
   });
 
-  test('shards with workers: the union of --shard I/3 runs (2 workers each) is the whole run', async () => {
+  test('shards with workers: the union of --shard I/3 runs (2 workers each) is the whole run, and verify adds up their counts', async () => {
+    const dir = tmp();
+    const metrics = [0, 1, 2].map((i) => path.join(dir, `m${i}.json`));
     const parts = await Promise.all(
-      [0, 1, 2].map((i) => runCli(['--sink', 'stdout', ...RUN, '--duration', '1800', '--shard', `${i}/3`, '--workers', '2'])),
+      [0, 1, 2].map((i) =>
+        runCli(['--sink', 'stdout', ...RUN, '--duration', '1800', '--shard', `${i}/3`, '--workers', '2', '--metrics-json', metrics[i]!]),
+      ),
     );
     const all: string[] = [];
     for (const p of parts) {
@@ -79,6 +83,14 @@ describe('--workers', () => {
       all.push(...lines(p.stdout));
     }
     assert.deepEqual(all.sort(), lines(one).sort());
+    // The shards' files one after another: each session is whole in one of them, in order.
+    const joined = path.join(dir, 'all.ndjson');
+    fs.writeFileSync(joined, Buffer.concat(parts.map((p) => p.stdout)));
+    const v = await runCli(['verify', '--input', joined, '--metrics-json', metrics.join(',')]);
+    assert.equal(v.code, 0, v.stdout.toString() + v.stderr);
+    assert.match(v.stdout.toString(), new RegExp(`${lines(one).length} distinct events, ${lines(one).length} expected`));
+    const short = await runCli(['verify', '--input', joined, '--metrics-json', metrics.slice(0, 2).join(',')]);
+    assert.equal(short.code, 1, 'two shards’ counts are not the whole run’s');
   });
 
   test('a worker that fails ends the run with exit 1 and a clear message; whole lines before it are written', async () => {

@@ -27,8 +27,11 @@ interface Line {
 let clean: Line[] = [];
 
 /** Index of a record that has a later event in its session. */
+/** A record in the middle of its session: one of the session's records comes before it and one after. */
 function firstContinuation(lines: Line[]): number {
-  return lines.findIndex((x, k) => k > 100 && lines.findIndex((y, m) => m > k && y.key === x.key) > 0);
+  return lines.findIndex(
+    (x, k) => k > 100 && lines.findIndex((y, m) => m > k && y.key === x.key) > 0 && lines.findIndex((y) => y.key === x.key) < k,
+  );
 }
 
 /** A fault applied to the clean run: the records to write instead. */
