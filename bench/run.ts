@@ -281,6 +281,38 @@ async function benchWorkers(): Promise<void> {
   record('--workers 2 / plain', 'ratio', ratio(two, plain), 'per round');
 }
 
+/** Kafka end to end with one and two workers (each worker its own client), interleaved. */
+async function benchKafkaWorkers(): Promise<void> {
+  const kafkaLocal = await import('../scripts/kafka-local/index.ts');
+  await kafkaLocal.ensureJars();
+  const broker = await kafkaLocal.startBroker({ ephemeral: true });
+  try {
+    const n = 600_000;
+    process.stderr.write(`Kafka with --workers 1 and 2: ${n} events, acks=all, 12 partitions, whole process\n`);
+    const runs: Record<string, number[]> = { '1': [], '2': [] };
+    let topicNo = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const k of ['1', '2']) {
+        const args = ['--sink', 'kafka', '--bootstrap-servers', broker.bootstrap, '--topic', `bench-workers-${topicNo++}`];
+        args.push('--partitions', '12', '--seed', '42', '--start', START, '--speed', 'max', '--count', String(n), '--workers', k);
+        const r = await cliRun(args);
+        if (r.metrics.messagesSent !== n) throw new Error(`--workers ${k} sent ${r.metrics.messagesSent} of ${n}`);
+        runs[k]!.push(n / (r.ms / 1000));
+      }
+    }
+    record('Kafka, acks=all, --workers 1', 'events/s', runs['1']!);
+    record('Kafka, acks=all, --workers 2', 'events/s', runs['2']!);
+    record(
+      'Kafka --workers 2 / --workers 1',
+      'ratio',
+      runs['2']!.map((x, i) => x / runs['1']![i]!),
+      'per round',
+    );
+  } finally {
+    await broker.stop();
+  }
+}
+
 // ---------------------------------------------------------------- Kafka
 
 async function benchKafka(): Promise<void> {
@@ -547,6 +579,7 @@ if (want('generation')) await benchGeneration();
 if (want('formats')) await benchFormats();
 if (want('stdout')) await benchSinks();
 if (want('workers')) await benchWorkers();
+if (want('kafka-workers')) await benchKafkaWorkers();
 if (want('kafka')) await benchKafka();
 if (want('memory')) await benchMemory();
 if (want('pacing')) await benchPacing();

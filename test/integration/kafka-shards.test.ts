@@ -8,7 +8,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI, ROOT, runCli } from '../helpers/cli.ts';
 import { checkRun, getBroker, readAll, type Broker } from '../helpers/kafka.ts';
 
 const MANIFEST = path.join(ROOT, 'deploy/kubernetes/indexed-job.yaml');
@@ -131,5 +133,45 @@ describe('one run from many producers into one topic', () => {
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await readAll(broker.bootstrap, countTopic)).length, 7777);
+  });
+
+  test('SIGTERM during an endless run with two workers: exit 0, and the topic holds exactly the events counted as sent', async () => {
+    const sigTopic = topic('sigterm');
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        '--bootstrap-servers',
+        broker.bootstrap,
+        '--topic',
+        sigTopic,
+        '--speed',
+        '50',
+        '--rate',
+        '100000',
+        '--workers',
+        '2',
+        '--metrics-json',
+        '-',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await sleep(6000);
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(30_000).then(() => 'hung' as const)]);
+    if (code === 'hung') child.kill('SIGKILL');
+    assert.equal(code, 0, err);
+    assert.match(err, /SIGTERM received/);
+    const m = JSON.parse(out) as { messagesSent: number; messagesFailed: number };
+    assert.ok(m.messagesSent > 100, `${m.messagesSent} sent`);
+    assert.equal(m.messagesFailed, 0);
+    const records = await readAll(broker.bootstrap, sigTopic);
+    assert.equal(records.length, m.messagesSent);
+    assert.equal(checkRun(records).duplicates, 0);
   });
 });
