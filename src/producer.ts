@@ -203,7 +203,7 @@ export class UserBehaviorProducer {
     if (this.sinkFactory) throw new UBPError('CONFIG', 'workers write to the built-in sinks (stdout, file, kafka), not to a sinkFactory');
     const c = this.config;
     const lanes = this.lanes;
-    const { KafkaWorkers, LineMerge } = await import('./runtime/workers.ts');
+    const { KafkaWorkers, LineMerge, runLinesUnpaced } = await import('./runtime/workers.ts');
     if (c.sink === 'kafka') {
       const options: ProducerOptions = {
         ...this.given,
@@ -242,7 +242,9 @@ export class UserBehaviorProducer {
     const sink = c.sink === 'stdout' ? FdSink.stdout(lineRecords, this.metrics) : FdSink.file(c.output!, lineRecords, this.metrics);
     this.monitor = this.startMonitor(limits, { activeSessions: () => merge.activeSessions, peekTimeMs: () => merge.peekTimeMs() });
     try {
-      const stopReason = await runToSink(new Stepper(merge, this.metrics, this.logger, limits, this.clock), sink, signal);
+      const stopReason = Number.isFinite(limits.speed)
+        ? await runToSink(new Stepper(merge, this.metrics, this.logger, limits, this.clock), sink, signal)
+        : await runLinesUnpaced(merge, sink, limits, this.metrics);
       await sink.flush();
       return { ...this.getMetrics(), stopReason };
     } finally {

@@ -44,6 +44,13 @@ export class Metrics implements DeliveryListener {
     this.lastEventMs = timeMs;
   }
 
+  /** `count` events generated at once, `byType[t]` of type t, the last at `lastTimeMs`. */
+  generatedRun(count: number, byType: ArrayLike<number>, lastTimeMs: number): void {
+    this.eventsGenerated += count;
+    for (let t = 0; t < EVENT_TYPES.length; t++) this.byType[t]! += byType[t]!;
+    this.lastEventMs = lastTimeMs;
+  }
+
   delivered(count: number, bytes: number, byTag?: ArrayLike<number>): void {
     this.messagesSent += count;
     this.bytesSent += bytes;

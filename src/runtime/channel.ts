@@ -5,8 +5,8 @@ import type { RecordEncoder } from '../sinks/sink.ts';
 
 /**
  * A one-way channel of encoded events from a worker thread to the main thread, in shared
- * memory: a ring of REGIONS batches. The worker fills a free region with lines (their JSON,
- * without the newline) and, per line, its merge key, type and end; then marks the region full.
+ * memory: a ring of REGIONS batches. The worker fills a free region with lines (their JSON and
+ * the newline) and, per line, its merge key, type and end; then marks the region full.
  * The main thread reads a full region line by line and marks it free again. Only the region
  * states are synchronised (Atomics), once per batch, so the cost per event is one copy. The
  * worker waits for a free region with Atomics.wait; the main thread, which must not block,
@@ -85,7 +85,7 @@ export class ChannelWriter {
 
   /** Whether another event fits the current batch. */
   get hasRoom(): boolean {
-    return this.used + MAX_EVENT_BYTES <= REGION_BYTES && this.lines < REGION_LINES;
+    return this.used + MAX_EVENT_BYTES + 1 <= REGION_BYTES && this.lines < REGION_LINES;
   }
 
   get pending(): number {
@@ -96,7 +96,9 @@ export class ChannelWriter {
     if (!this.waited) this.waitForFree();
     const v = this.v;
     const at = this.region * REGION_LINES + this.lines;
-    this.used = serializer.encodeInto(rec, v.regions[this.region]!, this.used);
+    const region = v.regions[this.region]!;
+    this.used = serializer.encodeInto(rec, region, this.used);
+    region[this.used++] = 10;
     v.keys[at] = key;
     v.ends[at] = this.used;
     v.types[at] = rec.type;
@@ -182,13 +184,33 @@ export class ChannelReader {
     return this.v.keys[this.region * REGION_LINES + this.index]!;
   }
 
-  /** Fill `line` with the next line and move past it. */
+  /**
+   * Take the lines from here whose merge keys are below `bound`, at most `max` of them (at
+   * least one): counts their types into `byType`, and returns their count; `run` gets their bytes.
+   */
+  takeRun(bound: number, max: number, byType: Uint32Array, run: LineRef): number {
+    const v = this.v;
+    const base = this.region * REGION_LINES;
+    const first = this.index;
+    let i = first;
+    const stop = Math.min(this.count, first + max);
+    do byType[v.types[base + i]!]!++;
+    while (++i < stop && v.keys[base + i]! < bound);
+    run.buf = v.regions[this.region]!;
+    run.start = first === 0 ? 0 : v.ends[base + first - 1]!;
+    run.end = v.ends[base + i - 1]!;
+    run.key = v.keys[base + i - 1]!;
+    this.index = i;
+    return i - first;
+  }
+
+  /** Fill `line` with the next line (its newline not included) and move past it. */
   take(line: LineRef): void {
     const v = this.v;
     const at = this.region * REGION_LINES + this.index;
     line.buf = v.regions[this.region]!;
     line.start = this.index === 0 ? 0 : v.ends[at - 1]!;
-    line.end = v.ends[at]!;
+    line.end = v.ends[at]! - 1;
     line.type = v.types[at]!;
     line.key = v.keys[at]!;
     this.index++;

@@ -14,7 +14,11 @@ import {
   type ChannelMemory,
   type LineRef,
 } from './channel.ts';
-import type { EventSource } from './runner.ts';
+import type { Metrics } from '../metrics/metrics.ts';
+import type { FdSink } from '../sinks/fd.ts';
+import { TAG_COUNT } from '../sinks/sink.ts';
+import { yieldToEventLoop } from './clock.ts';
+import type { EventSource, RunLimits, StopReason } from './runner.ts';
 
 /**
  * Runs with --workers K: K threads each run a share of the process's lanes.
@@ -117,6 +121,8 @@ export class LineMerge implements EventSource<LineRef> {
   private failure: UBPError | null = null;
   /** The reader with the earliest line, as `ready` found it; -1 when all are finished. */
   private current = -1;
+  /** The earliest head key among the other readers: the current one's lines before it come first. */
+  private bound = Infinity;
 
   constructor(model: ModelOptions & { lanes: readonly number[] }, k: number, endMs: number, logger: Logger) {
     for (let w = 0; w < k; w++) {
@@ -135,6 +141,7 @@ export class LineMerge implements EventSource<LineRef> {
     if (this.failure) throw this.failure;
     let best = -1;
     let bestKey = Infinity;
+    let second = Infinity;
     const readers = this.readers;
     for (let w = 0; w < readers.length; w++) {
       const r = readers[w]!;
@@ -144,11 +151,13 @@ export class LineMerge implements EventSource<LineRef> {
       }
       const key = r.headKey();
       if (key < bestKey) {
+        second = bestKey;
         bestKey = key;
         best = w;
-      }
+      } else if (key < second) second = key;
     }
     this.current = best;
+    this.bound = second;
     return undefined;
   }
 
@@ -161,6 +170,15 @@ export class LineMerge implements EventSource<LineRef> {
     this.readers[this.current]!.take(line);
     line.timeMs = Math.floor(line.key / LANE_COUNT);
     return line;
+  }
+
+  /**
+   * The next run of lines from one worker, in merge order (call after `ready`): at most `max`
+   * lines, their types counted into `byType`; returns the count, `run` gets their bytes and the
+   * last one's key. For unpaced runs, which need not look at each event.
+   */
+  nextRun(max: number, byType: Uint32Array, run: LineRef): number {
+    return this.readers[this.current]!.takeRun(this.bound, max, byType, run);
   }
 
   get activeSessions(): number {
@@ -248,5 +266,36 @@ export class KafkaWorkers {
 
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Most lines handed to the sink at once. */
+const RUN_MAX = 4096;
+
+/**
+ * An unpaced run with workers, to stdout or a file: the merge's lines go to the sink in runs
+ * (the lines of one worker that come before every other worker's next line), one copy per
+ * run rather than a step per event, so the main thread keeps up with many workers.
+ */
+export async function runLinesUnpaced(merge: LineMerge, sink: FdSink<LineRef>, limits: RunLimits, metrics: Metrics): Promise<StopReason> {
+  const tags = new Uint32Array(TAG_COUNT);
+  const run: LineRef = { type: 0, timeMs: 0, key: 0, buf: Buffer.alloc(0) as LineRef['buf'], start: 0, end: 0 };
+  let emitted = 0;
+  for (let runs = 1; ; runs++) {
+    if (limits.signal?.aborted) return 'signal';
+    if (emitted >= limits.count) return 'count';
+    const waiting = merge.ready();
+    if (waiting !== undefined) {
+      await waiting;
+      continue;
+    }
+    if (merge.peekTimeMs() >= limits.endMs) return 'duration';
+    tags.fill(0);
+    const n = merge.nextRun(Math.min(limits.count - emitted, RUN_MAX), tags, run);
+    emitted += n;
+    metrics.generatedRun(n, tags, Math.floor(run.key / LANE_COUNT));
+    sink.writeLines(run.buf, run.start, run.end, n, tags);
+    // Let signals and the sink's idle flush through now and then.
+    if ((runs & 255) === 0) await yieldToEventLoop();
   }
 }

@@ -61,6 +61,36 @@ export class FdSink<T> implements Sink<T> {
     return true;
   }
 
+  /**
+   * Whole lines already encoded, newlines included: `count` of them in `buf[start, end)`,
+   * `byTag[t]` of them with tag t. (A run with workers hands over its workers' bytes so.)
+   */
+  writeLines(buf: Buffer, start: number, end: number, count: number, byTag: Uint32Array): void {
+    if (this.failure) throw this.failure;
+    const length = end - start;
+    if (this.used + length > CHUNK_BYTES && this.pendingCount > 0) {
+      try {
+        this.writeChunk();
+      } catch (err) {
+        // These lines are lost with the chunk: count them, so nothing goes missing unaccounted.
+        this.listener.failed(count, err as Error, byTag);
+        throw err;
+      }
+    }
+    if (length > CHUNK_BYTES) {
+      this.writeOut(buf.subarray(start, end), count, byTag);
+      return;
+    }
+    buf.copy(this.chunk, this.used, start, end);
+    this.used += length;
+    this.pendingCount += count;
+    for (let t = 0; t < TAG_COUNT; t++) this.pendingTags[t]! += byTag[t]!;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flushWhenIdle());
+    }
+  }
+
   /** Write out the gathered lines if `room` more bytes would not fit. */
   private makeRoom(room: number, tag: number): void {
     if (this.failure) throw this.failure;
