@@ -86,6 +86,8 @@ const stats = {
   durationN: new Map<string, number>(),
   converted: new Map<string, number>(),
   bandEvents: new Map<string, number>(),
+  /** Events by local 5-minute bucket of the day, weekdays then weekends (all cities). */
+  bucketEvents: new Float64Array(2 * 288),
   eventIds: new Set<string>(),
   orderIds: new Set<string>(),
 };
@@ -112,6 +114,8 @@ function check(e: UserEvent): void {
   stats.eventIds.add(e.event_id);
   const { hour, weekend } = local(e.location.timezone, ms);
   add(stats.bandEvents, `${band(hour)}:${weekend}`);
+  // Every zone of the run is a whole number of hours from UTC: the minute is UTC's.
+  stats.bucketEvents[(weekend ? 288 : 0) + hour * 12 + Math.floor((ms % 3_600_000) / 300_000)]! += 1;
 
   const d = e.device_info;
   if (d.user_agent !== e.technical_info.user_agent) violation(`${e.event_id}: device and technical user agents differ`);
@@ -237,25 +241,46 @@ function check(e: UserEvent): void {
 }
 
 /** Hours of each band (weekday / weekend) over the run, weighted by city share: the exposure. */
+const ZONES: Record<string, string> = {
+  'San Francisco': 'America/Los_Angeles',
+  'New York': 'America/New_York',
+  Austin: 'America/Chicago',
+  Toronto: 'America/Toronto',
+  London: 'Europe/London',
+  Berlin: 'Europe/Berlin',
+  Sydney: 'Australia/Sydney',
+};
+
 function exposure(): Map<string, number> {
   const out = new Map<string, number>();
-  const zones: Record<string, string> = {
-    'San Francisco': 'America/Los_Angeles',
-    'New York': 'America/New_York',
-    Austin: 'America/Chicago',
-    Toronto: 'America/Toronto',
-    London: 'Europe/London',
-    Berlin: 'Europe/Berlin',
-    Sydney: 'Australia/Sydney',
-  };
   for (const [city, share] of Object.entries(CITY_SHARE)) {
     for (let t = START; t < END; t += 3_600_000) {
-      const { hour, weekend } = local(zones[city]!, t);
+      const { hour, weekend } = local(ZONES[city]!, t);
       add(out, `${band(hour)}:${weekend}`, share);
     }
   }
   return out;
 }
+
+/** City-share-weighted hours of each local 5-minute bucket (weekdays, then weekends) over the run. */
+function bucketExposure(): Float64Array {
+  const out = new Float64Array(2 * 288);
+  for (const [city, share] of Object.entries(CITY_SHARE)) {
+    for (let t = START; t < END; t += 3_600_000) {
+      const { hour, weekend } = local(ZONES[city]!, t);
+      for (let b = 0; b < 12; b++) out[(weekend ? 288 : 0) + hour * 12 + b]! += share / 12;
+    }
+  }
+  return out;
+}
+
+/** The seed's multiplier of a band and the inner hours it is judged on (all its hours but a stretch's first and last). */
+const INNER: Record<Band, { factor: number; hours: number[] }> = {
+  business: { factor: 1.2, hours: [10, 11, 12, 13, 14, 15] },
+  peak: { factor: 2.0, hours: [20] },
+  late: { factor: 0.2, hours: [0, 1, 2, 3, 4] },
+  other: { factor: 1.0, hours: [7] },
+};
 
 describe('a default 14-day backfill (seed 42)', () => {
   before(async () => {
@@ -358,6 +383,54 @@ describe('a default 14-day backfill (seed 42)', () => {
       t.diagnostic(`${b}: weekend / weekday ${ratio.toFixed(3)}`);
       assert.ok(Math.abs(ratio / 1.8 - 1) <= 0.1, `${b}: weekend / weekday = ${ratio.toFixed(3)}`);
     }
+  });
+
+  test('time flows: consecutive local 5-minute buckets step by at most 25% (beyond 4 σ of sampling noise)', (t) => {
+    const hours = bucketExposure();
+    let worst = 0;
+    let where = '';
+    let worstExcess = Number.NEGATIVE_INFINITY;
+    for (const weekend of [false, true]) {
+      for (let b = 0; b < 288; b++) {
+        const i = (weekend ? 288 : 0) + b;
+        const j = (weekend ? 288 : 0) + ((b + 1) % 288);
+        const [n0, n1] = [stats.bucketEvents[i]!, stats.bucketEvents[j]!];
+        const [x, y] = [n0 / hours[i]!, n1 / hours[j]!];
+        const step = Math.abs(Math.log(x / y));
+        // A bucket of late night holds ~1,000 events: judge a step by how far it exceeds 25%, in
+        // standard deviations of the log ratio of two Poisson counts.
+        const excess = (step - Math.log(1.25)) / Math.sqrt(1 / n0 + 1 / n1);
+        if (step > worst)
+          [worst, where] = [step, `${weekend ? 'weekend' : 'weekday'} ${Math.floor(b / 12)}:${String((b % 12) * 5).padStart(2, '0')}`];
+        worstExcess = Math.max(worstExcess, excess);
+      }
+    }
+    t.diagnostic(
+      `largest step between 5-minute buckets ${((Math.exp(worst) - 1) * 100).toFixed(1)}% (at ${where}); largest excess over 25%: ${worstExcess.toFixed(2)} σ`,
+    );
+    assert.ok(worstExcess <= 4, `a step exceeds 25% by ${worstExcess.toFixed(2)} σ`);
+  });
+
+  test("each band's inner hours run at the seed's multiplier × --rate, within ±10%", (t) => {
+    const hours = bucketExposure();
+    const parts: string[] = [];
+    for (const weekend of [false, true]) {
+      for (const [b, { factor, hours: inner }] of Object.entries(INNER)) {
+        let events = 0;
+        let exposed = 0;
+        for (const h of inner) {
+          for (let k = 0; k < 12; k++) {
+            events += stats.bucketEvents[(weekend ? 288 : 0) + h * 12 + k]!;
+            exposed += hours[(weekend ? 288 : 0) + h * 12 + k]!;
+          }
+        }
+        const m = events / exposed / 5000;
+        const target = factor * (weekend ? 1.8 : 1);
+        parts.push(`${weekend ? 'weekend' : 'weekday'} ${b} ${m.toFixed(3)} (${target.toFixed(2)})`);
+        assert.ok(Math.abs(m / target - 1) <= 0.1, `${weekend ? 'weekend' : 'weekday'} ${b}: ${m.toFixed(3)} vs ${target}`);
+      }
+    }
+    t.diagnostic(`inner-hour multipliers: ${parts.join(', ')}`);
   });
 
   test('coherence, ids, session fields and user agents: no violation at all', () => {

@@ -16,7 +16,7 @@ import { drawReferrer } from './referrers.ts';
 import { mix32, SeedSource, type Sfc32 } from './rng.ts';
 import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
 import { advance, newSession, type Session } from './session.ts';
-import { MAX_MULTIPLIER, MULTIPLIER_TABLE } from './time-patterns.ts';
+import { MAX_MULTIPLIER, MINUTE_CURVE } from './time-patterns.ts';
 import { UserPool } from './users.ts';
 
 export interface ModelOptions {
@@ -39,6 +39,7 @@ const WARM_UP_CAP_MS = 30 * 60_000;
 /** Arrivals the warm-up may look at (about a second of work): at 3.6M events/hour, 16 minutes. */
 const WARM_UP_MAX_ARRIVALS = 300_000;
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 /** 1970-01-01 was a Thursday. */
 const EPOCH_WEEKDAY = 4;
 
@@ -185,9 +186,9 @@ export class Simulation {
     if (!this.options.timePatterns) return 1;
     const local = this.zones[city]!.localMs(utcMs);
     const day = Math.floor(local / DAY_MS);
-    const hour = Math.floor((local - day * DAY_MS) / HOUR_MS);
+    const minute = Math.floor((local - day * DAY_MS) / MINUTE_MS);
     const weekday = (((day + EPOCH_WEEKDAY) % 7) + 7) % 7;
-    return MULTIPLIER_TABLE[weekday * 24 + hour]!;
+    return MINUTE_CURVE[weekday * 1440 + minute]!;
   }
 
   /** The expected event rate (per hour) at a moment, over all cities. */
