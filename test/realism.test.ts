@@ -61,6 +61,9 @@ interface SessionState {
   firstMs: number;
   lastType: string;
   fixed: string;
+  device: string;
+  channel: string;
+  revenue: number;
   cart: Map<string, { qty: number; price: number }>;
   loggedIn: boolean;
   pendingOrder: string | null;
@@ -89,6 +92,8 @@ const stats = {
   /** Events by local 5-minute bucket of the day, weekdays then weekends (all cities). */
   bucketEvents: new Float64Array(2 * 288),
   eventIds: new Set<string>(),
+  /** Session figures by device (`device:mobile`) and channel (`channel:email`), and of all sessions (`all`). */
+  slices: new Map<string, { sessions: number; bounces: number; purchased: number; revenue: number; durationMs: number }>(),
   orderIds: new Set<string>(),
 };
 const add = (m: Map<string, number>, k: string, n = 1): void => void m.set(k, (m.get(k) ?? 0) + n);
@@ -103,6 +108,15 @@ function closeSession(s: SessionState): void {
   add(stats.durationSum, s.segment, s.lastMs - s.firstMs);
   add(stats.durationN, s.segment);
   if (s.purchased) add(stats.converted, s.segment);
+  for (const key of ['all', `device:${s.device}`, `channel:${s.channel}`]) {
+    const sl = stats.slices.get(key) ?? { sessions: 0, bounces: 0, purchased: 0, revenue: 0, durationMs: 0 };
+    sl.sessions++;
+    if (s.count === 1) sl.bounces++;
+    if (s.purchased) sl.purchased++;
+    sl.revenue += s.revenue;
+    sl.durationMs += s.lastMs - s.firstMs;
+    stats.slices.set(key, sl);
+  }
 }
 
 function check(e: UserEvent): void {
@@ -159,6 +173,9 @@ function check(e: UserEvent): void {
       firstMs: ms,
       lastMs: ms,
       lastType: e.event_type,
+      device: d.type,
+      channel: e.referrer.type,
+      revenue: 0,
       fixed: JSON.stringify([e.user_id, e.user_segment, d, e.location, e.referrer]),
       cart: new Map(),
       loggedIn: false,
@@ -224,6 +241,7 @@ function check(e: UserEvent): void {
       s.cart.clear();
       s.pendingOrder = null;
       s.purchased = true;
+      s.revenue += data.order_value;
       break;
     case 'login':
       if (s.loggedIn) violation(`${e.event_id}: login while logged in`);
@@ -431,6 +449,45 @@ describe('a default 14-day backfill (seed 42)', () => {
       }
     }
     t.diagnostic(`inner-hour multipliers: ${parts.join(', ')}`);
+  });
+
+  test('devices differ: desktop converts 1.8 ± 0.3× mobile, tablet between; order value 1.4 ± 0.15×; mobile bounces 5–11 pp more; mobile sessions 0.6–0.8× as long', (t) => {
+    const sl = (k: string) => stats.slices.get(k)!;
+    const conv = (k: string): number => sl(k).purchased / sl(k).sessions;
+    const bounce = (k: string): number => sl(k).bounces / sl(k).sessions;
+    const aov = (k: string): number => sl(k).revenue / sl(k).purchased;
+    const length = (k: string): number => sl(k).durationMs / sl(k).sessions;
+    const [m, d, tab] = ['device:mobile', 'device:desktop', 'device:tablet'];
+    t.diagnostic(
+      `conversion mobile ${(conv(m) * 100).toFixed(2)}%, tablet ${(conv(tab) * 100).toFixed(2)}%, desktop ${(conv(d) * 100).toFixed(2)}% (desktop / mobile ${(conv(d) / conv(m)).toFixed(2)}); ` +
+        `order value desktop / mobile ${(aov(d) / aov(m)).toFixed(2)}; bounce mobile ${(bounce(m) * 100).toFixed(1)}%, desktop ${(bounce(d) * 100).toFixed(1)}%; ` +
+        `session length mobile / desktop ${(length(m) / length(d)).toFixed(2)}`,
+    );
+    assert.ok(Math.abs(conv(d) / conv(m) - 1.8) <= 0.3, `conversion desktop / mobile ${conv(d) / conv(m)}`);
+    assert.ok(conv(m) < conv(tab) && conv(tab) < conv(d), 'tablet converts between mobile and desktop');
+    assert.ok(Math.abs(aov(d) / aov(m) - 1.4) <= 0.15, `order value desktop / mobile ${aov(d) / aov(m)}`);
+    const gap = (bounce(m) - bounce(d)) * 100;
+    assert.ok(gap >= 5 && gap <= 11, `bounce mobile − desktop ${gap} pp`);
+    assert.ok(length(m) / length(d) >= 0.6 && length(m) / length(d) <= 0.8, `length mobile / desktop ${length(m) / length(d)}`);
+  });
+
+  test('channels differ: email converts ≥ 1.5× the average, social ≤ 0.6×; direct and social bounce ≥ 5 pp more than organic', (t) => {
+    const sl = (k: string) => stats.slices.get(k)!;
+    const conv = (k: string): number => sl(k).purchased / sl(k).sessions;
+    const bounce = (k: string): number => sl(k).bounces / sl(k).sessions;
+    const channels = ['organic', 'direct', 'paid', 'social', 'email', 'referral'];
+    t.diagnostic(
+      channels
+        .map(
+          (c) =>
+            `${c}: conversion ×${(conv(`channel:${c}`) / conv('all')).toFixed(2)}, bounce ${(bounce(`channel:${c}`) * 100).toFixed(1)}%`,
+        )
+        .join('; '),
+    );
+    assert.ok(conv('channel:email') / conv('all') >= 1.5, 'email converts ≥ 1.5× the average');
+    assert.ok(conv('channel:social') / conv('all') <= 0.6, 'social converts ≤ 0.6× the average');
+    for (const c of ['direct', 'social'])
+      assert.ok(bounce(`channel:${c}`) - bounce('channel:organic') >= 0.05, `${c} bounces ≥ 5 pp more than organic`);
   });
 
   test('coherence, ids, session fields and user agents: no violation at all', () => {

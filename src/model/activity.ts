@@ -1,4 +1,5 @@
 import {
+  DEVICE_TYPES,
   LOGIN_METHODS,
   NEWSLETTER_SOURCES,
   PAGE,
@@ -176,7 +177,8 @@ const range = (from: number, count: number): number[] => Array.from({ length: co
 export class Activity {
   readonly behaviour: Behaviour;
   readonly pages: Choice<number>;
-  readonly quantity: Choice<number>;
+  /** Units added at once, by device type (DEVICE_TYPES). */
+  readonly quantity: readonly Choice<number>[];
   readonly paymentMethods: Choice<PaymentMethod>;
   readonly loginMethods: Choice<LoginMethod>;
   readonly signupMethods: Choice<SignupMethod>;
@@ -191,7 +193,7 @@ export class Activity {
       PAGE_KINDS.map((k) => PAGE[k]),
       PAGE_KINDS.map((k) => b.pageView.pages[k]),
     );
-    this.quantity = new Choice(range(1, b.addToCart.quantity.length), b.addToCart.quantity);
+    this.quantity = DEVICE_TYPES.map((d) => new Choice(range(1, b.device[d].quantity.length), b.device[d].quantity));
     this.paymentMethods = Choice.of(PAYMENT_METHODS, b.completeCheckout.paymentMethods);
     this.loginMethods = Choice.of(LOGIN_METHODS, b.login.methods);
     this.signupMethods = Choice.of(SIGNUP_METHODS, b.accountCreate.methods);
@@ -208,7 +210,7 @@ export class Activity {
 
 function viewedProduct(session: Session, catalog: Catalog, b: Behaviour): Product {
   const rng = session.rng;
-  const category = rng.next() < b.productOfInterest ? session.interest : catalog.drawCategory(rng);
+  const category = rng.next() < b.productOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
   return catalog.drawProduct(rng, category);
 }
 
@@ -244,7 +246,7 @@ export function performEvent(
       const page = session.count === 1 && rng.next() < v.landOnHome ? PAGE.HOME : act.pages.draw(rng);
       rec.page = page;
       if (page === PAGE.CATEGORY) {
-        rec.category = rng.next() < v.categoryOfInterest ? session.interest : catalog.drawCategory(rng);
+        rec.category = rng.next() < v.categoryOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
         session.interest = rec.category;
       }
       rec.scrollDepthPct = v.scrollDepth.step * (1 + rng.int(v.scrollDepth.steps));
@@ -260,7 +262,7 @@ export function performEvent(
     }
     case T.SEARCH: {
       const s = b.search;
-      const category = rng.next() < s.categoryOfInterest ? session.interest : catalog.drawCategory(rng);
+      const category = rng.next() < s.categoryOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
       const terms = catalog.categories[category]!.searchTerms;
       session.interest = category;
       rec.category = category;
@@ -271,7 +273,7 @@ export function performEvent(
     }
     case T.ADD_TO_CART: {
       const product = currentProduct(session, catalog, b);
-      const quantity = act.quantity.draw(rng);
+      const quantity = act.quantity[session.user.device.typeIndex]!.draw(rng);
       const line = session.cart.find((l) => l.product === product);
       if (line) line.quantity += quantity;
       else if (session.cart === NO_CART) session.cart = [{ product, quantity }];

@@ -29,6 +29,11 @@ export type NewsletterSource = (typeof NEWSLETTER_SOURCES)[number];
 export type SupportChannel = (typeof SUPPORT_CHANNELS)[number];
 export type SupportTopic = (typeof SUPPORT_TOPICS)[number];
 export type DeviceType = 'mobile' | 'desktop' | 'tablet';
+/** Device types in the order the model numbers them. */
+export const DEVICE_TYPES = ['mobile', 'desktop', 'tablet'] as const satisfies readonly DeviceType[];
+/** Where a session came from, in the order the model numbers them. */
+export const CHANNELS = ['organic', 'direct', 'paid', 'social', 'email', 'referral'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 /** Relative weights over a vocabulary. */
 export type Mix<K extends string> = Readonly<Record<K, number>>;
@@ -38,7 +43,33 @@ export interface Lognormal {
   readonly sigma: number;
 }
 
+/** How a device or a channel bends a session's journey and pace. */
+export interface Context {
+  /**
+   * Scales the journey's free steps into buying (add to cart, checkout, wishlist), on top of
+   * the segment's intent: someone at a desk with a card at hand, or answering an email about
+   * their cart, buys more readily than someone scrolling a feed on a phone.
+   */
+  readonly intent: number;
+  /**
+   * Chance that a session leaves after its first page when the journey would have gone on by
+   * a free step (never instead of a pinned one): a small screen, a link followed by accident.
+   */
+  readonly bounce: number;
+}
+
+export interface DeviceBehaviour extends Context {
+  /** Dwell times relative to the session's pace: a mouse and a big screen get through a page a little faster. */
+  readonly pace: number;
+  /** Category popularity multipliers, in catalog order: big-ticket shopping is done on a big screen. */
+  readonly categoryTilt: readonly number[];
+  /** Weights of adding 1, 2, 3, … units at once. */
+  readonly quantity: readonly number[];
+}
+
 export interface Behaviour {
+  readonly device: Readonly<Record<DeviceType, DeviceBehaviour>>;
+  readonly channel: Readonly<Record<Channel, Context>>;
   readonly pageLoad: {
     /** Page load time in ms, by device type: slower phones, faster desktops. */
     readonly meanMs: Readonly<Record<DeviceType, number>>;
@@ -71,10 +102,6 @@ export interface Behaviour {
     /** Time to the results page, in ms, at least `minDurationMs`. */
     readonly durationMs: Lognormal;
     readonly minDurationMs: number;
-  };
-  readonly addToCart: {
-    /** Weights of adding 1, 2, 3, … units at once. */
-    readonly quantity: readonly number[];
   };
   readonly completeCheckout: {
     readonly paymentMethods: Mix<PaymentMethod>;
@@ -111,6 +138,26 @@ export interface Behaviour {
 }
 
 export const BEHAVIOUR: Behaviour = deepFreeze({
+  device: {
+    // Categories: electronics, clothing, home, sports, books, beauty, toys.
+    mobile: { intent: 0.85, bounce: 0.07, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
+    desktop: {
+      intent: 1.25,
+      bounce: 0,
+      pace: 0.92,
+      categoryTilt: [1.35, 0.85, 1.15, 1.05, 0.9, 0.8, 0.9],
+      quantity: [0.76, 0.17, 0.05, 0.02],
+    },
+    tablet: { intent: 1.05, bounce: 0.06, pace: 1, categoryTilt: [1, 1, 1.2, 1, 1.2, 0.9, 1.1], quantity: [0.8, 0.14, 0.04, 0.02] },
+  },
+  channel: {
+    organic: { intent: 1, bounce: 0 },
+    direct: { intent: 1.1, bounce: 0.2 },
+    paid: { intent: 1, bounce: 0.05 },
+    social: { intent: 0.5, bounce: 0.15 },
+    email: { intent: 1.7, bounce: 0 },
+    referral: { intent: 1.1, bounce: 0.04 },
+  },
   pageLoad: { meanMs: { mobile: 1450, desktop: 880, tablet: 1180 }, sigma: 0.5, minMs: 80 },
   productOfInterest: 0.7,
   currentProduct: 0.85,
@@ -128,7 +175,6 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     durationMs: { mean: 420, sigma: 0.6 },
     minDurationMs: 40,
   },
-  addToCart: { quantity: [0.8, 0.14, 0.04, 0.02] },
   completeCheckout: {
     paymentMethods: { credit_card: 0.46, paypal: 0.2, apple_pay: 0.13, google_pay: 0.08, debit_card: 0.09, klarna: 0.04 },
   },

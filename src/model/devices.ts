@@ -1,3 +1,4 @@
+import { DEVICE_TYPES } from './behaviour.ts';
 import { Discrete } from './distributions.ts';
 import type { Rng } from './rng.ts';
 
@@ -13,6 +14,8 @@ export interface DeviceProfile {
    * and other layers key what they keep per device by it.
    */
   readonly index: number;
+  /** Position of `type` in DEVICE_TYPES. */
+  readonly typeIndex: number;
 }
 
 /** Share of users by OS: mobile 65% (iOS 35, Android 30), desktop 30% (Windows 20, macOS 10), tablet 5%. */
@@ -191,7 +194,18 @@ function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
         for (let a = 0; a < versions[0]; a++) {
           for (let b = 0; b < versions[1]; b++) {
             const userAgent = browser.ua(osVersion(os, a, b));
-            devices.push(Object.freeze({ type, os, browser: browser.name, userAgent, screen, viewport, index: devices.length }));
+            devices.push(
+              Object.freeze({
+                type,
+                os,
+                browser: browser.name,
+                userAgent,
+                screen,
+                viewport,
+                index: devices.length,
+                typeIndex: DEVICE_TYPES.indexOf(type),
+              }),
+            );
           }
         }
       }
@@ -209,6 +223,8 @@ const BUILT = buildDevices();
 export const DEVICES: readonly DeviceProfile[] = Object.freeze(BUILT.devices);
 const OS_TABLES: readonly OsTable[] = BUILT.tables;
 const OS_DISTRIBUTION = new Discrete(OS_MIX.map((o) => o.share));
+/** Share of users by device type, in the order of DEVICE_TYPES. */
+export const DEVICE_SHARE: readonly number[] = DEVICE_TYPES.map((t) => OS_MIX.filter((o) => o.type === t).reduce((a, o) => a + o.share, 0));
 
 /** A plausible, internally consistent device for a new user. */
 export function drawDevice(rng: Rng): DeviceProfile {

@@ -1,3 +1,4 @@
+import { CHANNELS } from './behaviour.ts';
 import { Discrete } from './distributions.ts';
 import type { Rng } from './rng.ts';
 
@@ -9,10 +10,14 @@ export interface Referrer {
   readonly utmCampaign: string | null;
   /** Position in REFERRERS, the same in every run: other layers key what they keep per referrer by it. */
   readonly index: number;
+  /** Position of `type` in CHANNELS. */
+  readonly channel: number;
 }
 
-const TYPES = ['organic', 'direct', 'paid', 'social', 'email', 'referral'] as const;
-const TYPE_SHARE = new Discrete([0.34, 0.26, 0.15, 0.12, 0.08, 0.05]);
+const TYPES = CHANNELS;
+/** Share of sessions by channel, in the order of CHANNELS. */
+export const CHANNEL_SHARE = [0.34, 0.26, 0.15, 0.12, 0.08, 0.05] as const;
+const TYPE_SHARE = new Discrete([...CHANNEL_SHARE]);
 
 const ORGANIC = ['google.com', 'google.com', 'google.com', 'bing.com', 'duckduckgo.com', 'yahoo.com', 'ecosia.org'];
 const PAID = [
@@ -29,7 +34,7 @@ const EMAIL_CAMPAIGNS = ['weekly_deals', 'abandoned_cart', 'welcome_series', 'lo
 const REFERRAL = ['slickdeals.net', 'wirecutter.com', 'reddit.com', 'techradar.com', 'honey.com', 'rakuten.com'];
 
 type ReferrerType = Referrer['type'];
-type Fields = Omit<Referrer, 'index'>;
+type Fields = Omit<Referrer, 'index' | 'channel'>;
 
 /**
  * Every referrer a session can have, grouped by type, built once and shared (one object per
@@ -39,7 +44,7 @@ function buildReferrers(): { referrers: Referrer[]; offsets: Record<ReferrerType
   const referrers: Referrer[] = [];
   const offsets = {} as Record<ReferrerType, number>;
   const add = (fields: Fields): void => {
-    referrers.push(Object.freeze({ ...fields, index: referrers.length }));
+    referrers.push(Object.freeze({ ...fields, index: referrers.length, channel: CHANNELS.indexOf(fields.type) }));
   };
   for (const type of TYPES) {
     offsets[type] = referrers.length;

@@ -1,7 +1,8 @@
 import type { Catalog, Product } from './catalog.ts';
 import { lognormalWithMean } from './distributions.ts';
 import { T } from './event-types.ts';
-import { firstType, nextType, redrawFree, type SegmentJourney } from './journey.ts';
+import { BEHAVIOUR } from './behaviour.ts';
+import { firstType, nextType, redrawFree, variantIndex, type CompiledJourney, type SegmentJourney } from './journey.ts';
 import type { Referrer } from './referrers.ts';
 import { Sfc32 } from './rng.ts';
 import type { UserRef } from './users.ts';
@@ -28,6 +29,8 @@ export class Session extends Sfc32 {
   readonly activeSlot: number;
   readonly user: UserRef;
   readonly segment: number;
+  /** The journey this session walks: `variantIndex(segment, device type, channel)`. */
+  readonly variant: number;
   readonly referrer: Referrer;
   readonly startMs: number;
   /** The session's time budget ends here: no event may be later. */
@@ -56,6 +59,7 @@ export class Session extends Sfc32 {
     activeSlot: number,
     user: UserRef,
     segment: number,
+    variant: number,
     referrer: Referrer,
     rng: Sfc32,
     startMs: number,
@@ -68,6 +72,7 @@ export class Session extends Sfc32 {
     this.activeSlot = activeSlot;
     this.user = user;
     this.segment = segment;
+    this.variant = variant;
     this.referrer = referrer;
     this.startMs = startMs;
     this.plannedEndMs = startMs + budgetMs;
@@ -107,13 +112,16 @@ export function newSession(
   rng: Sfc32,
   startMs: number,
   budgetMs: number,
-  journey: SegmentJourney,
+  journeys: CompiledJourney,
   catalog: Catalog,
 ): Session {
-  const expectedGaps = Math.max(0.5, journey.expectedEvents - 1);
-  const session = new Session(seq, activeSlot, user, segment, referrer, rng, startMs, budgetMs, (BUDGET_FILL * budgetMs) / expectedGaps);
+  const variant = variantIndex(segment, user.device.typeIndex, referrer.channel);
+  const journey = journeys.variants[variant]!;
+  const pace = BEHAVIOUR.device[user.device.type].pace;
+  const dwellMeanMs = (pace * BUDGET_FILL * budgetMs) / journey.dwellGaps;
+  const session = new Session(seq, activeSlot, user, segment, variant, referrer, rng, startMs, budgetMs, dwellMeanMs);
   // From here the session draws from its own copy of `rng`'s stream.
-  session.interest = catalog.drawCategory(session);
+  session.interest = catalog.drawCategory(session, user.device.typeIndex);
   let type = firstType(journey, session.next());
   for (let tries = 0; !isPossible(session, type); tries++) type = tries < MAX_REDRAWS ? firstType(journey, session.next()) : T.PAGE_VIEW;
   session.type = type;
@@ -149,7 +157,10 @@ const MAX_REDRAWS = 8;
 export function advance(session: Session, journey: SegmentJourney): number {
   const rng = session.rng;
   const from = session.type;
-  let next = nextType(journey, from, rng.next());
+  const u = rng.next();
+  let next = nextType(journey, from, u);
+  // A bounce takes the place of a free step after the first page, never of a pinned one.
+  if (session.count === 1 && next >= 0 && u >= journey.pinnedMass[from]! && journey.bounce > 0 && rng.next() < journey.bounce) next = -1;
   for (let tries = 0; next >= 0 && !isPossible(session, next); tries++) {
     next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
   }

@@ -222,7 +222,7 @@ export class Simulation {
 
   /** Move the session at the top of the heap past its event; true when that was its last. */
   private step(session: Session): boolean {
-    const next = advance(session, this.journey.segments[session.segment]!);
+    const next = advance(session, this.journey.variants[session.variant]!);
     if (next < 0) {
       this.heap.pop();
       this.freeSlots.push(session.activeSlot);
@@ -281,7 +281,7 @@ export class Simulation {
       sessionRng,
       atMs,
       Math.round(budgetSeconds * 1000),
-      this.journey.segments[segment]!,
+      this.journey,
       this.catalog,
     );
     this.sessionsStarted++;

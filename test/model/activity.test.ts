@@ -84,7 +84,7 @@ test("each event type's fields follow the behaviour table (300,000 events)", () 
         assert.ok(r.searchDurationMs >= b.search.minDurationMs);
         break;
       case T.ADD_TO_CART:
-        assert.ok(r.quantity >= 1 && r.quantity <= b.addToCart.quantity.length && r.cartItemCount >= r.quantity);
+        assert.ok(r.quantity >= 1 && r.quantity <= b.device[r.session.user.device.type].quantity.length && r.cartItemCount >= r.quantity);
         break;
       case T.COMPLETE_CHECKOUT:
         n.checkouts++;
