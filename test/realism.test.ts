@@ -98,6 +98,10 @@ const stats = {
 };
 const add = (m: Map<string, number>, k: string, n = 1): void => void m.set(k, (m.get(k) ?? 0) + n);
 
+const WEEK_MS = 604_800_000;
+/** Per user: sessions begun in the run's second week, and where the user's stream stands (for the return-gap and sessionization checks). */
+const visits = new Map<string, { secondWeek: number; lastMs: number; lastSession: string }>();
+const gaps = { returns: 0, quick: 0, hours: [] as number[], splits: 0, boundaryMismatch: 0 };
 const sessions = new Map<string, SessionState>();
 const users = new Map<string, string>();
 const endedSessions = new Set<string>();
@@ -147,6 +151,21 @@ function check(e: UserEvent): void {
     stats.carriedOver++;
     return;
   }
+  // Returns and a 30-minute sessionization, by user, over every event the run shows.
+  const v = visits.get(e.user_id);
+  if (v) {
+    const idle = ms - v.lastMs >= 1_800_000;
+    if (idle !== (e.session_id !== v.lastSession)) gaps.boundaryMismatch++;
+    if (e.session_id !== v.lastSession) {
+      gaps.returns++;
+      if (!idle) gaps.quick++;
+      gaps.hours.push((ms - v.lastMs) / 3_600_000);
+      if (ms >= START + WEEK_MS) v.secondWeek++;
+    }
+    v.lastMs = ms;
+    v.lastSession = e.session_id;
+  } else visits.set(e.user_id, { secondWeek: ms >= START + WEEK_MS ? 1 : 0, lastMs: ms, lastSession: e.session_id });
+
   const userFixed = JSON.stringify([d, e.location, e.technical_info.ip_address]);
   const known = users.get(e.user_id);
   let s = sessions.get(e.session_id);
@@ -488,6 +507,31 @@ describe('a default 14-day backfill (seed 42)', () => {
     assert.ok(conv('channel:social') / conv('all') <= 0.6, 'social converts ≤ 0.6× the average');
     for (const c of ['direct', 'social'])
       assert.ok(bounce(`channel:${c}`) - bounce('channel:organic') >= 0.05, `${c} bounces ≥ 5 pp more than organic`);
+  });
+
+  test('users return like people: over a week 15–27% of users have ≥ 2 sessions, p99 ≥ 5 sessions; median gap ≥ 24 h', (t) => {
+    const counts = [...visits.values()].map((v) => v.secondWeek).filter((n) => n > 0);
+    counts.sort((a, b) => a - b);
+    const repeat = counts.filter((n) => n >= 2).length / counts.length;
+    const p99 = counts[Math.floor(0.99 * counts.length)]!;
+    const hours = [...gaps.hours].sort((a, b) => a - b);
+    const median = hours[Math.floor(hours.length / 2)]!;
+    t.diagnostic(
+      `second week: ${counts.length} users, ${(repeat * 100).toFixed(1)}% with ≥ 2 sessions, p99 ${p99} sessions, most ${counts.at(-1)}; median gap between a user's sessions ${median.toFixed(1)} h over ${hours.length} returns`,
+    );
+    assert.ok(repeat >= 0.15 && repeat <= 0.27, `${(repeat * 100).toFixed(1)}% of users with ≥ 2 sessions`);
+    assert.ok(p99 >= 5, `p99 sessions per user ${p99}`);
+    assert.ok(median >= 24, `median gap ${median.toFixed(1)} h`);
+  });
+
+  test('no user starts a session within 30 minutes of their last event; a 30-minute sessionization agrees with session_id', (t) => {
+    const quick = gaps.quick / stats.sessions;
+    const mismatch = gaps.boundaryMismatch / stats.sessions;
+    t.diagnostic(
+      `${gaps.quick} quick returns (${(quick * 100).toFixed(3)}% of sessions); sessionization disagrees at ${gaps.boundaryMismatch} events (${(mismatch * 100).toFixed(3)}%)`,
+    );
+    assert.ok(quick <= 0.001, `${(quick * 100).toFixed(3)}% quick returns`);
+    assert.ok(mismatch <= 0.005, `${(mismatch * 100).toFixed(3)}% disagreement`);
   });
 
   test('coherence, ids, session fields and user agents: no violation at all', () => {

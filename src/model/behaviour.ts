@@ -67,7 +67,23 @@ export interface DeviceBehaviour extends Context {
   readonly quantity: readonly number[];
 }
 
+/** Users of a returning segment who come back about every `everyDays` days, and the share of the segment's sessions they make. */
+export interface VisitTier {
+  readonly everyDays: number;
+  readonly share: number;
+}
+
 export interface Behaviour {
+  readonly visits: {
+    /**
+     * Visit rates of the returning segments (returning_visitor, loyal_customer, power_user):
+     * a few frequent users and a long tail of occasional ones, so that over a week most
+     * users are seen once and a few (power users) five times or more.
+     */
+    readonly tiers: readonly (readonly VisitTier[])[];
+    /** A user never starts a session within this many minutes of their previous session's last event (the usual sessionization timeout). */
+    readonly minGapMinutes: number;
+  };
   readonly device: Readonly<Record<DeviceType, DeviceBehaviour>>;
   readonly channel: Readonly<Record<Channel, Context>>;
   readonly pageLoad: {
@@ -138,6 +154,25 @@ export interface Behaviour {
 }
 
 export const BEHAVIOUR: Behaviour = deepFreeze({
+  visits: {
+    tiers: [
+      [
+        { everyDays: 3, share: 0.2 },
+        { everyDays: 10, share: 0.35 },
+        { everyDays: 45, share: 0.45 },
+      ],
+      [
+        { everyDays: 2, share: 0.35 },
+        { everyDays: 5, share: 0.4 },
+        { everyDays: 14, share: 0.25 },
+      ],
+      [
+        { everyDays: 0.6, share: 0.6 },
+        { everyDays: 2, share: 0.4 },
+      ],
+    ],
+    minGapMinutes: 30,
+  },
   device: {
     // Categories: electronics, clothing, home, sports, books, beauty, toys.
     mobile: { intent: 0.85, bounce: 0.07, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },

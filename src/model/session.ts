@@ -96,6 +96,11 @@ export const DWELL_SIGMA = 1.0;
 /** Dwell times never go below this. */
 export const MIN_DWELL_MS = 500;
 /**
+ * Nor above this: a page left open longer is a new visit when the user comes back (the usual
+ * 30-minute sessionization timeout), so a session never holds such a gap.
+ */
+export const MAX_DWELL_MS = 29 * 60_000;
+/**
  * Share of its time budget that an average session of its segment fills. Dwell means are set
  * from the budget, so sessions with bigger budgets browse more slowly, and mean durations keep
  * the segments' ratios; the small share keeps budget cuts rare so journeys end by their own
@@ -164,7 +169,7 @@ export function advance(session: Session, journey: SegmentJourney): number {
   for (let tries = 0; next >= 0 && !isPossible(session, next); tries++) {
     next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
   }
-  const dwellMs = Math.max(MIN_DWELL_MS, Math.round(lognormalWithMean(rng, session.dwellMeanMs, DWELL_SIGMA)));
+  const dwellMs = Math.min(MAX_DWELL_MS, Math.max(MIN_DWELL_MS, Math.round(lognormalWithMean(rng, session.dwellMeanMs, DWELL_SIGMA))));
   session.dwellMs = dwellMs;
   if (next < 0 || session.timeMs + dwellMs > session.plannedEndMs) return -1;
   return next;

@@ -16,8 +16,8 @@ import { drawReferrer } from './referrers.ts';
 import { mix32, SeedSource, type Sfc32 } from './rng.ts';
 import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
 import { advance, newSession, type Session } from './session.ts';
-import { MAX_MULTIPLIER, MINUTE_CURVE } from './time-patterns.ts';
-import { UserPool } from './users.ts';
+import { MAX_MULTIPLIER, MEAN_WEEKLY_MULTIPLIER, MINUTE_CURVE } from './time-patterns.ts';
+import { poolSizeFor, UserPool } from './users.ts';
 
 export interface ModelOptions {
   readonly seed: number;
@@ -44,12 +44,13 @@ const MINUTE_MS = 60_000;
 const EPOCH_WEEKDAY = 4;
 
 /**
- * Pool size for a rate: about two days of returning sessions at the long-run rate, so a
- * typical returning user comes back every day or two, within [20 000, 1 000 000] users.
+ * Pool size for a rate: enough users for each visit tier to come back at its own rate (see
+ * `poolSizeFor`), within [20 000, 2 000 000] users (a capped pool makes users come back more
+ * often than their tier says).
  */
 export function defaultPoolSize(ratePerHour: number, eventsPerSession: number): number {
-  const returningPerDay = ((ratePerHour * 24) / eventsPerSession) * (1 - SEGMENT_MIX[S.NEW]);
-  return Math.round(Math.min(1_000_000, Math.max(20_000, 2 * returningPerDay)));
+  const returningPerDay = ((ratePerHour * 24 * MEAN_WEEKLY_MULTIPLIER) / eventsPerSession) * (1 - SEGMENT_MIX[S.NEW]);
+  return Math.round(Math.min(2_000_000, Math.max(20_000, poolSizeFor(returningPerDay))));
 }
 
 /**
@@ -226,7 +227,7 @@ export class Simulation {
     if (next < 0) {
       this.heap.pop();
       this.freeSlots.push(session.activeSlot);
-      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.rng);
+      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.timeMs, session.rng);
       return true;
     }
     session.type = next;
@@ -269,8 +270,7 @@ export class Simulation {
       (o.minSessionSeconds + sessionRng.next() * (o.maxSessionSeconds - o.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
     // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
     if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
-    const second = Math.floor(atMs / 1000);
-    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, second, rng);
+    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, atMs, rng);
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotCount++;
     const session = newSession(
       seq,

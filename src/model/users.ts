@@ -1,3 +1,4 @@
+import { BEHAVIOUR } from './behaviour.ts';
 import { DEVICES, drawDevice, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
@@ -72,48 +73,93 @@ export function ipText(ip: number): string {
   return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
 }
 
+/** Relative number of pool slots per returning segment and visit tier: sessions they make × days between visits. */
+function slotWeights(): number[][] {
+  return SEGMENT_MIX.map((mix, s) => (s === S.NEW ? [] : BEHAVIOUR.visits.tiers[s - 1]!.map((t) => mix * t.share * t.everyDays)));
+}
+
 /**
- * The population of known users, bounded: per city and per returning segment a fixed number
- * of slots (proportional to the city's and the segment's share of sessions), stored in typed
- * arrays — about 20 bytes a user. Slots start "warm": an empty slot creates its user the
- * first time it is drawn, as if that user had been seen before the run began. A first-time
- * visitor joins the pool after their session by taking a random slot of their new segment,
- * replacing (churning) whoever held it.
+ * Users a pool needs for `returningPerDay` returning sessions a day, so each visit tier comes
+ * back at its own rate: Σ sessions a day of the tier × its days between visits.
+ */
+export function poolSizeFor(returningPerDay: number): number {
+  const returning = SEGMENT_MIX[S.RETURNING] + SEGMENT_MIX[S.LOYAL] + SEGMENT_MIX[S.POWER];
+  const slots = slotWeights()
+    .flat()
+    .reduce((a, b) => a + b, 0);
+  return (returningPerDay * slots) / returning;
+}
+
+/**
+ * The population of known users, bounded: per city, returning segment and visit tier a fixed
+ * number of slots (the city's share of the segment's sessions that tier makes × its days
+ * between visits), stored in typed arrays — about 30 bytes a user. A returning session picks
+ * a tier by its share of the segment's sessions, then a slot in it: a user of a tier comes
+ * back every `everyDays` days on average (at the configured rate; a smaller pool than
+ * `poolSizeFor` asks for makes everyone come back more often). Slots start "warm": an empty
+ * slot creates its user the first time it is drawn, as if that user had been seen before the
+ * run began. A first-time visitor joins the pool after their session by taking a random slot
+ * of their new segment, replacing (churning) whoever held it.
  */
 export class UserPool {
   readonly capacity: number;
   private readonly seeds: SeedSource;
   private readonly ids: IdPermutation;
-  /** [city][segment]: first slot and slot count of that part of the pool. */
-  private readonly partStart: number[][];
-  private readonly partSize: number[][];
+  /** [city][segment][tier]: first slot and slot count of that part of the pool. */
+  private readonly partStart: number[][][];
+  private readonly partSize: number[][][];
+  /** [city][segment]: first slot and slot count of the segment (all its tiers). */
+  private readonly segmentStart: number[][];
+  private readonly segmentSize: number[][];
+  /** By segment: the tiers, weighted by their share of the segment's sessions. */
+  private readonly tiers: (Discrete | null)[];
   private readonly num: Float64Array;
   private readonly device: Uint16Array;
   private readonly ip: Uint32Array;
   private readonly active: Uint8Array;
   /** Unix second of the user's latest session start, so session ids never repeat. */
   private readonly lastStart: Float64Array;
+  /** Unix ms of the last event of the user's latest session. */
+  private readonly lastEnd: Float64Array;
+  private readonly minGapMs: number;
   private nextNum = 0;
   private filled = 0;
 
   constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[]) {
     this.seeds = seeds;
     this.ids = new IdPermutation(mix32(seeds.seed % 4294967296) ^ 0x1d);
-    const returning = SEGMENT_MIX[S.RETURNING] + SEGMENT_MIX[S.LOYAL] + SEGMENT_MIX[S.POWER];
+    this.minGapMs = BEHAVIOUR.visits.minGapMinutes * 60_000;
+    const weights = slotWeights();
+    const weightSum = weights.flat().reduce((a, b) => a + b, 0);
+    this.tiers = SEGMENT_MIX.map((_, s) => (s === S.NEW ? null : new Discrete(BEHAVIOUR.visits.tiers[s - 1]!.map((t) => t.share))));
     let total = 0;
     this.partStart = [];
     this.partSize = [];
+    this.segmentStart = [];
+    this.segmentSize = [];
     for (const share of cityShares) {
-      const starts: number[] = [];
-      const sizes: number[] = [];
+      const starts: number[][] = [];
+      const sizes: number[][] = [];
+      const segStarts: number[] = [];
+      const segSizes: number[] = [];
       for (let s = 0; s < SEGMENT_MIX.length; s++) {
-        const size = s === S.NEW ? 0 : Math.max(1, Math.round((capacity * share * SEGMENT_MIX[s]!) / returning));
-        starts.push(total);
-        sizes.push(size);
-        total += size;
+        segStarts.push(total);
+        const tierStarts: number[] = [];
+        const tierSizes: number[] = [];
+        for (const w of weights[s]!) {
+          const size = Math.max(1, Math.round((capacity * share * w) / weightSum));
+          tierStarts.push(total);
+          tierSizes.push(size);
+          total += size;
+        }
+        starts.push(tierStarts);
+        sizes.push(tierSizes);
+        segSizes.push(total - segStarts[s]!);
       }
       this.partStart.push(starts);
       this.partSize.push(sizes);
+      this.segmentStart.push(segStarts);
+      this.segmentSize.push(segSizes);
     }
     this.capacity = total;
     this.num = new Float64Array(total).fill(-1);
@@ -121,6 +167,7 @@ export class UserPool {
     this.ip = new Uint32Array(total);
     this.active = new Uint8Array(total);
     this.lastStart = new Float64Array(total).fill(-1);
+    this.lastEnd = new Float64Array(total).fill(Number.NEGATIVE_INFINITY);
   }
 
   /** Known users held in the pool now. */
@@ -146,23 +193,27 @@ export class UserPool {
       this.ip[slot] = ip;
       this.active[slot] = 0;
       this.lastStart[slot] = -1;
+      this.lastEnd[slot] = Number.NEGATIVE_INFINITY;
     }
     return this.ref(num, city, device, ip, slot);
   }
 
   /**
-   * A returning user of `segment` in `city` who is free to start a session at `second`
-   * (not in a session, no session started in that second). Marks them busy. Falls back to a
-   * fresh user of that segment when the drawn ones are busy.
+   * A returning user of `segment` in `city` who is free to start a session at `atMs` (not in
+   * a session, their last one over for at least `minGapMinutes`, none started in that
+   * second). Marks them busy. Falls back to a fresh user of that segment when the drawn ones
+   * are busy.
    */
-  startReturning(city: number, segment: number, second: number, rng: { int(n: number): number }): UserRef {
-    const start = this.partStart[city]![segment]!;
-    const size = this.partSize[city]![segment]!;
+  startReturning(city: number, segment: number, atMs: number, rng: { next(): number; int(n: number): number }): UserRef {
+    const tier = this.tiers[segment]!.pick(rng.next());
+    const start = this.partStart[city]![segment]![tier]!;
+    const size = this.partSize[city]![segment]![tier]!;
+    const second = Math.floor(atMs / 1000);
     for (let attempt = 0; attempt < 4; attempt++) {
       const slot = start + rng.int(size);
       let user: UserRef;
       if (this.num[slot]! < 0) user = this.create(city, slot);
-      else if (this.active[slot] === 0 && this.lastStart[slot] !== second) {
+      else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
         user = this.ref(this.num[slot]!, city, DEVICES[this.device[slot]!]!, this.ip[slot]!, slot);
       } else continue;
       this.active[slot] = 1;
@@ -173,20 +224,24 @@ export class UserPool {
   }
 
   /**
-   * A session of `user` ended. A first-time visitor then joins the pool as a returning user
-   * of some segment; anyone else is free for their next session.
+   * A session of `user` ended with an event at `endMs`. A first-time visitor then joins the
+   * pool as a returning user of some segment; anyone else is free for their next session.
    */
-  finish(user: UserRef, wasNew: boolean, startSecond: number, rng: { next(): number; int(n: number): number }): void {
-    if (user.slot >= 0 && this.num[user.slot] === user.num) this.active[user.slot] = 0;
+  finish(user: UserRef, wasNew: boolean, startSecond: number, endMs: number, rng: { next(): number; int(n: number): number }): void {
+    if (user.slot >= 0 && this.num[user.slot] === user.num) {
+      this.active[user.slot] = 0;
+      this.lastEnd[user.slot] = endMs;
+    }
     if (!wasNew) return;
     const segment = 1 + LATER_SEGMENT.pick(rng.next());
-    const slot = this.partStart[user.city]![segment]! + rng.int(this.partSize[user.city]![segment]!);
+    const slot = this.segmentStart[user.city]![segment]! + rng.int(this.segmentSize[user.city]![segment]!);
     if (this.num[slot]! < 0) this.filled++;
     this.num[slot] = user.num;
     this.device[slot] = user.device.index;
     this.ip[slot] = user.ipNum;
     this.active[slot] = 0;
     this.lastStart[slot] = startSecond;
+    this.lastEnd[slot] = endMs;
   }
 
   private ref(num: number, city: number, device: DeviceProfile, ip: number, slot: number): UserRef {
