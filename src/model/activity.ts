@@ -89,7 +89,7 @@ export type CartRecord = Of<
   typeof T.ADD_TO_CART | typeof T.REMOVE_FROM_CART,
   'product' | 'quantity' | 'priceCents' | 'cartItemCount' | 'cartValueCents'
 >;
-export type BeginCheckoutRecord = Of<typeof T.BEGIN_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount'>;
+export type BeginCheckoutRecord = Of<typeof T.BEGIN_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount' | 'paymentMethod'>;
 export type CompleteCheckoutRecord = Of<typeof T.COMPLETE_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount' | 'paymentMethod'>;
 export type LoginRecord = Of<typeof T.LOGIN, 'loginMethod' | 'success'>;
 export type LogoutRecord = Of<typeof T.LOGOUT, 'logoutSource'>;
@@ -280,6 +280,7 @@ export function performEvent(
       else session.cart.push({ product, quantity });
       session.lastProduct = product;
       session.orderId = null;
+      session.added = true;
       fillCartEvent(rec, session, product, quantity);
       break;
     }
@@ -293,16 +294,19 @@ export function performEvent(
     }
     case T.BEGIN_CHECKOUT: {
       session.orderId = newOrderId(session.timeMs);
+      // Chosen on the checkout page; the order is paid with it.
+      session.paymentMethod = act.paymentMethods.draw(rng);
       rec.orderId = session.orderId;
       rec.orderValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
+      rec.paymentMethod = session.paymentMethod;
       break;
     }
     case T.COMPLETE_CHECKOUT: {
       rec.orderId = session.orderId!;
       rec.orderValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
-      rec.paymentMethod = act.paymentMethods.draw(rng);
+      rec.paymentMethod = session.paymentMethod;
       session.cart = NO_CART as CartLine[];
       session.orderId = null;
       break;

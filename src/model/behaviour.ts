@@ -9,6 +9,8 @@
  * (and `test/golden.test.ts` says so).
  */
 
+import type { EventType } from './event-types.ts';
+
 /** Kinds of plain pages a page_view lands on; the value is the model's page id. */
 export const PAGE = { HOME: 0, CATEGORY: 1, DEALS: 2, NEW_ARRIVALS: 3, HELP: 4, SHIPPING: 5, RETURNS: 6, ABOUT: 7 } as const;
 export type PageKind = keyof typeof PAGE;
@@ -73,7 +75,29 @@ export interface VisitTier {
   readonly share: number;
 }
 
+/** Time on a step's page relative to the session's pace (the mix of steps averages 1), and its log-space spread. */
+export interface StepDwell {
+  readonly factor: number;
+  readonly sigma: number;
+}
+
 export interface Behaviour {
+  /**
+   * Time on each step's page: reading a product page or filling in the checkout form takes
+   * longer than a click to add to the cart. Factors are relative: a segment's pace is divided
+   * by their mean over the steps its sessions take (`SegmentJourney.dwellNorm`).
+   */
+  readonly dwell: Readonly<Record<EventType, StepDwell>>;
+  readonly cart: {
+    /**
+     * Shoppers who have just added something to their cart often keep browsing or leave it
+     * for later: a free step into begin_checkout (not the seed's pinned add_to_cart →
+     * begin_checkout) in a session that added to the cart is taken this often, else redrawn
+     * among the other free steps. Carts persist per user, so the checkout comes on a later
+     * visit, as a real shop sees it.
+     */
+    readonly checkoutAfterAdding: number;
+  };
   readonly visits: {
     /**
      * Visit rates of the returning segments (returning_visitor, loyal_customer, power_user):
@@ -154,6 +178,23 @@ export interface Behaviour {
 }
 
 export const BEHAVIOUR: Behaviour = deepFreeze({
+  dwell: {
+    page_view: { factor: 0.7, sigma: 1 },
+    product_view: { factor: 2.5, sigma: 0.7 },
+    search: { factor: 0.6, sigma: 0.8 },
+    add_to_cart: { factor: 0.45, sigma: 0.8 },
+    begin_checkout: { factor: 2.8, sigma: 0.5 },
+    login: { factor: 0.5, sigma: 0.7 },
+    wishlist_add: { factor: 0.5, sigma: 0.8 },
+    complete_checkout: { factor: 1, sigma: 0.8 },
+    remove_from_cart: { factor: 0.5, sigma: 0.8 },
+    newsletter_signup: { factor: 0.6, sigma: 0.7 },
+    account_create: { factor: 1.2, sigma: 0.6 },
+    logout: { factor: 0.4, sigma: 0.8 },
+    review_write: { factor: 2.5, sigma: 0.7 },
+    contact_support: { factor: 2, sigma: 0.9 },
+  },
+  cart: { checkoutAfterAdding: 0.1 },
   visits: {
     tiers: [
       [
@@ -175,7 +216,7 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
   },
   device: {
     // Categories: electronics, clothing, home, sports, books, beauty, toys.
-    mobile: { intent: 0.85, bounce: 0.07, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
+    mobile: { intent: 0.85, bounce: 0.06, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
     desktop: {
       intent: 1.25,
       bounce: 0,

@@ -4,7 +4,7 @@ import { BEHAVIOUR, CHANNELS, DEVICE_TYPES } from './behaviour.ts';
 import { DEVICE_SHARE } from './devices.ts';
 import { CHANNEL_SHARE } from './referrers.ts';
 import { SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
-import { EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
+import { DURATION_CORRECTION, EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
 
 /** journeyTransitions[current][next] = probability of `next`; the rest of the row is the chance of exit. */
 export type JourneyTransitions = Record<EventType, Partial<Record<EventType, number>>>;
@@ -59,6 +59,13 @@ export interface SegmentJourney {
    * the same for every device and channel, so that their paces differ only as `pace` says.
    */
   readonly dwellGaps: number;
+  /**
+   * Mean of the steps' dwell factors over the pages a session of this segment shows: a
+   * session's pace is divided by it, so that a segment whose sessions read more product
+   * pages is not slower on average for it, and by the segment's measured pace correction
+   * (`DURATION_CORRECTION`): together the segments' duration ratios hold.
+   */
+  readonly dwellNorm: number;
 }
 
 export interface CompiledJourney {
@@ -95,8 +102,10 @@ export function compileJourney(transitions: JourneyTransitions, startWeights: St
       }
     }
     const dwellGaps = Math.max(0.5, mean - 1);
-    for (let k = first; k < variants.length; k++) variants[k] = { ...variants[k]!, dwellGaps };
-    return { ...compileOne(transitions, startWeights, s, SEGMENT_INTENT[s]!, 0, normalized), expectedEvents: mean, dwellGaps };
+    const segment = compileOne(transitions, startWeights, s, SEGMENT_INTENT[s]!, 0, normalized);
+    const dwellNorm = segment.dwellNorm;
+    for (let k = first; k < variants.length; k++) variants[k] = { ...variants[k]!, dwellGaps, dwellNorm };
+    return { ...segment, expectedEvents: mean, dwellGaps };
   });
   return { segments, variants, normalizedRows: [...normalized] };
 }
@@ -167,6 +176,11 @@ function compileOne(
   let acc = 0;
   for (let j = 0; j < TYPE_COUNT; j++) startCumulative[j] = acc += start[j]!;
   startCumulative[TYPE_COUNT - 1] = 1;
+  const visits = expectedVisits(matrix, start);
+  let dwellNorm = 0;
+  for (let j = 0; j < TYPE_COUNT; j++) dwellNorm += visits[j]! * BEHAVIOUR.dwell[EVENT_TYPES[j]!].factor;
+  // Divided by the measured pace correction of the segment (faster dwell means a larger norm).
+  dwellNorm /= visits.reduce((a, b) => a + b, 0) * DURATION_CORRECTION[s]!;
   // A bounce cuts the free part of the first step: the rest of the session is that much less likely.
   const lengths = expectedLengths(matrix);
   let expected = 0;
@@ -183,6 +197,7 @@ function compileOne(
     expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expected,
     bounce,
     dwellGaps: 0,
+    dwellNorm,
   };
 }
 

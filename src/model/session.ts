@@ -1,7 +1,7 @@
 import type { Catalog, Product } from './catalog.ts';
 import { lognormalWithMean } from './distributions.ts';
-import { T } from './event-types.ts';
-import { BEHAVIOUR } from './behaviour.ts';
+import { EVENT_TYPES, T } from './event-types.ts';
+import { BEHAVIOUR, PAYMENT_METHODS, type PaymentMethod } from './behaviour.ts';
 import { firstType, nextType, redrawFree, variantIndex, type CompiledJourney, type SegmentJourney } from './journey.ts';
 import type { Referrer } from './referrers.ts';
 import { Sfc32 } from './rng.ts';
@@ -44,10 +44,14 @@ export class Session extends Sfc32 {
   count = 0;
   /** Every session starts logged out, so a logout always follows a login seen in the same session. */
   loggedIn = false;
-  /** `NO_CART` until the first add_to_cart. */
+  /** The user's cart: what they left in it last time (see `UserPool.takeCart`), or `NO_CART` until the first add_to_cart. */
   cart: CartLine[] = NO_CART as CartLine[];
   /** An order begun at checkout and not yet completed (cleared when the cart changes). */
   orderId: string | null = null;
+  /** Whether this session added to the cart. */
+  added = false;
+  /** The payment method chosen at the latest begin_checkout. */
+  paymentMethod: PaymentMethod = PAYMENT_METHODS[0];
   lastProduct: Product | null = null;
   interest = 0;
   wishlist = 0;
@@ -91,8 +95,9 @@ export class Session extends Sfc32 {
   }
 }
 
-/** Log-space spread of dwell times: heavy right tail. */
-export const DWELL_SIGMA = 1.0;
+/** Dwell factor and log-space spread by event type (see `Behaviour.dwell`). */
+const DWELL_FACTOR: Float64Array = Float64Array.from(EVENT_TYPES, (t) => BEHAVIOUR.dwell[t].factor);
+const DWELL_SIGMA: Float64Array = Float64Array.from(EVENT_TYPES, (t) => BEHAVIOUR.dwell[t].sigma);
 /** Dwell times never go below this. */
 export const MIN_DWELL_MS = 500;
 /**
@@ -106,7 +111,7 @@ export const MAX_DWELL_MS = 29 * 60_000;
  * the segments' ratios; the small share keeps budget cuts rare so journeys end by their own
  * exits and the pinned transitions hold as measured next-event probabilities.
  */
-export const BUDGET_FILL = 0.08;
+export const BUDGET_FILL = 0.14;
 
 export function newSession(
   seq: number,
@@ -119,12 +124,14 @@ export function newSession(
   budgetMs: number,
   journeys: CompiledJourney,
   catalog: Catalog,
+  cart: CartLine[] | undefined,
 ): Session {
   const variant = variantIndex(segment, user.device.typeIndex, referrer.channel);
   const journey = journeys.variants[variant]!;
   const pace = BEHAVIOUR.device[user.device.type].pace;
-  const dwellMeanMs = (pace * BUDGET_FILL * budgetMs) / journey.dwellGaps;
+  const dwellMeanMs = (pace * BUDGET_FILL * budgetMs) / (journey.dwellGaps * journey.dwellNorm);
   const session = new Session(seq, activeSlot, user, segment, variant, referrer, rng, startMs, budgetMs, dwellMeanMs);
+  if (cart !== undefined) session.cart = cart;
   // From here the session draws from its own copy of `rng`'s stream.
   session.interest = catalog.drawCategory(session, user.device.typeIndex);
   let type = firstType(journey, session.next());
@@ -151,6 +158,8 @@ export function isPossible(session: Session, type: number): boolean {
   }
 }
 
+const CHECKOUT_AFTER_ADDING = BEHAVIOUR.cart.checkoutAfterAdding;
+
 /** Redraws before giving up on a possible step and showing a page view. */
 const MAX_REDRAWS = 8;
 
@@ -166,12 +175,18 @@ export function advance(session: Session, journey: SegmentJourney): number {
   let next = nextType(journey, from, u);
   // A bounce takes the place of a free step after the first page, never of a pinned one.
   if (session.count === 1 && next >= 0 && u >= journey.pinnedMass[from]! && journey.bounce > 0 && rng.next() < journey.bounce) next = -1;
+  if (next === T.BEGIN_CHECKOUT && session.added && u >= journey.pinnedMass[from]! && rng.next() >= CHECKOUT_AFTER_ADDING) {
+    next = redrawFree(journey, from, rng.next());
+  }
   for (let tries = 0; next >= 0 && !isPossible(session, next); tries++) {
     next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
   }
-  const dwellMs = Math.min(MAX_DWELL_MS, Math.max(MIN_DWELL_MS, Math.round(lognormalWithMean(rng, session.dwellMeanMs, DWELL_SIGMA))));
+  const drawn = lognormalWithMean(rng, session.dwellMeanMs * DWELL_FACTOR[from]!, DWELL_SIGMA[from]!);
+  const dwellMs = Math.min(MAX_DWELL_MS, Math.max(MIN_DWELL_MS, Math.round(drawn)));
   session.dwellMs = dwellMs;
-  if (next < 0 || session.timeMs + dwellMs > session.plannedEndMs) return -1;
+  // A begun payment is finished even past the plan: nobody leaves the payment page because
+  // their browsing time is up (and the seed's begin_checkout → complete_checkout stays 0.60).
+  if (next < 0 || (session.timeMs + dwellMs > session.plannedEndMs && next !== T.COMPLETE_CHECKOUT)) return -1;
   return next;
 }
 

@@ -15,7 +15,7 @@ import {
 import { drawReferrer } from './referrers.ts';
 import { mix32, SeedSource, type Sfc32 } from './rng.ts';
 import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
-import { advance, newSession, type Session } from './session.ts';
+import { advance, type CartLine, NO_CART, newSession, type Session } from './session.ts';
 import { MAX_MULTIPLIER, MEAN_WEEKLY_MULTIPLIER, MINUTE_CURVE } from './time-patterns.ts';
 import { poolSizeFor, UserPool } from './users.ts';
 
@@ -227,7 +227,9 @@ export class Simulation {
     if (next < 0) {
       this.heap.pop();
       this.freeSlots.push(session.activeSlot);
-      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.timeMs, session.rng);
+      // Carts start empty at the run's start: one left by a visit that ended before it is not kept.
+      const cart = this.warmUntilMs === Number.NEGATIVE_INFINITY ? session.cart : (NO_CART as CartLine[]);
+      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.timeMs, cart, session.rng);
       return true;
     }
     session.type = next;
@@ -283,6 +285,7 @@ export class Simulation {
       Math.round(budgetSeconds * 1000),
       this.journey,
       this.catalog,
+      this.pool.takeCart(user),
     );
     this.sessionsStarted++;
     this.heap.push(session);

@@ -2,6 +2,7 @@ import { BEHAVIOUR } from './behaviour.ts';
 import { DEVICES, drawDevice, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
+import type { CartLine } from './session.ts';
 import { SEGMENT_MIX, S } from './segments.ts';
 
 /** What a session knows of its user. Lives as long as the session; the pool keeps users compactly. */
@@ -122,6 +123,8 @@ export class UserPool {
   /** Unix ms of the last event of the user's latest session. */
   private readonly lastEnd: Float64Array;
   private readonly minGapMs: number;
+  /** Carts left with something in them, by slot: a user finds theirs again on their next visit. */
+  private readonly carts = new Map<number, CartLine[]>();
   private nextNum = 0;
   private filled = 0;
 
@@ -170,6 +173,19 @@ export class UserPool {
     this.lastEnd = new Float64Array(total).fill(Number.NEGATIVE_INFINITY);
   }
 
+  /** Carts kept for users' next visits. */
+  get savedCarts(): number {
+    return this.carts.size;
+  }
+
+  /** The cart `user` left last time (taken out of the pool: the session now holds it), if any. */
+  takeCart(user: UserRef): CartLine[] | undefined {
+    if (user.slot < 0) return undefined;
+    const cart = this.carts.get(user.slot);
+    if (cart !== undefined) this.carts.delete(user.slot);
+    return cart;
+  }
+
   /** Known users held in the pool now. */
   get size(): number {
     return this.filled;
@@ -194,6 +210,7 @@ export class UserPool {
       this.active[slot] = 0;
       this.lastStart[slot] = -1;
       this.lastEnd[slot] = Number.NEGATIVE_INFINITY;
+      this.carts.delete(slot);
     }
     return this.ref(num, city, device, ip, slot);
   }
@@ -224,17 +241,28 @@ export class UserPool {
   }
 
   /**
-   * A session of `user` ended with an event at `endMs`. A first-time visitor then joins the
-   * pool as a returning user of some segment; anyone else is free for their next session.
+   * A session of `user` ended with an event at `endMs`, leaving `cart`, which the user finds
+   * again next time. A first-time visitor then joins the pool as a returning user of some
+   * segment; anyone else is free for their next session.
    */
-  finish(user: UserRef, wasNew: boolean, startSecond: number, endMs: number, rng: { next(): number; int(n: number): number }): void {
+  finish(
+    user: UserRef,
+    wasNew: boolean,
+    startSecond: number,
+    endMs: number,
+    cart: CartLine[],
+    rng: { next(): number; int(n: number): number },
+  ): void {
     if (user.slot >= 0 && this.num[user.slot] === user.num) {
       this.active[user.slot] = 0;
       this.lastEnd[user.slot] = endMs;
+      if (cart.length > 0) this.carts.set(user.slot, cart);
     }
     if (!wasNew) return;
     const segment = 1 + LATER_SEGMENT.pick(rng.next());
     const slot = this.segmentStart[user.city]![segment]! + rng.int(this.segmentSize[user.city]![segment]!);
+    if (cart.length > 0) this.carts.set(slot, cart);
+    else this.carts.delete(slot);
     if (this.num[slot]! < 0) this.filled++;
     this.num[slot] = user.num;
     this.device[slot] = user.device.index;

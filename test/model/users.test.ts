@@ -29,7 +29,7 @@ function drive(pool: UserPool, sessions: number, onStart: (u: UserRef, wasNew: b
     if (active.length > open) {
       const k = rng.int(active.length);
       const [ended] = active.splice(k, 1);
-      pool.finish(ended!.user, ended!.wasNew, ended!.second, ended!.second * 1000 + 30_000, rng);
+      pool.finish(ended!.user, ended!.wasNew, ended!.second, ended!.second * 1000 + 30_000, [], rng);
     }
   }
 }
@@ -48,7 +48,7 @@ test('the pool is bounded: it never holds more users than its capacity, however 
     const at = (1_800_000_000 + 3600 * i) * 1000;
     const u = pool.startReturning(rng.int(CITIES.length), 1 + rng.int(3), at, rng);
     if (u.slot >= 0) known.add(u.num);
-    pool.finish(u, false, at / 1000, at + 60_000, rng);
+    pool.finish(u, false, at / 1000, at + 60_000, [], rng);
   }
   assert.ok(known.size <= pool.capacity && known.size > 0.9 * pool.capacity, `${known.size} known users for ${pool.capacity} slots`);
 });
@@ -143,7 +143,7 @@ test('a user is not handed out again within 30 minutes of their last event', () 
       reused++;
       assert.ok(at - before >= 30 * 60_000, `user ${u.num} back ${(at - before) / 60_000} min after their last event`);
     }
-    pool.finish(u, false, at / 1000, at + 5_000, rng);
+    pool.finish(u, false, at / 1000, at + 5_000, [], rng);
     lastEnd.set(u.num, at + 5_000);
   }
   assert.ok(reused > 5_000, `${reused} returns were checked`);
@@ -157,7 +157,7 @@ test('visit tiers: the most frequent tier of a segment is drawn far more often p
     const at = (1_700_000_000 + 3600 * i) * 1000;
     const u = pool.startReturning(0, S.RETURNING, at, rng);
     perUser.set(u.num, (perUser.get(u.num) ?? 0) + 1);
-    pool.finish(u, false, at / 1000, at + 1000, rng);
+    pool.finish(u, false, at / 1000, at + 1000, [], rng);
   }
   const counts = [...perUser.values()].sort((a, b) => a - b);
   const median = counts[Math.floor(counts.length / 2)]!;
