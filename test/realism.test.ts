@@ -71,6 +71,7 @@ interface SessionState {
   loggedIn: boolean;
   pendingOrder: string | null;
   pendingPayment: string;
+  pageViews: number;
   beginMs: number;
   purchased: boolean;
 }
@@ -114,6 +115,36 @@ const users = new Map<string, string>();
 /** Each user's cart as the run showed it; a user first seen in a session open at the start has one the run did not see. */
 const carts = new Map<string, Map<string, { qty: number; price: number }>>();
 const unknownCarts = new Set<string>();
+/** The user's cart, emptied when it was left more than a week ago (the shop expires it). */
+function userCart(user: string, expired: boolean): Map<string, { qty: number; price: number }> {
+  let cart = carts.get(user);
+  if (!cart) carts.set(user, (cart = new Map()));
+  if (expired) cart.clear();
+  return cart;
+}
+/**
+ * Identities. A user first seen as a new visitor is known from their first event: their
+ * account and purchases are all in the run. Others may have made an account or bought before it.
+ */
+const identities = new Map<string, { known: boolean; account: boolean; loggedInEver: boolean; creates: number; bought: Set<string> }>();
+const identity = {
+  creates: 0,
+  createsByNew: 0,
+  createsAfterLogin: 0,
+  multiCreates: 0,
+  knownLogins: 0,
+  knownLoginsWithoutAccount: 0,
+  reviews: 0,
+  reviewsByNew: 0,
+  knownReviews: 0,
+  knownReviewsOfBought: 0,
+  logoutSources: new Set<string>(),
+  abandonedCartEmails: 0,
+  abandonedCartEmailsKnownEmpty: 0,
+  holidayOutOfSeason: 0,
+  landingWrong: 0,
+  pageViews: 0,
+};
 const funnel = {
   cartSessions: 0,
   abandoned: 0,
@@ -176,6 +207,7 @@ function check(e: UserEvent): void {
   }
   // Returns and a 30-minute sessionization, by user, over every event the run shows.
   const v = visits.get(e.user_id);
+  const userLastMs = v?.lastMs ?? Number.NEGATIVE_INFINITY;
   if (v) {
     const idle = ms - v.lastMs >= 1_800_000;
     if (idle !== (e.session_id !== v.lastSession)) gaps.boundaryMismatch++;
@@ -219,15 +251,27 @@ function check(e: UserEvent): void {
       channel: e.referrer.type,
       revenue: 0,
       fixed: JSON.stringify([e.user_id, e.user_segment, d, e.location, e.referrer]),
-      cart: unknownCarts.has(e.user_id) ? null : (carts.get(e.user_id) ?? carts.set(e.user_id, new Map()).get(e.user_id)!),
+      cart: unknownCarts.has(e.user_id) ? null : userCart(e.user_id, ms - userLastMs > 7 * 86_400_000),
       added: false,
       loggedIn: false,
       pendingOrder: null,
       pendingPayment: '',
+      pageViews: 0,
       beginMs: Number.NaN,
       purchased: false,
     };
     sessions.set(e.session_id, s);
+    let id = identities.get(e.user_id);
+    if (!id)
+      identities.set(
+        e.user_id,
+        (id = { known: e.user_segment === 'new_visitor', account: false, loggedInEver: false, creates: 0, bought: new Set() }),
+      );
+    if (e.referrer.utm_campaign === 'abandoned_cart') {
+      identity.abandonedCartEmails++;
+      if (s.cart !== null && s.cart.size === 0 && id.known) identity.abandonedCartEmailsKnownEmpty++;
+    }
+    if (e.referrer.utm_campaign === 'holiday_gift_guide' && ![10, 11].includes(new Date(ms).getUTCMonth())) identity.holidayOutOfSeason++;
   } else {
     if (!s) {
       violation(`${e.event_id}: event ${info.events_in_session} of an unknown session`);
@@ -260,7 +304,20 @@ function check(e: UserEvent): void {
   const cart = s.cart;
   const cartValue = (): number =>
     cart === null ? Number.NaN : Math.round([...cart.values()].reduce((a, l) => a + l.qty * Math.round(l.price * 100), 0)) / 100;
+  const id = identities.get(e.user_id)!;
   switch (e.event_type) {
+    case 'page_view':
+      identity.pageViews++;
+      if ((e.event_data as { is_landing_page: boolean }).is_landing_page !== (s.pageViews++ === 0)) identity.landingWrong++;
+      break;
+    case 'review_write':
+      identity.reviews++;
+      if (e.user_segment === 'new_visitor') identity.reviewsByNew++;
+      if (id.known) {
+        identity.knownReviews++;
+        if (id.bought.has(data.product_id)) identity.knownReviewsOfBought++;
+      }
+      break;
     case 'product_view':
       if (data.quantity !== 1) violation(`${e.event_id}: product_view without quantity 1`);
       break;
@@ -299,6 +356,7 @@ function check(e: UserEvent): void {
       if (data.payment_method !== s.pendingPayment) violation(`${e.event_id}: paid with another method than chosen at checkout`);
       if (cart !== null && data.order_value !== cartValue())
         violation(`${e.event_id}: order_value ${data.order_value}, cart ${cartValue()}`);
+      if (cart !== null) for (const product of cart.keys()) id.bought.add(product);
       cart?.clear();
       s.pendingOrder = null;
       funnel.orders++;
@@ -311,14 +369,26 @@ function check(e: UserEvent): void {
     case 'login':
       if (s.loggedIn) violation(`${e.event_id}: login while logged in`);
       s.loggedIn = (data as unknown as { success: boolean }).success;
+      id.loggedInEver ||= s.loggedIn;
+      if (id.known) {
+        identity.knownLogins++;
+        if (!id.account) identity.knownLoginsWithoutAccount++;
+      }
       break;
     case 'account_create':
       if (s.loggedIn) violation(`${e.event_id}: account_create while logged in`);
       s.loggedIn = true;
+      identity.creates++;
+      if (e.user_segment === 'new_visitor') identity.createsByNew++;
+      if (id.loggedInEver) identity.createsAfterLogin++;
+      if (++id.creates === 2) identity.multiCreates++;
+      id.account = true;
+      id.loggedInEver = true;
       break;
     case 'logout':
       if (!s.loggedIn) violation(`${e.event_id}: logout while logged out`);
       s.loggedIn = false;
+      identity.logoutSources.add((e.event_data as { logout_source: string }).logout_source);
       break;
   }
   add(stats.dwellSum, e.event_type, e.technical_info.time_on_page_ms);
@@ -605,6 +675,34 @@ describe('a default 14-day backfill (seed 42)', () => {
     assert.ok(Math.abs(checkout - 90) <= 30, `begin_checkout → complete_checkout ${checkout.toFixed(0)} s`);
     assert.ok(dwell('product_view') > 2 * dwell('add_to_cart'), 'a product page is read longer than an add to cart');
     assert.ok(toPurchase >= 3, `start → purchase ${toPurchase.toFixed(1)} min`);
+  });
+
+  test('identities: logins only with an account, one account_create per user (≥ 80% by new visitors, none after a login), reviews only of bought products and never by new visitors', (t) => {
+    const byNew = identity.createsByNew / identity.creates;
+    const ofBought = identity.knownReviewsOfBought / identity.knownReviews;
+    t.diagnostic(
+      `${identity.creates} account_create (${(byNew * 100).toFixed(1)}% by new visitors, ${identity.multiCreates} users twice, ${identity.createsAfterLogin} after a login); ` +
+        `${identity.knownLogins} logins by users seen from their first visit, ${identity.knownLoginsWithoutAccount} without an account; ` +
+        `${identity.reviews} reviews, ${identity.reviewsByNew} by new visitors, ${(ofBought * 100).toFixed(1)}% of ${identity.knownReviews} by users seen from their first visit of a product they bought`,
+    );
+    assert.ok(byNew >= 0.8, `${(byNew * 100).toFixed(1)}% of account_create by new visitors`);
+    assert.equal(identity.multiCreates, 0);
+    assert.equal(identity.createsAfterLogin, 0);
+    assert.ok(identity.knownLogins > 1000);
+    assert.equal(identity.knownLoginsWithoutAccount, 0);
+    assert.equal(identity.reviewsByNew, 0);
+    assert.ok(identity.knownReviews > 1000 && ofBought >= 0.9, `${(ofBought * 100).toFixed(1)}% of reviews of a bought product`);
+  });
+
+  test('campaigns fit the user and the season; logout sources include every documented value; is_landing_page on each first page_view only', (t) => {
+    t.diagnostic(
+      `${identity.abandonedCartEmails} abandoned_cart emails, ${identity.abandonedCartEmailsKnownEmpty} to users whose empty cart the run saw; ${identity.holidayOutOfSeason} holiday campaigns out of season; logout sources ${[...identity.logoutSources].join(', ')}; ${identity.landingWrong} of ${identity.pageViews} page views with a wrong is_landing_page`,
+    );
+    assert.equal(identity.abandonedCartEmailsKnownEmpty, 0);
+    assert.ok(identity.abandonedCartEmails > 100);
+    assert.equal(identity.holidayOutOfSeason, 0);
+    assert.deepEqual([...identity.logoutSources].sort(), ['account_menu', 'checkout_confirmation', 'header']);
+    assert.equal(identity.landingWrong, 0);
   });
 
   test('coherence, ids, session fields and user agents: no violation at all', () => {

@@ -250,7 +250,8 @@ export function performEvent(
         session.interest = rec.category;
       }
       rec.scrollDepthPct = v.scrollDepth.step * (1 + rng.int(v.scrollDepth.steps));
-      rec.isLandingPage = session.count === 1;
+      // The landing page is the session's first page view, whatever came before it.
+      rec.isLandingPage = session.pageViews++ === 0;
       break;
     }
     case T.PRODUCT_VIEW: {
@@ -307,6 +308,8 @@ export function performEvent(
       rec.orderValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
       rec.paymentMethod = session.paymentMethod;
+      // The latest thing put in the cart is what the user may review later.
+      session.toReview = session.cart[session.cart.length - 1]!.product.index;
       session.cart = NO_CART as CartLine[];
       session.orderId = null;
       break;
@@ -319,11 +322,17 @@ export function performEvent(
     }
     case T.LOGOUT: {
       // Never a session's first event: a session starts logged out.
-      rec.logoutSource = rng.next() < b.logout.fromAccountMenu ? 'account_menu' : 'header';
+      rec.logoutSource =
+        session.prevType === T.COMPLETE_CHECKOUT
+          ? 'checkout_confirmation'
+          : rng.next() < b.logout.fromAccountMenu
+            ? 'account_menu'
+            : 'header';
       session.loggedIn = false;
       break;
     }
     case T.ACCOUNT_CREATE: {
+      session.hasAccount = true;
       rec.signupMethod = act.signupMethods.draw(rng);
       rec.marketingOptIn = rng.next() < b.accountCreate.marketingOptIn;
       session.loggedIn = true;
@@ -345,7 +354,8 @@ export function performEvent(
     }
     case T.REVIEW_WRITE: {
       const r = b.reviewWrite;
-      rec.product = currentProduct(session, catalog, b);
+      rec.product = catalog.byIndex(session.toReview);
+      session.toReview = -1;
       rec.rating = act.rating.draw(rng);
       rec.reviewLengthChars = Math.max(r.minLengthChars, Math.round(lognormalWithMean(rng, r.lengthChars.mean, r.lengthChars.sigma)));
       break;
@@ -356,6 +366,7 @@ export function performEvent(
       break;
     }
   }
+  session.prevType = type;
 }
 
 function fillCartEvent(rec: RecordScratch, session: Session, product: Product, quantity: number): void {

@@ -88,6 +88,33 @@ export interface Behaviour {
    * by their mean over the steps its sessions take (`SegmentJourney.dwellNorm`).
    */
   readonly dwell: Readonly<Record<EventType, StepDwell>>;
+  readonly accounts: {
+    /**
+     * Share of each returning segment's users (returning_visitor, loyal_customer, power_user)
+     * who have an account when first seen (made before the run); a new visitor has none. Only
+     * a user with an account logs in; only one without creates one. These are the shares the
+     * pool settles at as first-time visitors join it (measured), so a run does not drift.
+     */
+    readonly held: readonly number[];
+    /**
+     * How much likelier a first-time visitor who made an account (or bought) is to join as a
+     * loyal customer or power user rather than a returning visitor.
+     */
+    readonly committedJoinBias: number;
+    /**
+     * Share of first-time visitors who neither made an account nor bought and still come back
+     * (join the pool); those who did always do. Most casual first visits are the last.
+     */
+    readonly casualReturn: number;
+    /**
+     * How readily a returning user without an account makes one, relative to a first-time
+     * visitor (scales the journey's steps into account_create): sign-up prompts work on a first
+     * visit; whoever declined them then mostly keeps shopping as a guest.
+     */
+    readonly returningSignup: number;
+    /** Share of each returning segment's users first seen with a purchase they have not reviewed yet. */
+    readonly toReview: readonly number[];
+  };
   readonly cart: {
     /**
      * Shoppers who have just added something to their cart often keep browsing or leave it
@@ -97,6 +124,8 @@ export interface Behaviour {
      * visit, as a real shop sees it.
      */
     readonly checkoutAfterAdding: number;
+    /** A cart left longer than this many days is emptied (the shop expires it), so saved carts settle within a week or so of a run's start. */
+    readonly keepDays: number;
   };
   readonly visits: {
     /**
@@ -194,7 +223,8 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     review_write: { factor: 2.5, sigma: 0.7 },
     contact_support: { factor: 2, sigma: 0.9 },
   },
-  cart: { checkoutAfterAdding: 0.1 },
+  accounts: { held: [0.32, 0.72, 0.8], committedJoinBias: 4, casualReturn: 0.2, returningSignup: 0.06, toReview: [0.2, 0.4, 0.5] },
+  cart: { checkoutAfterAdding: 0.1, keepDays: 7 },
   visits: {
     tiers: [
       [
@@ -216,12 +246,12 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
   },
   device: {
     // Categories: electronics, clothing, home, sports, books, beauty, toys.
-    mobile: { intent: 0.85, bounce: 0.06, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
+    mobile: { intent: 0.78, bounce: 0, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
     desktop: {
-      intent: 1.25,
-      bounce: 0,
+      intent: 1.6,
+      bounce: 0.06,
       pace: 0.92,
-      categoryTilt: [1.35, 0.85, 1.15, 1.05, 0.9, 0.8, 0.9],
+      categoryTilt: [1.2, 0.9, 1.1, 1.05, 0.9, 0.85, 0.9],
       quantity: [0.76, 0.17, 0.05, 0.02],
     },
     tablet: { intent: 1.05, bounce: 0.06, pace: 1, categoryTilt: [1, 1, 1.2, 1, 1.2, 0.9, 1.1], quantity: [0.8, 0.14, 0.04, 0.02] },
@@ -231,7 +261,7 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     direct: { intent: 1.1, bounce: 0.2 },
     paid: { intent: 1, bounce: 0.05 },
     social: { intent: 0.5, bounce: 0.15 },
-    email: { intent: 1.7, bounce: 0 },
+    email: { intent: 2.1, bounce: 0 },
     referral: { intent: 1.1, bounce: 0.04 },
   },
   pageLoad: { meanMs: { mobile: 1450, desktop: 880, tablet: 1180 }, sigma: 0.5, minMs: 80 },

@@ -201,6 +201,16 @@ export class Catalog {
     return (device < 0 ? this.categoryPopularity : this.deviceCategories[device]!).sample(rng);
   }
 
+  /** A product drawn by the shop's popularity (category, then rank). */
+  popular(rng: Rng): Product {
+    return this.drawProduct(rng, this.drawCategory(rng));
+  }
+
+  /** The product with this `Product.index`. */
+  byIndex(index: number): Product {
+    return this.products[Math.floor(index / PRODUCTS_PER_CATEGORY)]![index % PRODUCTS_PER_CATEGORY]!;
+  }
+
   drawProduct(rng: Rng, category: number): Product {
     return this.products[category]![this.popularity.sample(rng)]!;
   }

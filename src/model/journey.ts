@@ -3,7 +3,7 @@ import { EVENT_TYPES, T, TYPE_COUNT, type EventType } from './event-types.ts';
 import { BEHAVIOUR, CHANNELS, DEVICE_TYPES } from './behaviour.ts';
 import { DEVICE_SHARE } from './devices.ts';
 import { CHANNEL_SHARE } from './referrers.ts';
-import { SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
+import { S, SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
 import { DURATION_CORRECTION, EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
 
 /** journeyTransitions[current][next] = probability of `next`; the rest of the row is the chance of exit. */
@@ -118,6 +118,7 @@ function compileOne(
   bounce: number,
   normalized: Set<EventType>,
 ): SegmentJourney {
+  const signup = s === S.NEW ? 1 : BEHAVIOUR.accounts.returningSignup;
   const matrix = new Float64Array(TYPE_COUNT * TYPE_COUNT);
   for (let i = 0; i < TYPE_COUNT; i++) {
     const from = EVENT_TYPES[i]!;
@@ -131,7 +132,7 @@ function compileOne(
         matrix[i * TYPE_COUNT + j] = p;
         pinnedSum += p;
       } else {
-        const q = p * SEGMENT_ENGAGEMENT[s]! * (INTENT_TYPES.has(j) ? intent : 1);
+        const q = p * SEGMENT_ENGAGEMENT[s]! * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
         matrix[i * TYPE_COUNT + j] = q;
         freeSum += q;
       }
@@ -150,7 +151,7 @@ function compileOne(
   const start = new Float64Array(TYPE_COUNT);
   let startSum = 0;
   for (let j = 0; j < TYPE_COUNT; j++) {
-    const w = (startWeights[EVENT_TYPES[j]!] ?? 0) * (INTENT_TYPES.has(j) ? intent : 1);
+    const w = (startWeights[EVENT_TYPES[j]!] ?? 0) * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
     start[j] = w;
     startSum += w;
   }

@@ -103,3 +103,33 @@ export function drawReferrer(rng: Rng): Referrer {
       return REFERRERS[OFFSET.referral + rng.int(REFERRAL.length)]!;
   }
 }
+
+const HOLIDAY_CAMPAIGNS: ReadonlySet<string> = new Set(['holiday_gift_guide']);
+/** Months (0 = January) of the holiday season, when holiday campaigns run. */
+const HOLIDAY_MONTHS: ReadonlySet<number> = new Set([10, 11]);
+
+/**
+ * The referrer as it fits the user and the date: an abandoned-cart email goes only to someone
+ * with something in their cart (and a loyalty email not to a first-time visitor), a holiday
+ * campaign runs only in November and December. Otherwise the campaign becomes the next one of
+ * its kind that fits (same source and medium).
+ */
+export function fitReferrer(r: Referrer, hasCart: boolean, segment: number, startMs: number): Referrer {
+  if (r.utmCampaign === null || fits(r, hasCart, segment, startMs)) return r;
+  const campaigns = r.type === 'email' ? EMAIL_CAMPAIGNS.length : r.type === 'social' ? SOCIAL_CAMPAIGNS.length : PAID_CAMPAIGNS.length;
+  const k = r.index - OFFSET[r.type];
+  const first = r.index - (k % campaigns);
+  for (let step = 1; step < campaigns; step++) {
+    const other = REFERRERS[first + ((k + step) % campaigns)]!;
+    if (fits(other, hasCart, segment, startMs)) return other;
+  }
+  return r;
+}
+
+function fits(r: Referrer, hasCart: boolean, segment: number, startMs: number): boolean {
+  const campaign = r.utmCampaign!;
+  if (campaign === 'abandoned_cart') return hasCart;
+  if (campaign === 'loyalty_rewards' || campaign === 'back_in_stock') return segment !== 0;
+  if (HOLIDAY_CAMPAIGNS.has(campaign)) return HOLIDAY_MONTHS.has(new Date(startMs).getUTCMonth());
+  return true;
+}

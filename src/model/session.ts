@@ -3,9 +3,10 @@ import { lognormalWithMean } from './distributions.ts';
 import { EVENT_TYPES, T } from './event-types.ts';
 import { BEHAVIOUR, PAYMENT_METHODS, type PaymentMethod } from './behaviour.ts';
 import { firstType, nextType, redrawFree, variantIndex, type CompiledJourney, type SegmentJourney } from './journey.ts';
-import type { Referrer } from './referrers.ts';
+import { fitReferrer, type Referrer } from './referrers.ts';
+import { S } from './segments.ts';
 import { Sfc32 } from './rng.ts';
-import type { UserRef } from './users.ts';
+import type { UserPool, UserRef } from './users.ts';
 
 export interface CartLine {
   readonly product: Product;
@@ -50,6 +51,14 @@ export class Session extends Sfc32 {
   orderId: string | null = null;
   /** Whether this session added to the cart. */
   added = false;
+  /** Whether the user has an account (made before, or in this session). */
+  hasAccount = false;
+  /** A product the user bought and has not reviewed (`Product.index`), or -1. */
+  toReview = -1;
+  /** page_view events so far: the first is the landing page. */
+  pageViews = 0;
+  /** The type of the event before the pending one, or -1 before the first. */
+  prevType = -1;
   /** The payment method chosen at the latest begin_checkout. */
   paymentMethod: PaymentMethod = PAYMENT_METHODS[0];
   lastProduct: Product | null = null;
@@ -124,14 +133,19 @@ export function newSession(
   budgetMs: number,
   journeys: CompiledJourney,
   catalog: Catalog,
-  cart: CartLine[] | undefined,
+  pool: UserPool,
 ): Session {
   const variant = variantIndex(segment, user.device.typeIndex, referrer.channel);
   const journey = journeys.variants[variant]!;
   const pace = BEHAVIOUR.device[user.device.type].pace;
   const dwellMeanMs = (pace * BUDGET_FILL * budgetMs) / (journey.dwellGaps * journey.dwellNorm);
-  const session = new Session(seq, activeSlot, user, segment, variant, referrer, rng, startMs, budgetMs, dwellMeanMs);
+  // The user as the shop knows them: their cart from last time, their account, a purchase to review.
+  const cart = pool.takeCart(user, startMs);
+  const fitted = fitReferrer(referrer, cart !== undefined, segment, startMs);
+  const session = new Session(seq, activeSlot, user, segment, variant, fitted, rng, startMs, budgetMs, dwellMeanMs);
   if (cart !== undefined) session.cart = cart;
+  session.hasAccount = pool.hasAccount(user);
+  session.toReview = pool.productToReview(user);
   // From here the session draws from its own copy of `rng`'s stream.
   session.interest = catalog.drawCategory(session, user.device.typeIndex);
   let type = firstType(journey, session.next());
@@ -151,8 +165,12 @@ export function isPossible(session: Session, type: number): boolean {
     case T.LOGOUT:
       return session.loggedIn;
     case T.LOGIN:
+      return session.hasAccount && !session.loggedIn;
     case T.ACCOUNT_CREATE:
-      return !session.loggedIn;
+      return !session.hasAccount && !session.loggedIn;
+    case T.REVIEW_WRITE:
+      // Reviews are of something the user bought, never by a first-time visitor.
+      return session.toReview >= 0 && session.segment !== S.NEW;
     default:
       return true;
   }

@@ -111,6 +111,7 @@ export class Simulation {
       this.seeds,
       poolSize,
       CITIES.map((c) => c.share),
+      this.catalog,
     );
     this.warmUntilMs = options.startMs;
     this.nextArrivalMs = options.startMs - this.warmUpMs() + this.arrivalGap();
@@ -229,7 +230,8 @@ export class Simulation {
       this.freeSlots.push(session.activeSlot);
       // Carts start empty at the run's start: one left by a visit that ended before it is not kept.
       const cart = this.warmUntilMs === Number.NEGATIVE_INFINITY ? session.cart : (NO_CART as CartLine[]);
-      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.timeMs, cart, session.rng);
+      const startSecond = Math.floor(session.startMs / 1000);
+      this.pool.finish(session.user, session.segment === S.NEW, startSecond, session.timeMs, cart, session, session.rng);
       return true;
     }
     session.type = next;
@@ -285,7 +287,7 @@ export class Simulation {
       Math.round(budgetSeconds * 1000),
       this.journey,
       this.catalog,
-      this.pool.takeCart(user),
+      this.pool,
     );
     this.sessionsStarted++;
     this.heap.push(session);

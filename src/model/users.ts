@@ -1,4 +1,5 @@
 import { BEHAVIOUR } from './behaviour.ts';
+import type { Catalog } from './catalog.ts';
 import { DEVICES, drawDevice, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
@@ -19,8 +20,21 @@ export interface UserRef {
   readonly slot: number;
 }
 
-/** Later segment of a first-time visitor, in the proportions of the returning segments. */
-const LATER_SEGMENT = new Discrete([SEGMENT_MIX[S.RETURNING], SEGMENT_MIX[S.LOYAL], SEGMENT_MIX[S.POWER]]);
+/**
+ * Later segment of a first-time visitor, in proportion to the segments' slots: every slot is
+ * replaced (churned) at the same rate, so a frequent power user stays in the pool as long as an
+ * occasional visitor does.
+ */
+const SEGMENT_SLOTS = [S.RETURNING, S.LOYAL, S.POWER].map((s) =>
+  BEHAVIOUR.visits.tiers[s - 1]!.reduce((a, t) => a + SEGMENT_MIX[s] * t.share * t.everyDays, 0),
+);
+const LATER_SEGMENT = new Discrete(SEGMENT_SLOTS);
+/** The same for one who made an account or bought: loyal and power users are likelier. */
+const LATER_SEGMENT_COMMITTED = new Discrete([
+  SEGMENT_SLOTS[0]!,
+  SEGMENT_SLOTS[1]! * BEHAVIOUR.accounts.committedJoinBias,
+  SEGMENT_SLOTS[2]! * BEHAVIOUR.accounts.committedJoinBias,
+]);
 
 const ID_SPACE = 1_000_000_000;
 
@@ -105,6 +119,7 @@ export function poolSizeFor(returningPerDay: number): number {
 export class UserPool {
   readonly capacity: number;
   private readonly seeds: SeedSource;
+  private readonly catalog: Catalog;
   private readonly ids: IdPermutation;
   /** [city][segment][tier]: first slot and slot count of that part of the pool. */
   private readonly partStart: number[][][];
@@ -123,15 +138,22 @@ export class UserPool {
   /** Unix ms of the last event of the user's latest session. */
   private readonly lastEnd: Float64Array;
   private readonly minGapMs: number;
+  private readonly cartKeepMs: number;
+  /** 1 when the slot's user has an account. */
+  private readonly account: Uint8Array;
+  /** A product the slot's user bought and has not reviewed yet (`Product.index`), or -1. */
+  private readonly toReview: Int32Array;
   /** Carts left with something in them, by slot: a user finds theirs again on their next visit. */
   private readonly carts = new Map<number, CartLine[]>();
   private nextNum = 0;
   private filled = 0;
 
-  constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[]) {
+  constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[], catalog: Catalog) {
     this.seeds = seeds;
+    this.catalog = catalog;
     this.ids = new IdPermutation(mix32(seeds.seed % 4294967296) ^ 0x1d);
     this.minGapMs = BEHAVIOUR.visits.minGapMinutes * 60_000;
+    this.cartKeepMs = BEHAVIOUR.cart.keepDays * 86_400_000;
     const weights = slotWeights();
     const weightSum = weights.flat().reduce((a, b) => a + b, 0);
     this.tiers = SEGMENT_MIX.map((_, s) => (s === S.NEW ? null : new Discrete(BEHAVIOUR.visits.tiers[s - 1]!.map((t) => t.share))));
@@ -171,6 +193,18 @@ export class UserPool {
     this.active = new Uint8Array(total);
     this.lastStart = new Float64Array(total).fill(-1);
     this.lastEnd = new Float64Array(total).fill(Number.NEGATIVE_INFINITY);
+    this.account = new Uint8Array(total);
+    this.toReview = new Int32Array(total).fill(-1);
+  }
+
+  /** Whether the user has an account (a first-time visitor has none). */
+  hasAccount(user: UserRef): boolean {
+    return user.slot >= 0 && this.num[user.slot] === user.num && this.account[user.slot] === 1;
+  }
+
+  /** A product the user bought and has not reviewed yet (`Product.index`), or -1. */
+  productToReview(user: UserRef): number {
+    return user.slot >= 0 && this.num[user.slot] === user.num ? this.toReview[user.slot]! : -1;
   }
 
   /** Carts kept for users' next visits. */
@@ -178,12 +212,16 @@ export class UserPool {
     return this.carts.size;
   }
 
-  /** The cart `user` left last time (taken out of the pool: the session now holds it), if any. */
-  takeCart(user: UserRef): CartLine[] | undefined {
+  /**
+   * The cart `user` left last time (taken out of the pool: the session now holds it), if any
+   * and not expired at `atMs`.
+   */
+  takeCart(user: UserRef, atMs: number): CartLine[] | undefined {
     if (user.slot < 0) return undefined;
     const cart = this.carts.get(user.slot);
-    if (cart !== undefined) this.carts.delete(user.slot);
-    return cart;
+    if (cart === undefined) return undefined;
+    this.carts.delete(user.slot);
+    return atMs - this.lastEnd[user.slot]! <= this.cartKeepMs ? cart : undefined;
   }
 
   /** Known users held in the pool now. */
@@ -196,13 +234,22 @@ export class UserPool {
     return this.nextNum;
   }
 
-  /** A brand-new user, first-time visitor (slot -1) or the first occupant of a pool slot. */
-  create(city: number, slot = -1): UserRef {
+  /**
+   * A brand-new user, first-time visitor (no `segment`; slot -1) or a user of a returning
+   * segment seen for the first time: the first occupant of a pool slot, or one made when the
+   * pool's are busy (slot -1).
+   */
+  create(city: number, slot = -1, segment: number = S.NEW): UserRef {
     const num = this.nextNum++;
     const rng = this.seeds.fork('user', num);
     const device = drawDevice(rng);
     const ip = drawIp(rng);
+    const account = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.held[segment - 1]! ? 1 : 0;
+    // A purchase before the run, not reviewed yet: a product by the shop's popularity.
+    const toReview = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.toReview[segment - 1]! ? this.catalog.popular(rng).index : -1;
     if (slot >= 0) {
+      this.account[slot] = account;
+      this.toReview[slot] = toReview;
       if (this.num[slot]! < 0) this.filled++;
       this.num[slot] = num;
       this.device[slot] = device.index;
@@ -229,7 +276,7 @@ export class UserPool {
     for (let attempt = 0; attempt < 4; attempt++) {
       const slot = start + rng.int(size);
       let user: UserRef;
-      if (this.num[slot]! < 0) user = this.create(city, slot);
+      if (this.num[slot]! < 0) user = this.create(city, slot, segment);
       else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
         user = this.ref(this.num[slot]!, city, DEVICES[this.device[slot]!]!, this.ip[slot]!, slot);
       } else continue;
@@ -237,12 +284,14 @@ export class UserPool {
       this.lastStart[slot] = second;
       return user;
     }
-    return this.create(city);
+    return this.create(city, -1, segment);
   }
 
   /**
    * A session of `user` ended with an event at `endMs`, leaving `cart`, which the user finds
-   * again next time. A first-time visitor then joins the pool as a returning user of some
+   * again next time, and what the session made of their identity: an account, a purchase to
+   * review. A first-time visitor who made an account or bought then joins the pool (others
+   * only sometimes: `casualReturn`). A first-time visitor then joins the pool as a returning user of some
    * segment; anyone else is free for their next session.
    */
   finish(
@@ -251,15 +300,20 @@ export class UserPool {
     startSecond: number,
     endMs: number,
     cart: CartLine[],
+    identity: { readonly hasAccount: boolean; readonly toReview: number },
     rng: { next(): number; int(n: number): number },
   ): void {
     if (user.slot >= 0 && this.num[user.slot] === user.num) {
       this.active[user.slot] = 0;
       this.lastEnd[user.slot] = endMs;
+      this.account[user.slot] = identity.hasAccount ? 1 : 0;
+      this.toReview[user.slot] = identity.toReview;
       if (cart.length > 0) this.carts.set(user.slot, cart);
     }
     if (!wasNew) return;
-    const segment = 1 + LATER_SEGMENT.pick(rng.next());
+    const committed = identity.hasAccount || identity.toReview >= 0;
+    if (!committed && rng.next() >= BEHAVIOUR.accounts.casualReturn) return;
+    const segment = 1 + (committed ? LATER_SEGMENT_COMMITTED : LATER_SEGMENT).pick(rng.next());
     const slot = this.segmentStart[user.city]![segment]! + rng.int(this.segmentSize[user.city]![segment]!);
     if (cart.length > 0) this.carts.set(slot, cart);
     else this.carts.delete(slot);
@@ -270,6 +324,8 @@ export class UserPool {
     this.active[slot] = 0;
     this.lastStart[slot] = startSecond;
     this.lastEnd[slot] = endMs;
+    this.account[slot] = identity.hasAccount ? 1 : 0;
+    this.toReview[slot] = identity.toReview;
   }
 
   private ref(num: number, city: number, device: DeviceProfile, ip: number, slot: number): UserRef {

@@ -28,7 +28,11 @@ let clean: Line[] = [];
 
 /** Index of a record that has a later event in its session. */
 function firstContinuation(lines: Line[]): number {
-  return lines.findIndex((x, k) => k > 100 && lines.findIndex((y, m) => m > k && y.key === x.key) > 0);
+  // From the middle of a session: one of its events before it and one after it.
+  return lines.findIndex(
+    (x, k) =>
+      k > 100 && lines.findIndex((y, m) => m > k && y.key === x.key) > 0 && lines.findIndex((y, m) => m < k && y.key === x.key) >= 0,
+  );
 }
 
 /** A fault applied to the clean run: the records to write instead. */
