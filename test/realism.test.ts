@@ -192,6 +192,8 @@ function check(e: UserEvent): void {
   if (d.user_agent !== e.technical_info.user_agent) violation(`${e.event_id}: device and technical user agents differ`);
   if (!d.user_agent.includes(OS_UA_MARKER[d.os as keyof typeof OS_UA_MARKER]))
     violation(`${e.event_id}: user agent does not match ${d.os}`);
+  const edge = /Edg\/(\d+)\./.exec(d.user_agent);
+  if (edge && /Chrome\/(\d+)\./.exec(d.user_agent)?.[1] !== edge[1]) violation(`${e.event_id}: Edge ${edge[1]} on another Chromium`);
   const expectedType = d.os === 'iPadOS' ? 'tablet' : d.os === 'Windows' || d.os === 'macOS' ? 'desktop' : 'mobile';
   if (d.type !== expectedType) violation(`${e.event_id}: ${d.os} on a ${d.type}`);
 

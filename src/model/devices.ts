@@ -37,7 +37,8 @@ const WINDOWS_VERSIONS = ['10.0'];
 const MAC_VERSIONS = ['10_15_7'];
 const CHROME = ['124.0.6367.118', '126.0.6478.127', '128.0.6613.137', '130.0.6723.91'];
 const FIREFOX = ['125.0', '127.0', '129.0'];
-const EDGE = ['124.0.2478.80', '126.0.2592.87', '128.0.2739.79'];
+/** Edge builds by the Chromium major they are built on (Edge's major is always its Chromium's). */
+const EDGE: Readonly<Record<string, string>> = { 124: '124.0.2478.80', 126: '126.0.2592.87', 128: '128.0.2739.79', 130: '130.0.2849.56' };
 const SAFARI = ['17.5', '17.6', '18.1'];
 
 const BROWSERS: Record<string, Browser[]> = {
@@ -79,7 +80,7 @@ const BROWSERS: Record<string, Browser[]> = {
       name: 'Edge',
       share: 0.25,
       ua: (v) =>
-        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.length % EDGE.length]}`,
+        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.split('.')[0]!]}`,
     },
     {
       name: 'Firefox',
