@@ -124,6 +124,12 @@ export interface Behaviour {
      * visit, as a real shop sees it.
      */
     readonly checkoutAfterAdding: number;
+    /**
+     * Share of each returning segment's users first seen with something left in their cart from
+     * before the run (one item): the share of returning visits that find a cart, as the run
+     * settles at it (measured), so the first days of a run check out as often as later ones.
+     */
+    readonly heldAtStart: readonly number[];
     /** A cart left longer than this many days is emptied (the shop expires it), so saved carts settle within a week or so of a run's start. */
     readonly keepDays: number;
   };
@@ -224,7 +230,7 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     contact_support: { factor: 2, sigma: 0.9 },
   },
   accounts: { held: [0.32, 0.72, 0.8], committedJoinBias: 4, casualReturn: 0.2, returningSignup: 0.06, toReview: [0.2, 0.4, 0.5] },
-  cart: { checkoutAfterAdding: 0.1, keepDays: 7 },
+  cart: { checkoutAfterAdding: 0.1, heldAtStart: [0.04, 0.065, 0.09], keepDays: 7 },
   visits: {
     tiers: [
       [

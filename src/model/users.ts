@@ -239,7 +239,7 @@ export class UserPool {
    * segment seen for the first time: the first occupant of a pool slot, or one made when the
    * pool's are busy (slot -1).
    */
-  create(city: number, slot = -1, segment: number = S.NEW): UserRef {
+  create(city: number, slot = -1, segment: number = S.NEW, atMs = 0): UserRef {
     const num = this.nextNum++;
     const rng = this.seeds.fork('user', num);
     const device = drawDevice(rng);
@@ -247,6 +247,8 @@ export class UserPool {
     const account = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.held[segment - 1]! ? 1 : 0;
     // A purchase before the run, not reviewed yet: a product by the shop's popularity.
     const toReview = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.toReview[segment - 1]! ? this.catalog.popular(rng).index : -1;
+    // Something left in the cart on a visit before the run (two days ago).
+    const cart = slot >= 0 && segment !== S.NEW && rng.next() < BEHAVIOUR.cart.heldAtStart[segment - 1]! ? this.catalog.popular(rng) : null;
     if (slot >= 0) {
       this.account[slot] = account;
       this.toReview[slot] = toReview;
@@ -256,8 +258,9 @@ export class UserPool {
       this.ip[slot] = ip;
       this.active[slot] = 0;
       this.lastStart[slot] = -1;
-      this.lastEnd[slot] = Number.NEGATIVE_INFINITY;
-      this.carts.delete(slot);
+      this.lastEnd[slot] = cart === null ? Number.NEGATIVE_INFINITY : atMs - 2 * 86_400_000;
+      if (cart === null) this.carts.delete(slot);
+      else this.carts.set(slot, [{ product: cart, quantity: 1 }]);
     }
     return this.ref(num, city, device, ip, slot);
   }
@@ -276,7 +279,7 @@ export class UserPool {
     for (let attempt = 0; attempt < 4; attempt++) {
       const slot = start + rng.int(size);
       let user: UserRef;
-      if (this.num[slot]! < 0) user = this.create(city, slot, segment);
+      if (this.num[slot]! < 0) user = this.create(city, slot, segment, atMs);
       else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
         user = this.ref(this.num[slot]!, city, DEVICES[this.device[slot]!]!, this.ip[slot]!, slot);
       } else continue;

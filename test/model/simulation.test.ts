@@ -75,13 +75,16 @@ test('the cart rules hold step by step, and a user finds their cart again on the
   // By user: carts persist across a user's sessions.
   const carts = new Map<string, number>();
   const unseen = new Set<string>();
+  const seen = new Set<string>();
   let purchases = 0;
   let restored = 0;
   for (let i = 0; i < 300_000; i++) {
     const r = sim.next();
     const user = r.session.user.id;
-    // A session open when the run starts (the warm start) has a cart we did not see filled.
-    if (r.session.startMs < OPTIONS.startMs) unseen.add(user);
+    // A session open when the run starts (the warm start) has a cart we did not see filled, and
+    // a user first seen as a returning one may have left something in their cart before the run.
+    if (r.session.startMs < OPTIONS.startMs || (r.index === 1 && r.session.segment !== 0 && !seen.has(user))) unseen.add(user);
+    seen.add(user);
     if (unseen.has(user)) continue;
     const before = carts.get(user) ?? 0;
     if (r.index === 1 && before > 0) restored++;
@@ -105,7 +108,7 @@ test('the cart rules hold step by step, and a user finds their cart again on the
             : before;
     carts.set(user, after);
   }
-  assert.ok(purchases > 1000);
+  assert.ok(purchases > 300, `${purchases} purchases checked`);
   assert.ok(restored > 100, `${restored} sessions began with a cart left last time`);
 });
 
