@@ -169,3 +169,18 @@ test('visit tiers: the most frequent tier of a segment is drawn far more often p
   // Tiers come back every 3, 10 and 45 days: a heavy tail of frequent visitors.
   assert.ok(p99 >= 8 * median, `median ${median}, p99 ${p99}`);
 });
+
+test("a cart left in a session is found again on the user's next visit, and not after it has expired", () => {
+  const pool = new UserPool(new SeedSource(9), 200, SHARES, CATALOG);
+  const rng = new SeedSource(9).fork('cart');
+  const product = CATALOG.byIndex(5);
+  const at = 1_700_000_000_000;
+  const u = pool.startReturning(0, S.RETURNING, at, rng);
+  pool.takeCart(u, at);
+  const cart = [{ product, quantity: 2 }];
+  pool.finish(u, false, at / 1000, at + 60_000, cart, NO_IDENTITY, rng);
+  assert.equal(pool.takeCart(u, at + 86_400_000), cart, 'the next day the cart is there');
+  assert.equal(pool.takeCart(u, at + 86_400_000), undefined, 'taken: the session holds it now');
+  pool.finish(u, false, at / 1000, at + 60_000, cart, NO_IDENTITY, rng);
+  assert.equal(pool.takeCart(u, at + 8 * 86_400_000), undefined, 'after a week the shop has emptied it');
+});
