@@ -8,7 +8,13 @@
  */
 import { EVENT_TYPES, EVENT_WEIGHTS, T, type EventType } from '../src/model/event-types.ts';
 import { PINNED, type JourneyTransitions, type StartWeights } from '../src/model/journey.ts';
-import { EVENTS_PER_SESSION_CORRECTION as CORRECTION_IN_USE, JOURNEY_DEFAULTS, START_DEFAULTS } from '../src/model/journey-defaults.ts';
+import {
+  EVENTS_PER_SESSION_CORRECTION as CORRECTION_IN_USE,
+  DURATION_CORRECTION as DURATION_IN_USE,
+  JOURNEY_DEFAULTS,
+  START_DEFAULTS,
+} from '../src/model/journey-defaults.ts';
+import { SEGMENT_DURATION } from '../src/model/segments.ts';
 import { Simulation } from '../src/model/simulation.ts';
 
 /** 70% of events continue a session. */
@@ -20,6 +26,7 @@ const EVENTS_PER_SESSION = 1 / 0.3;
  */
 const TARGET: Record<EventType, number> = (() => {
   const t = { ...EVENT_WEIGHTS } as Record<EventType, number>;
+  // (Carts kept from earlier visits, and those held at the start, are in the measure.)
   t.begin_checkout = 0.047;
   t.complete_checkout = 0.6 * 0.047;
   const rest = 1 - t.begin_checkout - t.complete_checkout;
@@ -59,11 +66,18 @@ const transitions = structuredClone(JOURNEY_DEFAULTS) as JourneyTransitions;
 for (const [a, b, p] of PINNED) transitions[a][b] = p;
 const start: StartWeights = { ...START_DEFAULTS };
 
-function measure(seed: number): { share: number[]; perSession: number; perSegment: number[]; sim: Simulation } {
+/**
+ * Users come back with what earlier visits left them (carts, accounts, purchases to review),
+ * so each measure starts WARM_UP_DAYS into a run, as the middle of a test backfill does.
+ */
+const WARM_UP_DAYS = Number(process.env.WARM_UP_DAYS ?? 3);
+const START = Date.UTC(2024, 2, 4);
+
+function measure(seed: number): { share: number[]; perSession: number; perSegment: number[]; durations: number[]; sim: Simulation } {
   const sim = new Simulation({
     seed,
-    startMs: Date.UTC(2024, 2, 4),
-    ratePerHour: 20_000,
+    startMs: START,
+    ratePerHour: 10_000,
     minSessionSeconds: 60,
     maxSessionSeconds: 1800,
     timePatterns: true,
@@ -71,10 +85,13 @@ function measure(seed: number): { share: number[]; perSession: number; perSegmen
     journeyTransitions: transitions,
     startWeights: start,
   });
+  while (sim.peekTimeMs() < START + WARM_UP_DAYS * 86_400_000) sim.next();
   const counts = new Array<number>(EVENT_TYPES.length).fill(0);
   let sessions = 0;
   const segmentEvents = [0, 0, 0, 0];
   const segmentSessions = [0, 0, 0, 0];
+  const durationSum = [0, 0, 0, 0];
+  const ended = [0, 0, 0, 0];
   for (let i = 0; i < EVENTS; i++) {
     const r = sim.next();
     counts[r.type]!++;
@@ -83,9 +100,14 @@ function measure(seed: number): { share: number[]; perSession: number; perSegmen
       sessions++;
       segmentSessions[r.session.segment]!++;
     }
+    if (r.last) {
+      durationSum[r.session.segment]! += r.timeMs - r.session.startMs;
+      ended[r.session.segment]!++;
+    }
   }
   const perSegment = segmentEvents.map((e, s) => e / segmentSessions[s]!);
-  return { share: counts.map((c) => c / EVENTS), perSession: EVENTS / sessions, perSegment, sim };
+  const durations = durationSum.map((d, s) => d / ended[s]!);
+  return { share: counts.map((c) => c / EVENTS), perSession: EVENTS / sessions, perSegment, durations, sim };
 }
 
 for (let it = 0; it < ITERATIONS; it++) {
@@ -135,6 +157,12 @@ const round = (x: number): number => Number(x.toPrecision(4));
 const final = measure(7777);
 const analytic = final.sim.compiledJourney.segments.map((s) => s.expectedEvents);
 const correction = final.perSegment.map((m, s) => round((m * CORRECTION_IN_USE[s]!) / analytic[s]!));
+// Time-budget cuts shorten the sessions of some segments more than others (a new visitor's
+// one gap is a large part of their budget): scale each segment's pace so the mean durations
+// keep the segments' ratios to returning visitors.
+const durationCorrection = final.durations.map((d, s) =>
+  round(DURATION_IN_USE[s]! * (SEGMENT_DURATION[s]! / SEGMENT_DURATION[1] / (d / final.durations[1]!)) ** 0.8),
+);
 const rows = EVENT_TYPES.map((from) => {
   const cells = EVENT_TYPES.filter((to) => transitions[from][to] !== undefined && !pinned.has(from + '>' + to)).map(
     (to) => `${to}: ${round(transitions[from][to]!)}`,
@@ -161,4 +189,7 @@ ${startRows.join('\n')}
 
 /** Measured events per session ÷ the Markov chain's expectation, per segment (see journey.ts). */
 export const EVENTS_PER_SESSION_CORRECTION = [${correction.join(', ')}] as const;
+
+/** Pace of each segment's dwell times, so mean durations keep the segments' ratios despite budget cuts (see journey.ts). */
+export const DURATION_CORRECTION = [${durationCorrection.join(', ')}] as const;
 `);

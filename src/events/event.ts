@@ -37,7 +37,14 @@ export function eventData(rec: EventRecord): UserEvent['event_data'] {
       return { scroll_depth_pct: rec.scrollDepthPct, is_landing_page: rec.isLandingPage };
     case T.PRODUCT_VIEW: {
       const p = rec.product;
-      return { product_id: p.id, product_category: p.category, product_name: p.name, price: money(p.priceCents), in_stock: rec.inStock };
+      return {
+        product_id: p.id,
+        product_category: p.category,
+        product_name: p.name,
+        quantity: 1,
+        price: money(p.priceCents),
+        in_stock: rec.inStock,
+      };
     }
     case T.SEARCH:
       return { search_term: rec.searchTerm, search_results_count: rec.resultsCount, search_duration_ms: rec.searchDurationMs };
@@ -54,7 +61,12 @@ export function eventData(rec: EventRecord): UserEvent['event_data'] {
       };
     }
     case T.BEGIN_CHECKOUT:
-      return { order_id: rec.orderId, order_value: money(rec.orderValueCents), item_count: rec.itemCount };
+      return {
+        order_id: rec.orderId,
+        order_value: money(rec.orderValueCents),
+        item_count: rec.itemCount,
+        payment_method: rec.paymentMethod,
+      };
     case T.COMPLETE_CHECKOUT:
       return {
         order_id: rec.orderId,

@@ -188,7 +188,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
       const ids = `{"product_id":"${p.id}","product_category":"${p.category}"`;
       const price = moneyText(p.priceCents);
       const view = (inStock: boolean): string =>
-        [ids, ',"product_name":"', p.name, '","price":', price, ',"in_stock":', inStock, '}'].join('');
+        [ids, ',"product_name":"', p.name, '","quantity":1,"price":', price, ',"in_stock":', inStock, '}'].join('');
       text = {
         page: withDataKey(
           JSON.stringify({
@@ -269,7 +269,17 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
           '}'
         );
       case T.BEGIN_CHECKOUT:
-        return '{"order_id":"' + rec.orderId + '","order_value":' + moneyText(rec.orderValueCents) + ',"item_count":' + rec.itemCount + '}';
+        return (
+          '{"order_id":"' +
+          rec.orderId +
+          '","order_value":' +
+          moneyText(rec.orderValueCents) +
+          ',"item_count":' +
+          rec.itemCount +
+          ',"payment_method":"' +
+          rec.paymentMethod +
+          '"}'
+        );
       case T.COMPLETE_CHECKOUT:
         return (
           '{"order_id":"' +

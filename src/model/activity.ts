@@ -1,4 +1,5 @@
 import {
+  DEVICE_TYPES,
   LOGIN_METHODS,
   NEWSLETTER_SOURCES,
   PAGE,
@@ -88,7 +89,7 @@ export type CartRecord = Of<
   typeof T.ADD_TO_CART | typeof T.REMOVE_FROM_CART,
   'product' | 'quantity' | 'priceCents' | 'cartItemCount' | 'cartValueCents'
 >;
-export type BeginCheckoutRecord = Of<typeof T.BEGIN_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount'>;
+export type BeginCheckoutRecord = Of<typeof T.BEGIN_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount' | 'paymentMethod'>;
 export type CompleteCheckoutRecord = Of<typeof T.COMPLETE_CHECKOUT, 'orderId' | 'orderValueCents' | 'itemCount' | 'paymentMethod'>;
 export type LoginRecord = Of<typeof T.LOGIN, 'loginMethod' | 'success'>;
 export type LogoutRecord = Of<typeof T.LOGOUT, 'logoutSource'>;
@@ -176,7 +177,8 @@ const range = (from: number, count: number): number[] => Array.from({ length: co
 export class Activity {
   readonly behaviour: Behaviour;
   readonly pages: Choice<number>;
-  readonly quantity: Choice<number>;
+  /** Units added at once, by device type (DEVICE_TYPES). */
+  readonly quantity: readonly Choice<number>[];
   readonly paymentMethods: Choice<PaymentMethod>;
   readonly loginMethods: Choice<LoginMethod>;
   readonly signupMethods: Choice<SignupMethod>;
@@ -191,7 +193,7 @@ export class Activity {
       PAGE_KINDS.map((k) => PAGE[k]),
       PAGE_KINDS.map((k) => b.pageView.pages[k]),
     );
-    this.quantity = new Choice(range(1, b.addToCart.quantity.length), b.addToCart.quantity);
+    this.quantity = DEVICE_TYPES.map((d) => new Choice(range(1, b.device[d].quantity.length), b.device[d].quantity));
     this.paymentMethods = Choice.of(PAYMENT_METHODS, b.completeCheckout.paymentMethods);
     this.loginMethods = Choice.of(LOGIN_METHODS, b.login.methods);
     this.signupMethods = Choice.of(SIGNUP_METHODS, b.accountCreate.methods);
@@ -208,7 +210,7 @@ export class Activity {
 
 function viewedProduct(session: Session, catalog: Catalog, b: Behaviour): Product {
   const rng = session.rng;
-  const category = rng.next() < b.productOfInterest ? session.interest : catalog.drawCategory(rng);
+  const category = rng.next() < b.productOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
   return catalog.drawProduct(rng, category);
 }
 
@@ -244,11 +246,12 @@ export function performEvent(
       const page = session.count === 1 && rng.next() < v.landOnHome ? PAGE.HOME : act.pages.draw(rng);
       rec.page = page;
       if (page === PAGE.CATEGORY) {
-        rec.category = rng.next() < v.categoryOfInterest ? session.interest : catalog.drawCategory(rng);
+        rec.category = rng.next() < v.categoryOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
         session.interest = rec.category;
       }
       rec.scrollDepthPct = v.scrollDepth.step * (1 + rng.int(v.scrollDepth.steps));
-      rec.isLandingPage = session.count === 1;
+      // The landing page is the session's first page view, whatever came before it.
+      rec.isLandingPage = session.pageViews++ === 0;
       break;
     }
     case T.PRODUCT_VIEW: {
@@ -260,7 +263,7 @@ export function performEvent(
     }
     case T.SEARCH: {
       const s = b.search;
-      const category = rng.next() < s.categoryOfInterest ? session.interest : catalog.drawCategory(rng);
+      const category = rng.next() < s.categoryOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
       const terms = catalog.categories[category]!.searchTerms;
       session.interest = category;
       rec.category = category;
@@ -271,13 +274,14 @@ export function performEvent(
     }
     case T.ADD_TO_CART: {
       const product = currentProduct(session, catalog, b);
-      const quantity = act.quantity.draw(rng);
+      const quantity = act.quantity[session.user.device.typeIndex]!.draw(rng);
       const line = session.cart.find((l) => l.product === product);
       if (line) line.quantity += quantity;
       else if (session.cart === NO_CART) session.cart = [{ product, quantity }];
       else session.cart.push({ product, quantity });
       session.lastProduct = product;
       session.orderId = null;
+      session.added = true;
       fillCartEvent(rec, session, product, quantity);
       break;
     }
@@ -291,16 +295,21 @@ export function performEvent(
     }
     case T.BEGIN_CHECKOUT: {
       session.orderId = newOrderId(session.timeMs);
+      // Chosen on the checkout page; the order is paid with it.
+      session.paymentMethod = act.paymentMethods.draw(rng);
       rec.orderId = session.orderId;
       rec.orderValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
+      rec.paymentMethod = session.paymentMethod;
       break;
     }
     case T.COMPLETE_CHECKOUT: {
       rec.orderId = session.orderId!;
       rec.orderValueCents = cartValueCents(session);
       rec.itemCount = cartItemCount(session);
-      rec.paymentMethod = act.paymentMethods.draw(rng);
+      rec.paymentMethod = session.paymentMethod;
+      // The latest thing put in the cart is what the user may review later.
+      session.toReview = session.cart[session.cart.length - 1]!.product.index;
       session.cart = NO_CART as CartLine[];
       session.orderId = null;
       break;
@@ -313,11 +322,17 @@ export function performEvent(
     }
     case T.LOGOUT: {
       // Never a session's first event: a session starts logged out.
-      rec.logoutSource = rng.next() < b.logout.fromAccountMenu ? 'account_menu' : 'header';
+      rec.logoutSource =
+        session.prevType === T.COMPLETE_CHECKOUT
+          ? 'checkout_confirmation'
+          : rng.next() < b.logout.fromAccountMenu
+            ? 'account_menu'
+            : 'header';
       session.loggedIn = false;
       break;
     }
     case T.ACCOUNT_CREATE: {
+      session.hasAccount = true;
       rec.signupMethod = act.signupMethods.draw(rng);
       rec.marketingOptIn = rng.next() < b.accountCreate.marketingOptIn;
       session.loggedIn = true;
@@ -339,7 +354,8 @@ export function performEvent(
     }
     case T.REVIEW_WRITE: {
       const r = b.reviewWrite;
-      rec.product = currentProduct(session, catalog, b);
+      rec.product = catalog.byIndex(session.toReview);
+      session.toReview = -1;
       rec.rating = act.rating.draw(rng);
       rec.reviewLengthChars = Math.max(r.minLengthChars, Math.round(lognormalWithMean(rng, r.lengthChars.mean, r.lengthChars.sigma)));
       break;
@@ -350,6 +366,7 @@ export function performEvent(
       break;
     }
   }
+  session.prevType = type;
 }
 
 function fillCartEvent(rec: RecordScratch, session: Session, product: Product, quantity: number): void {

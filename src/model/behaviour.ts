@@ -9,6 +9,8 @@
  * (and `test/golden.test.ts` says so).
  */
 
+import type { EventType } from './event-types.ts';
+
 /** Kinds of plain pages a page_view lands on; the value is the model's page id. */
 export const PAGE = { HOME: 0, CATEGORY: 1, DEALS: 2, NEW_ARRIVALS: 3, HELP: 4, SHIPPING: 5, RETURNS: 6, ABOUT: 7 } as const;
 export type PageKind = keyof typeof PAGE;
@@ -29,6 +31,11 @@ export type NewsletterSource = (typeof NEWSLETTER_SOURCES)[number];
 export type SupportChannel = (typeof SUPPORT_CHANNELS)[number];
 export type SupportTopic = (typeof SUPPORT_TOPICS)[number];
 export type DeviceType = 'mobile' | 'desktop' | 'tablet';
+/** Device types in the order the model numbers them. */
+export const DEVICE_TYPES = ['mobile', 'desktop', 'tablet'] as const satisfies readonly DeviceType[];
+/** Where a session came from, in the order the model numbers them. */
+export const CHANNELS = ['organic', 'direct', 'paid', 'social', 'email', 'referral'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 /** Relative weights over a vocabulary. */
 export type Mix<K extends string> = Readonly<Record<K, number>>;
@@ -38,7 +45,106 @@ export interface Lognormal {
   readonly sigma: number;
 }
 
+/** How a device or a channel bends a session's journey and pace. */
+export interface Context {
+  /**
+   * Scales the journey's free steps into buying (add to cart, checkout, wishlist), on top of
+   * the segment's intent: someone at a desk with a card at hand, or answering an email about
+   * their cart, buys more readily than someone scrolling a feed on a phone.
+   */
+  readonly intent: number;
+  /**
+   * Chance that a session leaves after its first page when the journey would have gone on by
+   * a free step (never instead of a pinned one): a small screen, a link followed by accident.
+   */
+  readonly bounce: number;
+}
+
+export interface DeviceBehaviour extends Context {
+  /** Dwell times relative to the session's pace: a mouse and a big screen get through a page a little faster. */
+  readonly pace: number;
+  /** Category popularity multipliers, in catalog order: big-ticket shopping is done on a big screen. */
+  readonly categoryTilt: readonly number[];
+  /** Weights of adding 1, 2, 3, … units at once. */
+  readonly quantity: readonly number[];
+}
+
+/** Users of a returning segment who come back about every `everyDays` days, and the share of the segment's sessions they make. */
+export interface VisitTier {
+  readonly everyDays: number;
+  readonly share: number;
+}
+
+/** Time on a step's page relative to the session's pace (the mix of steps averages 1), and its log-space spread. */
+export interface StepDwell {
+  readonly factor: number;
+  readonly sigma: number;
+}
+
 export interface Behaviour {
+  /**
+   * Time on each step's page: reading a product page or filling in the checkout form takes
+   * longer than a click to add to the cart. Factors are relative: a segment's pace is divided
+   * by their mean over the steps its sessions take (`SegmentJourney.dwellNorm`).
+   */
+  readonly dwell: Readonly<Record<EventType, StepDwell>>;
+  readonly accounts: {
+    /**
+     * Share of each returning segment's users (returning_visitor, loyal_customer, power_user)
+     * who have an account when first seen (made before the run); a new visitor has none. Only
+     * a user with an account logs in; only one without creates one. These are the shares the
+     * pool settles at as first-time visitors join it (measured), so a run does not drift.
+     */
+    readonly held: readonly number[];
+    /**
+     * How much likelier a first-time visitor who made an account (or bought) is to join as a
+     * loyal customer or power user rather than a returning visitor.
+     */
+    readonly committedJoinBias: number;
+    /**
+     * Share of first-time visitors who neither made an account nor bought and still come back
+     * (join the pool); those who did always do. Most casual first visits are the last.
+     */
+    readonly casualReturn: number;
+    /**
+     * How readily a returning user without an account makes one, relative to a first-time
+     * visitor (scales the journey's steps into account_create): sign-up prompts work on a first
+     * visit; whoever declined them then mostly keeps shopping as a guest.
+     */
+    readonly returningSignup: number;
+    /** Share of each returning segment's users first seen with a purchase they have not reviewed yet. */
+    readonly toReview: readonly number[];
+  };
+  readonly cart: {
+    /**
+     * Shoppers who have just added something to their cart often keep browsing or leave it
+     * for later: a free step into begin_checkout (not the seed's pinned add_to_cart →
+     * begin_checkout) in a session that added to the cart is taken this often, else redrawn
+     * among the other free steps. Carts persist per user, so the checkout comes on a later
+     * visit, as a real shop sees it.
+     */
+    readonly checkoutAfterAdding: number;
+    /**
+     * Share of each returning segment's users first seen with something left in their cart from
+     * before the run (one item): the share of returning visits that find a cart, as the run
+     * settles at it (measured), so the first days of a run check out as often as later ones.
+     */
+    readonly heldAtStart: readonly number[];
+    /** A cart left longer than this many days is emptied (the shop expires it), so saved carts settle within a week or so of a run's start. */
+    readonly keepDays: number;
+  };
+  readonly visits: {
+    /**
+     * Visit rates of the returning segments (returning_visitor, loyal_customer, power_user):
+     * a few frequent users and a long tail of occasional ones, so that over a week most
+     * users are seen once and a few (power users) five times or more.
+     */
+    readonly tiers: readonly (readonly VisitTier[])[];
+    /** A user never starts a session within this many minutes of their previous session's last event (the usual sessionization timeout). */
+    readonly minGapMinutes: number;
+  };
+  readonly device: Readonly<Record<DeviceType, DeviceBehaviour>>;
+  readonly channel: Readonly<Record<Channel, Context>>;
   readonly pageLoad: {
     /** Page load time in ms, by device type: slower phones, faster desktops. */
     readonly meanMs: Readonly<Record<DeviceType, number>>;
@@ -71,10 +177,6 @@ export interface Behaviour {
     /** Time to the results page, in ms, at least `minDurationMs`. */
     readonly durationMs: Lognormal;
     readonly minDurationMs: number;
-  };
-  readonly addToCart: {
-    /** Weights of adding 1, 2, 3, … units at once. */
-    readonly quantity: readonly number[];
   };
   readonly completeCheckout: {
     readonly paymentMethods: Mix<PaymentMethod>;
@@ -111,6 +213,63 @@ export interface Behaviour {
 }
 
 export const BEHAVIOUR: Behaviour = deepFreeze({
+  dwell: {
+    page_view: { factor: 0.7, sigma: 1 },
+    product_view: { factor: 2.5, sigma: 0.7 },
+    search: { factor: 0.6, sigma: 0.8 },
+    add_to_cart: { factor: 0.45, sigma: 0.8 },
+    begin_checkout: { factor: 2.8, sigma: 0.5 },
+    login: { factor: 0.5, sigma: 0.7 },
+    wishlist_add: { factor: 0.5, sigma: 0.8 },
+    complete_checkout: { factor: 1, sigma: 0.8 },
+    remove_from_cart: { factor: 0.5, sigma: 0.8 },
+    newsletter_signup: { factor: 0.6, sigma: 0.7 },
+    account_create: { factor: 1.2, sigma: 0.6 },
+    logout: { factor: 0.4, sigma: 0.8 },
+    review_write: { factor: 2.5, sigma: 0.7 },
+    contact_support: { factor: 2, sigma: 0.9 },
+  },
+  accounts: { held: [0.32, 0.72, 0.8], committedJoinBias: 4, casualReturn: 0.2, returningSignup: 0.06, toReview: [0.2, 0.4, 0.5] },
+  cart: { checkoutAfterAdding: 0.1, heldAtStart: [0.04, 0.065, 0.09], keepDays: 7 },
+  visits: {
+    tiers: [
+      [
+        { everyDays: 3, share: 0.2 },
+        { everyDays: 10, share: 0.35 },
+        { everyDays: 45, share: 0.45 },
+      ],
+      [
+        { everyDays: 2, share: 0.35 },
+        { everyDays: 5, share: 0.4 },
+        { everyDays: 14, share: 0.25 },
+      ],
+      [
+        { everyDays: 0.6, share: 0.6 },
+        { everyDays: 2, share: 0.4 },
+      ],
+    ],
+    minGapMinutes: 30,
+  },
+  device: {
+    // Categories: electronics, clothing, home, sports, books, beauty, toys.
+    mobile: { intent: 0.78, bounce: 0, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
+    desktop: {
+      intent: 1.6,
+      bounce: 0.06,
+      pace: 0.92,
+      categoryTilt: [1.2, 0.9, 1.1, 1.05, 0.9, 0.85, 0.9],
+      quantity: [0.76, 0.17, 0.05, 0.02],
+    },
+    tablet: { intent: 1.05, bounce: 0.06, pace: 1, categoryTilt: [1, 1, 1.2, 1, 1.2, 0.9, 1.1], quantity: [0.8, 0.14, 0.04, 0.02] },
+  },
+  channel: {
+    organic: { intent: 1, bounce: 0 },
+    direct: { intent: 1.1, bounce: 0.2 },
+    paid: { intent: 1, bounce: 0.05 },
+    social: { intent: 0.5, bounce: 0.15 },
+    email: { intent: 2.1, bounce: 0 },
+    referral: { intent: 1.1, bounce: 0.04 },
+  },
   pageLoad: { meanMs: { mobile: 1450, desktop: 880, tablet: 1180 }, sigma: 0.5, minMs: 80 },
   productOfInterest: 0.7,
   currentProduct: 0.85,
@@ -128,7 +287,6 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     durationMs: { mean: 420, sigma: 0.6 },
     minDurationMs: 40,
   },
-  addToCart: { quantity: [0.8, 0.14, 0.04, 0.02] },
   completeCheckout: {
     paymentMethods: { credit_card: 0.46, paypal: 0.2, apple_pay: 0.13, google_pay: 0.08, debit_card: 0.09, klarna: 0.04 },
   },

@@ -1,3 +1,4 @@
+import { BEHAVIOUR, DEVICE_TYPES } from './behaviour.ts';
 import { Discrete, zipfWeights } from './distributions.ts';
 import { Sfc32, type Rng } from './rng.ts';
 
@@ -166,6 +167,8 @@ export const CATEGORIES: readonly Category[] = [
 ];
 
 export const PRODUCTS_PER_CATEGORY = 240;
+/** Share of shopping by category, in the order of CATEGORIES. */
+const CATEGORY_POPULARITY = [0.26, 0.2, 0.16, 0.12, 0.09, 0.1, 0.07];
 /** Popularity within a category falls off like 1/rank^s (a long tail of rarely seen products). */
 export const ZIPF_EXPONENT = 1.05;
 
@@ -179,17 +182,33 @@ export class Catalog {
   readonly products: readonly (readonly Product[])[];
   private readonly popularity: Discrete;
   private readonly categoryPopularity: Discrete;
+  /** Category popularity as each device type (DEVICE_TYPES) sees it. */
+  private readonly deviceCategories: readonly Discrete[];
 
   constructor() {
     this.categories = CATEGORIES;
     const rng = new Sfc32(0x5eed, 0xca7a, 0x1065, 0x2024);
     this.products = CATEGORIES.map((c, k) => buildCategory(c, k, rng));
     this.popularity = new Discrete(zipfWeights(PRODUCTS_PER_CATEGORY, ZIPF_EXPONENT));
-    this.categoryPopularity = new Discrete([0.26, 0.2, 0.16, 0.12, 0.09, 0.1, 0.07]);
+    this.categoryPopularity = new Discrete(CATEGORY_POPULARITY);
+    this.deviceCategories = DEVICE_TYPES.map(
+      (d) => new Discrete(CATEGORY_POPULARITY.map((p, k) => p * BEHAVIOUR.device[d].categoryTilt[k]!)),
+    );
   }
 
-  drawCategory(rng: Rng): number {
-    return this.categoryPopularity.sample(rng);
+  /** A category by popularity; on a device type (DEVICE_TYPES index), by that device's tilt of it. */
+  drawCategory(rng: Rng, device = -1): number {
+    return (device < 0 ? this.categoryPopularity : this.deviceCategories[device]!).sample(rng);
+  }
+
+  /** A product drawn by the shop's popularity (category, then rank). */
+  popular(rng: Rng): Product {
+    return this.drawProduct(rng, this.drawCategory(rng));
+  }
+
+  /** The product with this `Product.index`. */
+  byIndex(index: number): Product {
+    return this.products[Math.floor(index / PRODUCTS_PER_CATEGORY)]![index % PRODUCTS_PER_CATEGORY]!;
   }
 
   drawProduct(rng: Rng, category: number): Product {

@@ -1,3 +1,4 @@
+import { DEVICE_TYPES } from './behaviour.ts';
 import { Discrete } from './distributions.ts';
 import type { Rng } from './rng.ts';
 
@@ -13,6 +14,8 @@ export interface DeviceProfile {
    * and other layers key what they keep per device by it.
    */
   readonly index: number;
+  /** Position of `type` in DEVICE_TYPES. */
+  readonly typeIndex: number;
 }
 
 /** Share of users by OS: mobile 65% (iOS 35, Android 30), desktop 30% (Windows 20, macOS 10), tablet 5%. */
@@ -34,7 +37,8 @@ const WINDOWS_VERSIONS = ['10.0'];
 const MAC_VERSIONS = ['10_15_7'];
 const CHROME = ['124.0.6367.118', '126.0.6478.127', '128.0.6613.137', '130.0.6723.91'];
 const FIREFOX = ['125.0', '127.0', '129.0'];
-const EDGE = ['124.0.2478.80', '126.0.2592.87', '128.0.2739.79'];
+/** Edge builds by the Chromium major they are built on (Edge's major is always its Chromium's). */
+const EDGE: Readonly<Record<string, string>> = { 124: '124.0.2478.80', 126: '126.0.2592.87', 128: '128.0.2739.79', 130: '130.0.2849.56' };
 const SAFARI = ['17.5', '17.6', '18.1'];
 
 const BROWSERS: Record<string, Browser[]> = {
@@ -76,7 +80,7 @@ const BROWSERS: Record<string, Browser[]> = {
       name: 'Edge',
       share: 0.25,
       ua: (v) =>
-        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.length % EDGE.length]}`,
+        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.split('.')[0]!]}`,
     },
     {
       name: 'Firefox',
@@ -191,7 +195,18 @@ function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
         for (let a = 0; a < versions[0]; a++) {
           for (let b = 0; b < versions[1]; b++) {
             const userAgent = browser.ua(osVersion(os, a, b));
-            devices.push(Object.freeze({ type, os, browser: browser.name, userAgent, screen, viewport, index: devices.length }));
+            devices.push(
+              Object.freeze({
+                type,
+                os,
+                browser: browser.name,
+                userAgent,
+                screen,
+                viewport,
+                index: devices.length,
+                typeIndex: DEVICE_TYPES.indexOf(type),
+              }),
+            );
           }
         }
       }
@@ -209,6 +224,8 @@ const BUILT = buildDevices();
 export const DEVICES: readonly DeviceProfile[] = Object.freeze(BUILT.devices);
 const OS_TABLES: readonly OsTable[] = BUILT.tables;
 const OS_DISTRIBUTION = new Discrete(OS_MIX.map((o) => o.share));
+/** Share of users by device type, in the order of DEVICE_TYPES. */
+export const DEVICE_SHARE: readonly number[] = DEVICE_TYPES.map((t) => OS_MIX.filter((o) => o.type === t).reduce((a, o) => a + o.share, 0));
 
 /** A plausible, internally consistent device for a new user. */
 export function drawDevice(rng: Rng): DeviceProfile {

@@ -1,7 +1,10 @@
 import { usageError } from '../errors.ts';
 import { EVENT_TYPES, T, TYPE_COUNT, type EventType } from './event-types.ts';
-import { SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
-import { EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
+import { BEHAVIOUR, CHANNELS, DEVICE_TYPES } from './behaviour.ts';
+import { DEVICE_SHARE } from './devices.ts';
+import { CHANNEL_SHARE } from './referrers.ts';
+import { S, SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
+import { DURATION_CORRECTION, EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
 
 /** journeyTransitions[current][next] = probability of `next`; the rest of the row is the chance of exit. */
 export type JourneyTransitions = Record<EventType, Partial<Record<EventType, number>>>;
@@ -49,87 +52,167 @@ export interface SegmentJourney {
    * for what the chain does not see (impossible steps redrawn into exit, time-budget cuts).
    */
   readonly expectedEvents: number;
+  /** Chance to leave after the first event instead of taking a free step (see `Context.bounce`). */
+  readonly bounce: number;
+  /**
+   * Gaps between events a session of this segment expects: its dwell times are set from it,
+   * the same for every device and channel, so that their paces differ only as `pace` says.
+   */
+  readonly dwellGaps: number;
+  /**
+   * Mean of the steps' dwell factors over the pages a session of this segment shows: a
+   * session's pace is divided by it, so that a segment whose sessions read more product
+   * pages is not slower on average for it, and by the segment's measured pace correction
+   * (`DURATION_CORRECTION`): together the segments' duration ratios hold.
+   */
+  readonly dwellNorm: number;
 }
 
 export interface CompiledJourney {
+  /** By segment, for any device and channel: what the segment's own intent makes of the journey; `expectedEvents` is the mean over its variants. */
   readonly segments: readonly SegmentJourney[];
+  /** By `variantIndex(segment, device type, channel)`: the journey a session walks. */
+  readonly variants: readonly SegmentJourney[];
   /** Rows whose probabilities summed above 1 and were scaled down. */
   readonly normalizedRows: readonly EventType[];
 }
 
 const pinnedKey = new Set(PINNED.map(([a, b]) => a + '>' + b));
 
-/** Derive each segment's sampling tables from the shared, user-editable transitions. */
+/** Index of the journey of a segment on a device type (DEVICE_TYPES) from a channel (CHANNELS). */
+export function variantIndex(segment: number, device: number, channel: number): number {
+  return (segment * DEVICE_TYPES.length + device) * CHANNELS.length + channel;
+}
+
+/** Derive each segment's, and each segment × device × channel's, sampling tables from the shared, user-editable transitions. */
 export function compileJourney(transitions: JourneyTransitions, startWeights: StartWeights): CompiledJourney {
   const normalized = new Set<EventType>();
+  const variants: SegmentJourney[] = [];
   const segments = SEGMENTS.map((_, s) => {
-    const matrix = new Float64Array(TYPE_COUNT * TYPE_COUNT);
-    for (let i = 0; i < TYPE_COUNT; i++) {
-      const from = EVENT_TYPES[i]!;
-      const row = transitions[from] ?? {};
-      let pinnedSum = 0;
-      let freeSum = 0;
-      for (let j = 0; j < TYPE_COUNT; j++) {
-        const to = EVENT_TYPES[j]!;
-        const p = row[to] ?? 0;
-        if (pinnedKey.has(from + '>' + to)) {
-          matrix[i * TYPE_COUNT + j] = p;
-          pinnedSum += p;
-        } else {
-          const q = p * SEGMENT_ENGAGEMENT[s]! * (INTENT_TYPES.has(j) ? SEGMENT_INTENT[s]! : 1);
-          matrix[i * TYPE_COUNT + j] = q;
-          freeSum += q;
-        }
-      }
-      const baseSum = EVENT_TYPES.reduce((a, to) => a + (row[to] ?? 0), 0);
-      if (baseSum > 1 + 1e-9) normalized.add(from);
-      // Free transitions give way first so the pinned ones keep their exact values.
-      const room = Math.max(0, Math.min(MAX_CONTINUATION, 1) - pinnedSum);
-      const freeScale = freeSum > room ? room / freeSum : 1;
-      const pinScale = pinnedSum > 1 ? 1 / pinnedSum : 1;
-      for (let j = 0; j < TYPE_COUNT; j++) {
-        const pinned = pinnedKey.has(from + '>' + EVENT_TYPES[j]!);
-        matrix[i * TYPE_COUNT + j]! *= pinned ? pinScale : freeScale;
+    let mean = 0;
+    const first = variants.length;
+    for (const [d, device] of DEVICE_TYPES.entries()) {
+      for (const [c, channel] of CHANNELS.entries()) {
+        const dev = BEHAVIOUR.device[device];
+        const ch = BEHAVIOUR.channel[channel];
+        const bounce = 1 - (1 - dev.bounce) * (1 - ch.bounce);
+        const v = compileOne(transitions, startWeights, s, SEGMENT_INTENT[s]! * dev.intent * ch.intent, bounce, normalized);
+        variants.push(v);
+        mean += DEVICE_SHARE[d]! * CHANNEL_SHARE[c]! * v.expectedEvents;
       }
     }
-    const start = new Float64Array(TYPE_COUNT);
-    let startSum = 0;
-    for (let j = 0; j < TYPE_COUNT; j++) {
-      const w = (startWeights[EVENT_TYPES[j]!] ?? 0) * (INTENT_TYPES.has(j) ? SEGMENT_INTENT[s]! : 1);
-      start[j] = w;
-      startSum += w;
-    }
-    if (!(startSum > 0)) throw new RangeError('the start weights of the journey must not all be zero');
-    for (let j = 0; j < TYPE_COUNT; j++) start[j]! /= startSum;
-
-    const order = new Int8Array(TYPE_COUNT * TYPE_COUNT);
-    const cumulative = new Float64Array(TYPE_COUNT * TYPE_COUNT);
-    const pinnedMass = new Float64Array(TYPE_COUNT);
-    for (let i = 0; i < TYPE_COUNT; i++) {
-      const from = EVENT_TYPES[i]!;
-      const isPinned = (j: number): boolean => pinnedKey.has(from + '>' + EVENT_TYPES[j]!);
-      const types = [...Array(TYPE_COUNT).keys()].sort((a, b) => Number(isPinned(b)) - Number(isPinned(a)) || a - b);
-      let acc = 0;
-      types.forEach((j, k) => {
-        acc += matrix[i * TYPE_COUNT + j]!;
-        order[i * TYPE_COUNT + k] = j;
-        cumulative[i * TYPE_COUNT + k] = acc;
-        if (isPinned(j)) pinnedMass[i] = acc;
-      });
-    }
-    const startCumulative = new Float64Array(TYPE_COUNT);
-    let acc = 0;
-    for (let j = 0; j < TYPE_COUNT; j++) startCumulative[j] = acc += start[j]!;
-    startCumulative[TYPE_COUNT - 1] = 1;
-    return {
-      order,
-      cumulative,
-      pinnedMass,
-      start: startCumulative,
-      expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expectedVisits(matrix, start).reduce((a, b) => a + b, 0),
-    };
+    const dwellGaps = Math.max(0.5, mean - 1);
+    const segment = compileOne(transitions, startWeights, s, SEGMENT_INTENT[s]!, 0, normalized);
+    const dwellNorm = segment.dwellNorm;
+    for (let k = first; k < variants.length; k++) variants[k] = { ...variants[k]!, dwellGaps, dwellNorm };
+    return { ...segment, expectedEvents: mean, dwellGaps };
   });
-  return { segments, normalizedRows: [...normalized] };
+  return { segments, variants, normalizedRows: [...normalized] };
+}
+
+function compileOne(
+  transitions: JourneyTransitions,
+  startWeights: StartWeights,
+  s: number,
+  intent: number,
+  bounce: number,
+  normalized: Set<EventType>,
+): SegmentJourney {
+  const signup = s === S.NEW ? 1 : BEHAVIOUR.accounts.returningSignup;
+  const matrix = new Float64Array(TYPE_COUNT * TYPE_COUNT);
+  for (let i = 0; i < TYPE_COUNT; i++) {
+    const from = EVENT_TYPES[i]!;
+    const row = transitions[from] ?? {};
+    let pinnedSum = 0;
+    let freeSum = 0;
+    for (let j = 0; j < TYPE_COUNT; j++) {
+      const to = EVENT_TYPES[j]!;
+      const p = row[to] ?? 0;
+      if (pinnedKey.has(from + '>' + to)) {
+        matrix[i * TYPE_COUNT + j] = p;
+        pinnedSum += p;
+      } else {
+        const q = p * SEGMENT_ENGAGEMENT[s]! * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
+        matrix[i * TYPE_COUNT + j] = q;
+        freeSum += q;
+      }
+    }
+    const baseSum = EVENT_TYPES.reduce((a, to) => a + (row[to] ?? 0), 0);
+    if (baseSum > 1 + 1e-9) normalized.add(from);
+    // Free transitions give way first so the pinned ones keep their exact values.
+    const room = Math.max(0, Math.min(MAX_CONTINUATION, 1) - pinnedSum);
+    const freeScale = freeSum > room ? room / freeSum : 1;
+    const pinScale = pinnedSum > 1 ? 1 / pinnedSum : 1;
+    for (let j = 0; j < TYPE_COUNT; j++) {
+      const pinned = pinnedKey.has(from + '>' + EVENT_TYPES[j]!);
+      matrix[i * TYPE_COUNT + j]! *= pinned ? pinScale : freeScale;
+    }
+  }
+  const start = new Float64Array(TYPE_COUNT);
+  let startSum = 0;
+  for (let j = 0; j < TYPE_COUNT; j++) {
+    const w = (startWeights[EVENT_TYPES[j]!] ?? 0) * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
+    start[j] = w;
+    startSum += w;
+  }
+  if (!(startSum > 0)) throw new RangeError('the start weights of the journey must not all be zero');
+  for (let j = 0; j < TYPE_COUNT; j++) start[j]! /= startSum;
+
+  const order = new Int8Array(TYPE_COUNT * TYPE_COUNT);
+  const cumulative = new Float64Array(TYPE_COUNT * TYPE_COUNT);
+  const pinnedMass = new Float64Array(TYPE_COUNT);
+  for (let i = 0; i < TYPE_COUNT; i++) {
+    const from = EVENT_TYPES[i]!;
+    const isPinned = (j: number): boolean => pinnedKey.has(from + '>' + EVENT_TYPES[j]!);
+    const types = [...Array(TYPE_COUNT).keys()].sort((a, b) => Number(isPinned(b)) - Number(isPinned(a)) || a - b);
+    let acc = 0;
+    types.forEach((j, k) => {
+      acc += matrix[i * TYPE_COUNT + j]!;
+      order[i * TYPE_COUNT + k] = j;
+      cumulative[i * TYPE_COUNT + k] = acc;
+      if (isPinned(j)) pinnedMass[i] = acc;
+    });
+  }
+  const startCumulative = new Float64Array(TYPE_COUNT);
+  let acc = 0;
+  for (let j = 0; j < TYPE_COUNT; j++) startCumulative[j] = acc += start[j]!;
+  startCumulative[TYPE_COUNT - 1] = 1;
+  const visits = expectedVisits(matrix, start);
+  let dwellNorm = 0;
+  for (let j = 0; j < TYPE_COUNT; j++) dwellNorm += visits[j]! * BEHAVIOUR.dwell[EVENT_TYPES[j]!].factor;
+  // Divided by the measured pace correction of the segment (faster dwell means a larger norm).
+  dwellNorm /= visits.reduce((a, b) => a + b, 0) * DURATION_CORRECTION[s]!;
+  // A bounce cuts the free part of the first step: the rest of the session is that much less likely.
+  const lengths = expectedLengths(matrix);
+  let expected = 0;
+  for (let i = 0; i < TYPE_COUNT; i++) {
+    const go = cumulative[i * TYPE_COUNT + TYPE_COUNT - 1]!;
+    const kept = go > 0 ? (go - bounce * (go - pinnedMass[i]!)) / go : 0;
+    expected += start[i]! * (1 + kept * (lengths[i]! - 1));
+  }
+  return {
+    order,
+    cumulative,
+    pinnedMass,
+    start: startCumulative,
+    expectedEvents: EVENTS_PER_SESSION_CORRECTION[s]! * expected,
+    bounce,
+    dwellGaps: 0,
+    dwellNorm,
+  };
+}
+
+/** Expected events of a session from each type on (that type included): (I − P) L = 1. */
+function expectedLengths(matrix: Float64Array): number[] {
+  const n = TYPE_COUNT;
+  const a: number[][] = [];
+  for (let r = 0; r < n; r++) {
+    const row: number[] = [];
+    for (let c = 0; c < n; c++) row.push((r === c ? 1 : 0) - matrix[r * n + c]!);
+    row.push(1);
+    a.push(row);
+  }
+  return solve(a);
 }
 
 /** Next type after `from` for a uniform draw `u`, or -1 for exit. */
@@ -171,6 +254,12 @@ export function expectedVisits(matrix: Float64Array, start: Float64Array): numbe
     row.push(start[r]!);
     a.push(row);
   }
+  return solve(a);
+}
+
+/** Solve the augmented n × (n + 1) system by Gauss–Jordan elimination with partial pivoting. */
+function solve(a: number[][]): number[] {
+  const n = a.length;
   for (let col = 0; col < n; col++) {
     let pivot = col;
     for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;

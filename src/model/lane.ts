@@ -6,7 +6,7 @@ import type { CompiledJourney } from './journey.ts';
 import { drawReferrer } from './referrers.ts';
 import type { SeedSource, Sfc32 } from './rng.ts';
 import { SEGMENT_DURATION, S } from './segments.ts';
-import { advance, newSession, type Session } from './session.ts';
+import { advance, type CartLine, NO_CART, newSession, type Session } from './session.ts';
 import { UserPool } from './users.ts';
 import { BEHAVIOUR } from './behaviour.ts';
 
@@ -77,7 +77,7 @@ export class Lane {
     this.seeds = shop.seeds.derive('lane', lane);
     this.arrivals = this.seeds.fork('arrivals');
     this.sessionsPerMs = sessionsPerMs;
-    this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, lane, shop.laneCount);
+    this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount);
     this.nextArrivalMs = startMs - warmUpMs + this.arrivalGap();
     this.warmUp(startMs);
     this.setTime(this.peekTimeMs());
@@ -146,11 +146,14 @@ export class Lane {
 
   /** Move the session at the top of the heap past its event; true when that was its last. */
   private step(session: Session): boolean {
-    const next = advance(session, this.shop.journey.segments[session.segment]!);
+    const next = advance(session, this.shop.journey.variants[session.variant]!);
     if (next < 0) {
       this.heap.pop();
       this.shop.freeSlot(session.activeSlot);
-      this.pool.finish(session.user, session.segment === S.NEW, Math.floor(session.startMs / 1000), session.rng);
+      // Carts start empty at the run's start: one left by a visit that ended before it is not kept.
+      const cart = this.warmUntilMs === Number.NEGATIVE_INFINITY ? session.cart : (NO_CART as CartLine[]);
+      const startSecond = Math.floor(session.startMs / 1000);
+      this.pool.finish(session.user, session.segment === S.NEW, startSecond, session.timeMs, cart, session, session.rng);
       return true;
     }
     session.type = next;
@@ -190,9 +193,8 @@ export class Lane {
       (shop.minSessionSeconds + sessionRng.next() * (shop.maxSessionSeconds - shop.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
     // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
     if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
-    const second = Math.floor(atMs / 1000);
-    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, second, rng);
-    const journey = shop.journey.segments[segment]!;
+    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, atMs, rng);
+    const budgetMs = Math.round(budgetSeconds * 1000);
     const session = newSession(
       seq,
       shop.takeSlot(),
@@ -201,9 +203,10 @@ export class Lane {
       referrer,
       sessionRng,
       atMs,
-      Math.round(budgetSeconds * 1000),
-      journey,
+      budgetMs,
+      shop.journey,
       shop.catalog,
+      this.pool,
     );
     this.sessionsStarted++;
     this.heap.push(session);

@@ -1,3 +1,4 @@
+import { CHANNELS } from './behaviour.ts';
 import { Discrete } from './distributions.ts';
 import type { Rng } from './rng.ts';
 
@@ -9,10 +10,14 @@ export interface Referrer {
   readonly utmCampaign: string | null;
   /** Position in REFERRERS, the same in every run: other layers key what they keep per referrer by it. */
   readonly index: number;
+  /** Position of `type` in CHANNELS. */
+  readonly channel: number;
 }
 
-const TYPES = ['organic', 'direct', 'paid', 'social', 'email', 'referral'] as const;
-const TYPE_SHARE = new Discrete([0.34, 0.26, 0.15, 0.12, 0.08, 0.05]);
+const TYPES = CHANNELS;
+/** Share of sessions by channel, in the order of CHANNELS. */
+export const CHANNEL_SHARE = [0.34, 0.26, 0.15, 0.12, 0.08, 0.05] as const;
+const TYPE_SHARE = new Discrete([...CHANNEL_SHARE]);
 
 const ORGANIC = ['google.com', 'google.com', 'google.com', 'bing.com', 'duckduckgo.com', 'yahoo.com', 'ecosia.org'];
 const PAID = [
@@ -29,7 +34,7 @@ const EMAIL_CAMPAIGNS = ['weekly_deals', 'abandoned_cart', 'welcome_series', 'lo
 const REFERRAL = ['slickdeals.net', 'wirecutter.com', 'reddit.com', 'techradar.com', 'honey.com', 'rakuten.com'];
 
 type ReferrerType = Referrer['type'];
-type Fields = Omit<Referrer, 'index'>;
+type Fields = Omit<Referrer, 'index' | 'channel'>;
 
 /**
  * Every referrer a session can have, grouped by type, built once and shared (one object per
@@ -39,7 +44,7 @@ function buildReferrers(): { referrers: Referrer[]; offsets: Record<ReferrerType
   const referrers: Referrer[] = [];
   const offsets = {} as Record<ReferrerType, number>;
   const add = (fields: Fields): void => {
-    referrers.push(Object.freeze({ ...fields, index: referrers.length }));
+    referrers.push(Object.freeze({ ...fields, index: referrers.length, channel: CHANNELS.indexOf(fields.type) }));
   };
   for (const type of TYPES) {
     offsets[type] = referrers.length;
@@ -97,4 +102,34 @@ export function drawReferrer(rng: Rng): Referrer {
     default:
       return REFERRERS[OFFSET.referral + rng.int(REFERRAL.length)]!;
   }
+}
+
+const HOLIDAY_CAMPAIGNS: ReadonlySet<string> = new Set(['holiday_gift_guide']);
+/** Months (0 = January) of the holiday season, when holiday campaigns run. */
+const HOLIDAY_MONTHS: ReadonlySet<number> = new Set([10, 11]);
+
+/**
+ * The referrer as it fits the user and the date: an abandoned-cart email goes only to someone
+ * with something in their cart (and a loyalty email not to a first-time visitor), a holiday
+ * campaign runs only in November and December. Otherwise the campaign becomes the next one of
+ * its kind that fits (same source and medium).
+ */
+export function fitReferrer(r: Referrer, hasCart: boolean, segment: number, startMs: number): Referrer {
+  if (r.utmCampaign === null || fits(r, hasCart, segment, startMs)) return r;
+  const campaigns = r.type === 'email' ? EMAIL_CAMPAIGNS.length : r.type === 'social' ? SOCIAL_CAMPAIGNS.length : PAID_CAMPAIGNS.length;
+  const k = r.index - OFFSET[r.type];
+  const first = r.index - (k % campaigns);
+  for (let step = 1; step < campaigns; step++) {
+    const other = REFERRERS[first + ((k + step) % campaigns)]!;
+    if (fits(other, hasCart, segment, startMs)) return other;
+  }
+  return r;
+}
+
+function fits(r: Referrer, hasCart: boolean, segment: number, startMs: number): boolean {
+  const campaign = r.utmCampaign!;
+  if (campaign === 'abandoned_cart') return hasCart;
+  if (campaign === 'loyalty_rewards' || campaign === 'back_in_stock') return segment !== 0;
+  if (HOLIDAY_CAMPAIGNS.has(campaign)) return HOLIDAY_MONTHS.has(new Date(startMs).getUTCMonth());
+  return true;
 }

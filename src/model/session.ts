@@ -1,10 +1,12 @@
 import type { Catalog, Product } from './catalog.ts';
 import { lognormalWithMean } from './distributions.ts';
-import { T } from './event-types.ts';
-import { firstType, nextType, redrawFree, type SegmentJourney } from './journey.ts';
-import type { Referrer } from './referrers.ts';
+import { EVENT_TYPES, T } from './event-types.ts';
+import { BEHAVIOUR, PAYMENT_METHODS, type PaymentMethod } from './behaviour.ts';
+import { firstType, nextType, redrawFree, variantIndex, type CompiledJourney, type SegmentJourney } from './journey.ts';
+import { fitReferrer, type Referrer } from './referrers.ts';
+import { S } from './segments.ts';
 import { Sfc32 } from './rng.ts';
-import type { UserRef } from './users.ts';
+import type { UserPool, UserRef } from './users.ts';
 
 export interface CartLine {
   readonly product: Product;
@@ -28,6 +30,8 @@ export class Session extends Sfc32 {
   readonly activeSlot: number;
   readonly user: UserRef;
   readonly segment: number;
+  /** The journey this session walks: `variantIndex(segment, device type, channel)`. */
+  readonly variant: number;
   readonly referrer: Referrer;
   readonly startMs: number;
   /** The session's time budget ends here: no event may be later. */
@@ -41,10 +45,22 @@ export class Session extends Sfc32 {
   count = 0;
   /** Every session starts logged out, so a logout always follows a login seen in the same session. */
   loggedIn = false;
-  /** `NO_CART` until the first add_to_cart. */
+  /** The user's cart: what they left in it last time (see `UserPool.takeCart`), or `NO_CART` until the first add_to_cart. */
   cart: CartLine[] = NO_CART as CartLine[];
   /** An order begun at checkout and not yet completed (cleared when the cart changes). */
   orderId: string | null = null;
+  /** Whether this session added to the cart. */
+  added = false;
+  /** Whether the user has an account (made before, or in this session). */
+  hasAccount = false;
+  /** A product the user bought and has not reviewed (`Product.index`), or -1. */
+  toReview = -1;
+  /** page_view events so far: the first is the landing page. */
+  pageViews = 0;
+  /** The type of the event before the pending one, or -1 before the first. */
+  prevType = -1;
+  /** The payment method chosen at the latest begin_checkout. */
+  paymentMethod: PaymentMethod = PAYMENT_METHODS[0];
   lastProduct: Product | null = null;
   interest = 0;
   wishlist = 0;
@@ -56,6 +72,7 @@ export class Session extends Sfc32 {
     activeSlot: number,
     user: UserRef,
     segment: number,
+    variant: number,
     referrer: Referrer,
     rng: Sfc32,
     startMs: number,
@@ -68,6 +85,7 @@ export class Session extends Sfc32 {
     this.activeSlot = activeSlot;
     this.user = user;
     this.segment = segment;
+    this.variant = variant;
     this.referrer = referrer;
     this.startMs = startMs;
     this.plannedEndMs = startMs + budgetMs;
@@ -86,17 +104,23 @@ export class Session extends Sfc32 {
   }
 }
 
-/** Log-space spread of dwell times: heavy right tail. */
-export const DWELL_SIGMA = 1.0;
+/** Dwell factor and log-space spread by event type (see `Behaviour.dwell`). */
+const DWELL_FACTOR: Float64Array = Float64Array.from(EVENT_TYPES, (t) => BEHAVIOUR.dwell[t].factor);
+const DWELL_SIGMA: Float64Array = Float64Array.from(EVENT_TYPES, (t) => BEHAVIOUR.dwell[t].sigma);
 /** Dwell times never go below this. */
 export const MIN_DWELL_MS = 500;
+/**
+ * Nor above this: a page left open longer is a new visit when the user comes back (the usual
+ * 30-minute sessionization timeout), so a session never holds such a gap.
+ */
+export const MAX_DWELL_MS = 29 * 60_000;
 /**
  * Share of its time budget that an average session of its segment fills. Dwell means are set
  * from the budget, so sessions with bigger budgets browse more slowly, and mean durations keep
  * the segments' ratios; the small share keeps budget cuts rare so journeys end by their own
  * exits and the pinned transitions hold as measured next-event probabilities.
  */
-export const BUDGET_FILL = 0.08;
+export const BUDGET_FILL = 0.14;
 
 export function newSession(
   seq: number,
@@ -107,13 +131,23 @@ export function newSession(
   rng: Sfc32,
   startMs: number,
   budgetMs: number,
-  journey: SegmentJourney,
+  journeys: CompiledJourney,
   catalog: Catalog,
+  pool: UserPool,
 ): Session {
-  const expectedGaps = Math.max(0.5, journey.expectedEvents - 1);
-  const session = new Session(seq, activeSlot, user, segment, referrer, rng, startMs, budgetMs, (BUDGET_FILL * budgetMs) / expectedGaps);
+  const variant = variantIndex(segment, user.device.typeIndex, referrer.channel);
+  const journey = journeys.variants[variant]!;
+  const pace = BEHAVIOUR.device[user.device.type].pace;
+  const dwellMeanMs = (pace * BUDGET_FILL * budgetMs) / (journey.dwellGaps * journey.dwellNorm);
+  // The user as the shop knows them: their cart from last time, their account, a purchase to review.
+  const cart = pool.takeCart(user, startMs);
+  const fitted = fitReferrer(referrer, cart !== undefined, segment, startMs);
+  const session = new Session(seq, activeSlot, user, segment, variant, fitted, rng, startMs, budgetMs, dwellMeanMs);
+  if (cart !== undefined) session.cart = cart;
+  session.hasAccount = pool.hasAccount(user);
+  session.toReview = pool.productToReview(user);
   // From here the session draws from its own copy of `rng`'s stream.
-  session.interest = catalog.drawCategory(session);
+  session.interest = catalog.drawCategory(session, user.device.typeIndex);
   let type = firstType(journey, session.next());
   for (let tries = 0; !isPossible(session, type); tries++) type = tries < MAX_REDRAWS ? firstType(journey, session.next()) : T.PAGE_VIEW;
   session.type = type;
@@ -131,12 +165,18 @@ export function isPossible(session: Session, type: number): boolean {
     case T.LOGOUT:
       return session.loggedIn;
     case T.LOGIN:
+      return session.hasAccount && !session.loggedIn;
     case T.ACCOUNT_CREATE:
-      return !session.loggedIn;
+      return !session.hasAccount && !session.loggedIn;
+    case T.REVIEW_WRITE:
+      // Reviews are of something the user bought, never by a first-time visitor.
+      return session.toReview >= 0 && session.segment !== S.NEW;
     default:
       return true;
   }
 }
+
+const CHECKOUT_AFTER_ADDING = BEHAVIOUR.cart.checkoutAfterAdding;
 
 /** Redraws before giving up on a possible step and showing a page view. */
 const MAX_REDRAWS = 8;
@@ -149,13 +189,22 @@ const MAX_REDRAWS = 8;
 export function advance(session: Session, journey: SegmentJourney): number {
   const rng = session.rng;
   const from = session.type;
-  let next = nextType(journey, from, rng.next());
+  const u = rng.next();
+  let next = nextType(journey, from, u);
+  // A bounce takes the place of a free step after the first page, never of a pinned one.
+  if (session.count === 1 && next >= 0 && u >= journey.pinnedMass[from]! && journey.bounce > 0 && rng.next() < journey.bounce) next = -1;
+  if (next === T.BEGIN_CHECKOUT && session.added && u >= journey.pinnedMass[from]! && rng.next() >= CHECKOUT_AFTER_ADDING) {
+    next = redrawFree(journey, from, rng.next());
+  }
   for (let tries = 0; next >= 0 && !isPossible(session, next); tries++) {
     next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
   }
-  const dwellMs = Math.max(MIN_DWELL_MS, Math.round(lognormalWithMean(rng, session.dwellMeanMs, DWELL_SIGMA)));
+  const drawn = lognormalWithMean(rng, session.dwellMeanMs * DWELL_FACTOR[from]!, DWELL_SIGMA[from]!);
+  const dwellMs = Math.min(MAX_DWELL_MS, Math.max(MIN_DWELL_MS, Math.round(drawn)));
   session.dwellMs = dwellMs;
-  if (next < 0 || session.timeMs + dwellMs > session.plannedEndMs) return -1;
+  // A begun payment is finished even past the plan: nobody leaves the payment page because
+  // their browsing time is up (and the seed's begin_checkout → complete_checkout stays 0.60).
+  if (next < 0 || (session.timeMs + dwellMs > session.plannedEndMs && next !== T.COMPLETE_CHECKOUT)) return -1;
   return next;
 }
 

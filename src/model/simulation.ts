@@ -13,7 +13,8 @@ import {
 import { Lane, type Shop } from './lane.ts';
 import { mix32, SeedSource } from './rng.ts';
 import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
-import { MAX_MULTIPLIER, MULTIPLIER_TABLE } from './time-patterns.ts';
+import { MAX_MULTIPLIER, MEAN_WEEKLY_MULTIPLIER, MINUTE_CURVE } from './time-patterns.ts';
+import { poolSizeFor } from './users.ts';
 
 /**
  * Lanes of every run: the simulation is split into this many independent slices, whatever
@@ -47,16 +48,18 @@ const WARM_UP_CAP_MS = 30 * 60_000;
 /** Arrivals the warm-up may look at (about a second of work): at 3.6M events/hour, 16 minutes. */
 const WARM_UP_MAX_ARRIVALS = 300_000;
 const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
 /** 1970-01-01 was a Thursday. */
 const EPOCH_WEEKDAY = 4;
 
 /**
- * Pool size for a rate: about two days of returning sessions at the long-run rate, so a
- * typical returning user comes back every day or two, within [20 000, 1 000 000] users.
+ * Pool size for a rate: enough users for each visit tier to come back at its own rate (see
+ * `poolSizeFor`), within [20 000, 2 000 000] users (a capped pool makes users come back more
+ * often than their tier says).
  */
 export function defaultPoolSize(ratePerHour: number, eventsPerSession: number): number {
-  const returningPerDay = ((ratePerHour * 24) / eventsPerSession) * (1 - SEGMENT_MIX[S.NEW]);
-  return Math.round(Math.min(1_000_000, Math.max(20_000, 2 * returningPerDay)));
+  const returningPerDay = ((ratePerHour * 24 * MEAN_WEEKLY_MULTIPLIER) / eventsPerSession) * (1 - SEGMENT_MIX[S.NEW]);
+  return Math.round(Math.min(2_000_000, Math.max(20_000, poolSizeFor(returningPerDay))));
 }
 
 /** The lanes `lanes` of a run: all of them, or those of shard `index` of `count` (round robin). */
@@ -192,9 +195,9 @@ export class Simulation implements Shop {
     if (!this.options.timePatterns) return 1;
     const local = this.zones[city]!.localMs(utcMs);
     const day = Math.floor(local / DAY_MS);
-    const hour = Math.floor((local - day * DAY_MS) / HOUR_MS);
+    const minute = Math.floor((local - day * DAY_MS) / MINUTE_MS);
     const weekday = (((day + EPOCH_WEEKDAY) % 7) + 7) % 7;
-    return MULTIPLIER_TABLE[weekday * 24 + hour]!;
+    return MINUTE_CURVE[weekday * 1440 + minute]!;
   }
 
   /** The expected event rate (per hour) at a moment, over all cities, for the lanes run. */

@@ -1,6 +1,9 @@
+import { BEHAVIOUR } from './behaviour.ts';
+import type { Catalog } from './catalog.ts';
 import { DEVICES, drawDevice, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
+import type { CartLine } from './session.ts';
 import { SEGMENT_MIX, S } from './segments.ts';
 
 /** What a session knows of its user. Lives as long as the session; the pool keeps users compactly. */
@@ -17,8 +20,21 @@ export interface UserRef {
   readonly slot: number;
 }
 
-/** Later segment of a first-time visitor, in the proportions of the returning segments. */
-const LATER_SEGMENT = new Discrete([SEGMENT_MIX[S.RETURNING], SEGMENT_MIX[S.LOYAL], SEGMENT_MIX[S.POWER]]);
+/**
+ * Later segment of a first-time visitor, in proportion to the segments' slots: every slot is
+ * replaced (churned) at the same rate, so a frequent power user stays in the pool as long as an
+ * occasional visitor does.
+ */
+const SEGMENT_SLOTS = [S.RETURNING, S.LOYAL, S.POWER].map((s) =>
+  BEHAVIOUR.visits.tiers[s - 1]!.reduce((a, t) => a + SEGMENT_MIX[s] * t.share * t.everyDays, 0),
+);
+const LATER_SEGMENT = new Discrete(SEGMENT_SLOTS);
+/** The same for one who made an account or bought: loyal and power users are likelier. */
+const LATER_SEGMENT_COMMITTED = new Discrete([
+  SEGMENT_SLOTS[0]!,
+  SEGMENT_SLOTS[1]! * BEHAVIOUR.accounts.committedJoinBias,
+  SEGMENT_SLOTS[2]! * BEHAVIOUR.accounts.committedJoinBias,
+]);
 
 const ID_SPACE = 1_000_000_000;
 
@@ -72,27 +88,63 @@ export function ipText(ip: number): string {
   return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
 }
 
+/** Relative number of pool slots per returning segment and visit tier: sessions they make × days between visits. */
+function slotWeights(): number[][] {
+  return SEGMENT_MIX.map((mix, s) => (s === S.NEW ? [] : BEHAVIOUR.visits.tiers[s - 1]!.map((t) => mix * t.share * t.everyDays)));
+}
+
 /**
- * The population of known users, bounded: per city and per returning segment a fixed number
- * of slots (proportional to the city's and the segment's share of sessions), stored in typed
- * arrays — about 20 bytes a user. Slots start "warm": an empty slot creates its user the
- * first time it is drawn, as if that user had been seen before the run began. A first-time
- * visitor joins the pool after their session by taking a random slot of their new segment,
- * replacing (churning) whoever held it.
+ * Users a pool needs for `returningPerDay` returning sessions a day, so each visit tier comes
+ * back at its own rate: Σ sessions a day of the tier × its days between visits.
+ */
+export function poolSizeFor(returningPerDay: number): number {
+  const returning = SEGMENT_MIX[S.RETURNING] + SEGMENT_MIX[S.LOYAL] + SEGMENT_MIX[S.POWER];
+  const slots = slotWeights()
+    .flat()
+    .reduce((a, b) => a + b, 0);
+  return (returningPerDay * slots) / returning;
+}
+
+/**
+ * The population of known users, bounded: per city, returning segment and visit tier a fixed
+ * number of slots (the city's share of the segment's sessions that tier makes × its days
+ * between visits), stored in typed arrays — about 30 bytes a user. A returning session picks
+ * a tier by its share of the segment's sessions, then a slot in it: a user of a tier comes
+ * back every `everyDays` days on average (at the configured rate; a smaller pool than
+ * `poolSizeFor` asks for makes everyone come back more often). Slots start "warm": an empty
+ * slot creates its user the first time it is drawn, as if that user had been seen before the
+ * run began. A first-time visitor joins the pool after their session by taking a random slot
+ * of their new segment, replacing (churning) whoever held it.
  */
 export class UserPool {
   readonly capacity: number;
   private readonly seeds: SeedSource;
+  private readonly catalog: Catalog;
   private readonly ids: IdPermutation;
-  /** [city][segment]: first slot and slot count of that part of the pool. */
-  private readonly partStart: number[][];
-  private readonly partSize: number[][];
+  /** [city][segment][tier]: first slot and slot count of that part of the pool. */
+  private readonly partStart: number[][][];
+  private readonly partSize: number[][][];
+  /** [city][segment]: first slot and slot count of the segment (all its tiers). */
+  private readonly segmentStart: number[][];
+  private readonly segmentSize: number[][];
+  /** By segment: the tiers, weighted by their share of the segment's sessions. */
+  private readonly tiers: (Discrete | null)[];
   private readonly num: Float64Array;
   private readonly device: Uint16Array;
   private readonly ip: Uint32Array;
   private readonly active: Uint8Array;
   /** Unix second of the user's latest session start, so session ids never repeat. */
   private readonly lastStart: Float64Array;
+  /** Unix ms of the last event of the user's latest session. */
+  private readonly lastEnd: Float64Array;
+  private readonly minGapMs: number;
+  private readonly cartKeepMs: number;
+  /** 1 when the slot's user has an account. */
+  private readonly account: Uint8Array;
+  /** A product the slot's user bought and has not reviewed yet (`Product.index`), or -1. */
+  private readonly toReview: Int32Array;
+  /** Carts left with something in them, by slot: a user finds theirs again on their next visit. */
+  private readonly carts = new Map<number, CartLine[]>();
   private readonly lane: number;
   private readonly laneCount: number;
   private nextNum = 0;
@@ -102,26 +154,45 @@ export class UserPool {
    * `lane` of `laneCount`: the pool of one lane holds that lane's users, numbered
    * n × laneCount + lane so user numbers (and ids) are unique across lanes.
    */
-  constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[], lane = 0, laneCount = 1) {
+  constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[], catalog: Catalog, lane = 0, laneCount = 1) {
     this.seeds = seeds;
     this.lane = lane;
     this.laneCount = laneCount;
+    this.catalog = catalog;
     this.ids = new IdPermutation(mix32(seeds.seed % 4294967296) ^ 0x1d);
-    const returning = SEGMENT_MIX[S.RETURNING] + SEGMENT_MIX[S.LOYAL] + SEGMENT_MIX[S.POWER];
+    this.minGapMs = BEHAVIOUR.visits.minGapMinutes * 60_000;
+    this.cartKeepMs = BEHAVIOUR.cart.keepDays * 86_400_000;
+    const weights = slotWeights();
+    const weightSum = weights.flat().reduce((a, b) => a + b, 0);
+    this.tiers = SEGMENT_MIX.map((_, s) => (s === S.NEW ? null : new Discrete(BEHAVIOUR.visits.tiers[s - 1]!.map((t) => t.share))));
     let total = 0;
     this.partStart = [];
     this.partSize = [];
+    this.segmentStart = [];
+    this.segmentSize = [];
     for (const share of cityShares) {
-      const starts: number[] = [];
-      const sizes: number[] = [];
+      const starts: number[][] = [];
+      const sizes: number[][] = [];
+      const segStarts: number[] = [];
+      const segSizes: number[] = [];
       for (let s = 0; s < SEGMENT_MIX.length; s++) {
-        const size = s === S.NEW ? 0 : Math.max(1, Math.round((capacity * share * SEGMENT_MIX[s]!) / returning));
-        starts.push(total);
-        sizes.push(size);
-        total += size;
+        segStarts.push(total);
+        const tierStarts: number[] = [];
+        const tierSizes: number[] = [];
+        for (const w of weights[s]!) {
+          const size = Math.max(1, Math.round((capacity * share * w) / weightSum));
+          tierStarts.push(total);
+          tierSizes.push(size);
+          total += size;
+        }
+        starts.push(tierStarts);
+        sizes.push(tierSizes);
+        segSizes.push(total - segStarts[s]!);
       }
       this.partStart.push(starts);
       this.partSize.push(sizes);
+      this.segmentStart.push(segStarts);
+      this.segmentSize.push(segSizes);
     }
     this.capacity = total;
     this.num = new Float64Array(total).fill(-1);
@@ -129,6 +200,36 @@ export class UserPool {
     this.ip = new Uint32Array(total);
     this.active = new Uint8Array(total);
     this.lastStart = new Float64Array(total).fill(-1);
+    this.lastEnd = new Float64Array(total).fill(Number.NEGATIVE_INFINITY);
+    this.account = new Uint8Array(total);
+    this.toReview = new Int32Array(total).fill(-1);
+  }
+
+  /** Whether the user has an account (a first-time visitor has none). */
+  hasAccount(user: UserRef): boolean {
+    return user.slot >= 0 && this.num[user.slot] === user.num && this.account[user.slot] === 1;
+  }
+
+  /** A product the user bought and has not reviewed yet (`Product.index`), or -1. */
+  productToReview(user: UserRef): number {
+    return user.slot >= 0 && this.num[user.slot] === user.num ? this.toReview[user.slot]! : -1;
+  }
+
+  /** Carts kept for users' next visits. */
+  get savedCarts(): number {
+    return this.carts.size;
+  }
+
+  /**
+   * The cart `user` left last time (taken out of the pool: the session now holds it), if any
+   * and not expired at `atMs`.
+   */
+  takeCart(user: UserRef, atMs: number): CartLine[] | undefined {
+    if (user.slot < 0) return undefined;
+    const cart = this.carts.get(user.slot);
+    if (cart === undefined) return undefined;
+    this.carts.delete(user.slot);
+    return atMs - this.lastEnd[user.slot]! <= this.cartKeepMs ? cart : undefined;
   }
 
   /** Known users held in the pool now. */
@@ -136,65 +237,106 @@ export class UserPool {
     return this.filled;
   }
 
-  /** Users created so far in this pool (pool members and first-time visitors). */
+  /** Users created so far (pool members and first-time visitors). */
   get usersCreated(): number {
     return this.nextNum;
   }
 
-  /** A brand-new user, first-time visitor (slot -1) or the first occupant of a pool slot. */
-  create(city: number, slot = -1): UserRef {
+  /**
+   * A brand-new user, first-time visitor (no `segment`; slot -1) or a user of a returning
+   * segment seen for the first time: the first occupant of a pool slot, or one made when the
+   * pool's are busy (slot -1).
+   */
+  create(city: number, slot = -1, segment: number = S.NEW, atMs = 0): UserRef {
     const num = this.nextNum++ * this.laneCount + this.lane;
     const rng = this.seeds.fork('user', num);
     const device = drawDevice(rng);
     const ip = drawIp(rng);
+    const account = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.held[segment - 1]! ? 1 : 0;
+    // A purchase before the run, not reviewed yet: a product by the shop's popularity.
+    const toReview = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.toReview[segment - 1]! ? this.catalog.popular(rng).index : -1;
+    // Something left in the cart on a visit before the run (two days ago).
+    const cart = slot >= 0 && segment !== S.NEW && rng.next() < BEHAVIOUR.cart.heldAtStart[segment - 1]! ? this.catalog.popular(rng) : null;
     if (slot >= 0) {
+      this.account[slot] = account;
+      this.toReview[slot] = toReview;
       if (this.num[slot]! < 0) this.filled++;
       this.num[slot] = num;
       this.device[slot] = device.index;
       this.ip[slot] = ip;
       this.active[slot] = 0;
       this.lastStart[slot] = -1;
+      this.lastEnd[slot] = cart === null ? Number.NEGATIVE_INFINITY : atMs - 2 * 86_400_000;
+      if (cart === null) this.carts.delete(slot);
+      else this.carts.set(slot, [{ product: cart, quantity: 1 }]);
     }
     return this.ref(num, city, device, ip, slot);
   }
 
   /**
-   * A returning user of `segment` in `city` who is free to start a session at `second`
-   * (not in a session, no session started in that second). Marks them busy. Falls back to a
-   * fresh user of that segment when the drawn ones are busy.
+   * A returning user of `segment` in `city` who is free to start a session at `atMs` (not in
+   * a session, their last one over for at least `minGapMinutes`, none started in that
+   * second). Marks them busy. Falls back to a fresh user of that segment when the drawn ones
+   * are busy.
    */
-  startReturning(city: number, segment: number, second: number, rng: { int(n: number): number }): UserRef {
-    const start = this.partStart[city]![segment]!;
-    const size = this.partSize[city]![segment]!;
+  startReturning(city: number, segment: number, atMs: number, rng: { next(): number; int(n: number): number }): UserRef {
+    const tier = this.tiers[segment]!.pick(rng.next());
+    const start = this.partStart[city]![segment]![tier]!;
+    const size = this.partSize[city]![segment]![tier]!;
+    const second = Math.floor(atMs / 1000);
     for (let attempt = 0; attempt < 4; attempt++) {
       const slot = start + rng.int(size);
       let user: UserRef;
-      if (this.num[slot]! < 0) user = this.create(city, slot);
-      else if (this.active[slot] === 0 && this.lastStart[slot] !== second) {
+      if (this.num[slot]! < 0) user = this.create(city, slot, segment, atMs);
+      else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
         user = this.ref(this.num[slot]!, city, DEVICES[this.device[slot]!]!, this.ip[slot]!, slot);
       } else continue;
       this.active[slot] = 1;
       this.lastStart[slot] = second;
       return user;
     }
-    return this.create(city);
+    return this.create(city, -1, segment);
   }
 
   /**
-   * A session of `user` ended. A first-time visitor then joins the pool as a returning user
-   * of some segment; anyone else is free for their next session.
+   * A session of `user` ended with an event at `endMs`, leaving `cart`, which the user finds
+   * again next time, and what the session made of their identity: an account, a purchase to
+   * review. A first-time visitor who made an account or bought then joins the pool (others
+   * only sometimes: `casualReturn`). A first-time visitor then joins the pool as a returning user of some
+   * segment; anyone else is free for their next session.
    */
-  finish(user: UserRef, wasNew: boolean, startSecond: number, rng: { next(): number; int(n: number): number }): void {
-    if (user.slot >= 0 && this.num[user.slot] === user.num) this.active[user.slot] = 0;
+  finish(
+    user: UserRef,
+    wasNew: boolean,
+    startSecond: number,
+    endMs: number,
+    cart: CartLine[],
+    identity: { readonly hasAccount: boolean; readonly toReview: number },
+    rng: { next(): number; int(n: number): number },
+  ): void {
+    if (user.slot >= 0 && this.num[user.slot] === user.num) {
+      this.active[user.slot] = 0;
+      this.lastEnd[user.slot] = endMs;
+      this.account[user.slot] = identity.hasAccount ? 1 : 0;
+      this.toReview[user.slot] = identity.toReview;
+      if (cart.length > 0) this.carts.set(user.slot, cart);
+    }
     if (!wasNew) return;
-    const segment = 1 + LATER_SEGMENT.pick(rng.next());
-    const slot = this.partStart[user.city]![segment]! + rng.int(this.partSize[user.city]![segment]!);
+    const committed = identity.hasAccount || identity.toReview >= 0;
+    if (!committed && rng.next() >= BEHAVIOUR.accounts.casualReturn) return;
+    const segment = 1 + (committed ? LATER_SEGMENT_COMMITTED : LATER_SEGMENT).pick(rng.next());
+    const slot = this.segmentStart[user.city]![segment]! + rng.int(this.segmentSize[user.city]![segment]!);
+    if (cart.length > 0) this.carts.set(slot, cart);
+    else this.carts.delete(slot);
     if (this.num[slot]! < 0) this.filled++;
     this.num[slot] = user.num;
     this.device[slot] = user.device.index;
     this.ip[slot] = user.ipNum;
     this.active[slot] = 0;
     this.lastStart[slot] = startSecond;
+    this.lastEnd[slot] = endMs;
+    this.account[slot] = identity.hasAccount ? 1 : 0;
+    this.toReview[slot] = identity.toReview;
   }
 
   private ref(num: number, city: number, device: DeviceProfile, ip: number, slot: number): UserRef {

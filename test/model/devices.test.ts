@@ -104,3 +104,14 @@ test('the same seed draws the same devices; another seed draws others', () => {
   assert.notDeepEqual(draw(1), draw(2));
   assert.ok(new Set(draw(1)).size > 200, 'a thousand draws reach most of the table');
 });
+
+test("Edge's major version is its Chromium's", () => {
+  let edge = 0;
+  for (const d of DEVICES) {
+    const e = /Edg\/(\d+)\./.exec(d.userAgent);
+    if (!e) continue;
+    edge++;
+    assert.equal(/Chrome\/(\d+)\./.exec(d.userAgent)?.[1], e[1], d.userAgent);
+  }
+  assert.ok(edge > 0);
+});

@@ -153,8 +153,8 @@ describe('report on a seeded two-day run', () => {
     // Robust on two days: the mixes and the pinned transitions of the seed hold.
     for (const r of seed.filter((x) => /^(event mix|segment mix|device mix|transition)/.test(x.name)))
       assert.equal(r.pass, true, `${r.name}: ${r.measured}`);
-    // Today's model gives every product_view the same fields: the v2 format target is measured, and fails.
-    assert.equal(json.scorecard.find((r) => r.name === 'product_view event_data carries quantity')?.pass, false);
+    // The v2 format target is measured: every product_view carries quantity.
+    assert.equal(json.scorecard.find((r) => r.name === 'product_view event_data carries quantity')?.pass, true);
     const rows = page.match(/<td class="(pass|fail|na)">/g) ?? [];
     assert.equal(rows.length, json.scorecard.length);
   });

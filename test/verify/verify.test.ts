@@ -26,7 +26,6 @@ interface Line {
 
 let clean: Line[] = [];
 
-/** Index of a record that has a later event in its session. */
 /** A record in the middle of its session: one of the session's records comes before it and one after. */
 function firstContinuation(lines: Line[]): number {
   return lines.findIndex(
