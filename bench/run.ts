@@ -254,7 +254,8 @@ async function benchSinks(): Promise<void> {
  * interleaved rounds: events per wall second of the whole process, start-up included.
  */
 async function benchWorkers(): Promise<void> {
-  const n = 1_000_000;
+  // Long enough that start-up (each worker loads, compiles and warms up its own code) weighs little.
+  const n = 3_000_000;
   process.stderr.write(`workers: ${n} events to /dev/null, whole process, interleaved with a plain JSON.stringify generator\n`);
   const devnull = fs.openSync('/dev/null', 'w');
   const plain: number[] = [];
@@ -266,7 +267,7 @@ async function benchWorkers(): Promise<void> {
     if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
     return n / (r.ms / 1000);
   };
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 3; round++) {
     plain.push(await eps([path.join(ROOT, 'bench/plain-generator.ts'), String(n)]));
     one.push(await eps([CLI, ...base, '--workers', '1']));
     two.push(await eps([CLI, ...base, '--workers', '2']));
