@@ -114,6 +114,10 @@ const visits = new Map<string, { secondWeek: number; lastMs: number; lastSession
 const gaps = { returns: 0, quick: 0, hours: [] as number[], splits: 0, boundaryMismatch: 0 };
 const sessions = new Map<string, SessionState>();
 const users = new Map<string, string>();
+const ipCities = new Map<string, string>();
+const usersByIp = new Map<string, Set<string>>();
+const lastIp = new Map<string, string>();
+const network = { mobileReturns: 0, mobileNewIp: 0 };
 /** Each user's cart as the run showed it; a user first seen in a session open at the start has one the run did not see. */
 const carts = new Map<string, Map<string, { qty: number; price: number }>>();
 const unknownCarts = new Set<string>();
@@ -227,7 +231,15 @@ function check(e: UserEvent): void {
     v.lastSession = e.session_id;
   } else visits.set(e.user_id, { secondWeek: ms >= START + WEEK_MS ? 1 : 0, lastMs: ms, lastSession: e.session_id });
 
-  const userFixed = JSON.stringify([d, e.location, e.technical_info.ip_address]);
+  const ip = e.technical_info.ip_address;
+  const ipCity = ipCities.get(ip);
+  if (ipCity === undefined) ipCities.set(ip, e.location.city);
+  else if (ipCity !== e.location.city) violation(`${ip} is in ${ipCity} and in ${e.location.city}`);
+  let ipUsers = usersByIp.get(ip);
+  if (ipUsers === undefined) usersByIp.set(ip, (ipUsers = new Set()));
+  ipUsers.add(e.user_id);
+  // A phone may come back on another address (in the same city); nothing else changes.
+  const userFixed = JSON.stringify([d, e.location, d.type === 'mobile' ? '' : ip]);
   const known = users.get(e.user_id);
   let s = sessions.get(e.session_id);
   const info = e.session_info;
@@ -240,6 +252,14 @@ function check(e: UserEvent): void {
     // the shop had been open before the run, so no check on first sightings.
     if (known !== undefined && known !== userFixed) violation(`${e.user_id} changed device, city or IP between sessions`);
     users.set(e.user_id, userFixed);
+    if (d.type === 'mobile') {
+      const before = lastIp.get(e.user_id);
+      if (before !== undefined) {
+        network.mobileReturns++;
+        if (before !== ip) network.mobileNewIp++;
+      }
+      lastIp.set(e.user_id, ip);
+    }
     stats.sessions++;
     add(stats.segmentSessions, e.user_segment);
     add(stats.deviceSessions, d.type);
@@ -712,6 +732,18 @@ describe('a default 14-day backfill (seed 42)', () => {
     assert.equal(identity.holidayOutOfSeason, 0);
     assert.deepEqual([...identity.logoutSources].sort(), ['account_menu', 'checkout_confirmation', 'header']);
     assert.equal(identity.landingWrong, 0);
+  });
+
+  test('addresses: each in one city, ≤ 5 users per address at the 99th percentile, a phone on a new address in ≥ 40% of its return visits', (t) => {
+    const perIp = [...usersByIp.values()].map((u) => u.size).sort((a, b) => a - b);
+    const p99 = perIp[Math.floor(perIp.length * 0.99)]!;
+    const changed = network.mobileNewIp / network.mobileReturns;
+    t.diagnostic(
+      `${perIp.length} addresses, p99 ${p99} users per address (max ${perIp.at(-1)}); mobile return visits on a new address ${(100 * changed).toFixed(1)}% of ${network.mobileReturns}`,
+    );
+    assert.ok(p99 <= 5, `p99 ${p99} users per address`);
+    assert.ok(network.mobileReturns > 10_000);
+    assert.ok(changed >= 0.4 && changed <= 0.6, `${(100 * changed).toFixed(1)}% of mobile return visits on a new address`);
   });
 
   test('coherence, ids, session fields and user agents: no violation at all', () => {

@@ -168,6 +168,17 @@ export interface Behaviour {
   readonly productView: {
     readonly inStock: number;
   };
+  /** Where users' addresses come from (see `drawIp` in users.ts). */
+  readonly network: {
+    /**
+     * Shares of the address ranges (10/8, 172.16/12, 192.168/16, then the three RFC 5737
+     * documentation /24s); each range is cut into blocks per city, so an address belongs to
+     * one city. The /24s are small: kept rare, so few users share an address.
+     */
+    readonly rangeShares: readonly number[];
+    /** A mobile user starts a session on a new address (another cell, another carrier NAT) this often. */
+    readonly mobileNewAddress: number;
+  };
   readonly search: {
     /** The search is in the session's current interest this often (else a category drawn by popularity, which becomes the interest). */
     readonly categoryOfInterest: number;
@@ -280,6 +291,7 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     scrollDepth: { step: 10, steps: 10 },
   },
   productView: { inStock: 0.93 },
+  network: { rangeShares: [0.8, 0.07, 0.1, 0.01, 0.01, 0.01], mobileNewAddress: 0.5 },
   search: {
     categoryOfInterest: 0.75,
     zeroResults: 0.04,

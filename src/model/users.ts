@@ -65,22 +65,29 @@ export class IdPermutation {
   }
 }
 
-/** An address from RFC 1918 private or RFC 5737 documentation ranges, packed in 32 bits. */
-function drawIp(rng: { int(n: number): number }): number {
+const RANGE = new Discrete([...BEHAVIOUR.network.rangeShares]);
+
+/**
+ * An address of `city` from RFC 1918 private or RFC 5737 documentation ranges, packed in 32
+ * bits. Each range is cut into blocks per city (of 7): 36 /16s of 10/8, 2 /16s of 172.16/12,
+ * 36 /24s of 192.168/16, 36 hosts of each documentation /24 — so an address belongs to one
+ * city, as a geolocation database would say.
+ */
+export function drawIp(rng: { next(): number; int(n: number): number }, city: number): number {
   const octets = (a: number, b: number, c: number, d: number): number => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-  switch (rng.int(6)) {
+  switch (RANGE.pick(rng.next())) {
     case 0:
-      return octets(10, rng.int(256), rng.int(256), 1 + rng.int(254));
+      return octets(10, city * 36 + rng.int(36), rng.int(256), 1 + rng.int(254));
     case 1:
-      return octets(172, 16 + rng.int(16), rng.int(256), 1 + rng.int(254));
+      return octets(172, 16 + city * 2 + rng.int(2), rng.int(256), 1 + rng.int(254));
     case 2:
-      return octets(192, 168, rng.int(256), 1 + rng.int(254));
+      return octets(192, 168, city * 36 + rng.int(36), 1 + rng.int(254));
     case 3:
-      return octets(192, 0, 2, 1 + rng.int(254));
+      return octets(192, 0, 2, 1 + city * 36 + rng.int(36));
     case 4:
-      return octets(198, 51, 100, 1 + rng.int(254));
+      return octets(198, 51, 100, 1 + city * 36 + rng.int(36));
     default:
-      return octets(203, 0, 113, 1 + rng.int(254));
+      return octets(203, 0, 113, 1 + city * 36 + rng.int(36));
   }
 }
 
@@ -251,7 +258,7 @@ export class UserPool {
     const num = this.nextNum++ * this.laneCount + this.lane;
     const rng = this.seeds.fork('user', num);
     const device = drawDevice(rng);
-    const ip = drawIp(rng);
+    const ip = drawIp(rng, city);
     const account = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.held[segment - 1]! ? 1 : 0;
     // A purchase before the run, not reviewed yet: a product by the shop's popularity.
     const toReview = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.toReview[segment - 1]! ? this.catalog.popular(rng).index : -1;
@@ -289,7 +296,10 @@ export class UserPool {
       let user: UserRef;
       if (this.num[slot]! < 0) user = this.create(city, slot, segment, atMs);
       else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
-        user = this.ref(this.num[slot]!, city, DEVICES[this.device[slot]!]!, this.ip[slot]!, slot);
+        const device = DEVICES[this.device[slot]!]!;
+        // A phone comes back on another network now and then: a new address, in the same city.
+        if (device.type === 'mobile' && rng.next() < BEHAVIOUR.network.mobileNewAddress) this.ip[slot] = drawIp(rng, city);
+        user = this.ref(this.num[slot]!, city, device, this.ip[slot]!, slot);
       } else continue;
       this.active[slot] = 1;
       this.lastStart[slot] = second;

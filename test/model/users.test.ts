@@ -13,7 +13,8 @@ const CATALOG = new Catalog();
 const NO_IDENTITY = { hasAccount: false, toReview: -1 };
 
 /** What must never change about a user between visits. */
-const fixed = (u: UserRef): string => JSON.stringify([u.id, u.city, u.device.index, u.ip, u.ipNum]);
+/** What never changes between a user's visits: a phone's address may (a new network, same city). */
+const fixed = (u: UserRef): string => JSON.stringify([u.id, u.city, u.device.index, u.device.type === 'mobile' ? '' : u.ip]);
 
 /**
  * Drive a pool the way the simulation does: sessions of new and returning users of random
@@ -57,7 +58,7 @@ test('the pool is bounded: it never holds more users than its capacity, however 
   assert.ok(known.size <= pool.capacity && known.size > 0.9 * pool.capacity, `${known.size} known users for ${pool.capacity} slots`);
 });
 
-test('a returning user keeps their id, city, device and address; ids are user_ + 9 digits', () => {
+test('a returning user keeps their id, city, device and (unless on a phone) address; ids are user_ + 9 digits', () => {
   const pool = new UserPool(new SeedSource(2), 2_000, SHARES, CATALOG);
   const seen = new Map<number, string>();
   let returns = 0;
@@ -118,6 +119,25 @@ test('the same seed gives the same users; another seed gives other ones', () => 
   };
   assert.deepEqual(ids(5), ids(5));
   assert.notDeepEqual(ids(5), ids(6));
+});
+
+test('an address belongs to one city: the ranges are cut into blocks per city', () => {
+  const pool = new UserPool(new SeedSource(8), 1_000, SHARES, CATALOG);
+  const cityOf = new Map<string, number>();
+  for (let i = 0; i < 50_000; i++) {
+    const city = i % CITIES.length;
+    const u = pool.create(city);
+    const block = u.ip
+      .split('.')
+      .slice(0, u.ip.startsWith('10.') || u.ip.startsWith('172.') ? 2 : 3)
+      .join('.');
+    // A documentation /24 is shared by all cities, host ranges apart; the other ranges by block.
+    const key = /^(192\.0\.2|198\.51\.100|203\.0\.113)\./.test(u.ip)
+      ? `${block}.${Math.floor((Number(u.ip.split('.')[3]) - 1) / 36)}`
+      : block;
+    assert.equal(cityOf.get(key) ?? city, city, `${u.ip} (${key}) in two cities`);
+    cityOf.set(key, city);
+  }
 });
 
 test('addresses come from private and documentation ranges only', () => {
