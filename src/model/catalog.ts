@@ -188,7 +188,9 @@ export class Catalog {
   constructor() {
     this.categories = CATEGORIES;
     const rng = new Sfc32(0x5eed, 0xca7a, 0x1065, 0x2024);
-    this.products = CATEGORIES.map((c, k) => buildCategory(c, k, rng));
+    // Price endings from a stream of their own: names, ids and whole prices stay as they were.
+    const endings = new Sfc32(0xe0d5, 0x0099, 0x0095, 0x2026);
+    this.products = CATEGORIES.map((c, k) => buildCategory(c, k, rng, endings));
     this.popularity = new Discrete(zipfWeights(PRODUCTS_PER_CATEGORY, ZIPF_EXPONENT));
     this.categoryPopularity = new Discrete(CATEGORY_POPULARITY);
     this.deviceCategories = DEVICE_TYPES.map(
@@ -216,7 +218,11 @@ export class Catalog {
   }
 }
 
-function buildCategory(c: Category, categoryIndex: number, rng: Rng): Product[] {
+/** How shop prices end, in cents: mostly .99, but also .95, whole amounts, .49 and .50. */
+const PRICE_ENDINGS = [99, 95, 0, 49, 50] as const;
+const PRICE_ENDING = new Discrete([0.55, 0.12, 0.18, 0.1, 0.05]);
+
+function buildCategory(c: Category, categoryIndex: number, rng: Rng, endings: Rng): Product[] {
   const names = new Set<string>();
   const products: Product[] = [];
   // Four-digit ids in a shuffled order so popular products do not all have low ids.
@@ -231,10 +237,11 @@ function buildCategory(c: Category, categoryIndex: number, rng: Rng): Product[] 
     const variant = names.has(name) ? `${name} (${['Black', 'White', 'Blue', 'Grey', 'Green', 'Red'][rng.int(6)]})` : name;
     if (names.has(variant)) continue;
     names.add(variant);
-    // Log-uniform within the item's range, ending in .99 as shops price them.
+    // Log-uniform within the item's range, with an ending as shops price them.
     const whole = Math.floor(Math.exp(Math.log(min) + rng.next() * (Math.log(max) - Math.log(min))));
     const index = categoryIndex * PRODUCTS_PER_CATEGORY + products.length;
-    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + 99, index });
+    const cents = PRICE_ENDINGS[PRICE_ENDING.pick(endings.next())]!;
+    products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + cents, index });
   }
   return products;
 }

@@ -122,7 +122,7 @@ test('product ids are prod_<category>_<4 digits> and unique, prices fit the kind
       assert.ok(!ids.has(p.id));
       ids.add(p.id);
       assert.equal(b.products[c]![k]!.id, p.id);
-      assert.equal(p.priceCents % 100, 99, 'prices end in .99');
+      assert.equal(p.priceCents, b.products[c]![k]!.priceCents, 'the same price in every catalog');
       const item = CATEGORIES[c]!.items.find(([name]) => p.name.includes(` ${name}`))!;
       assert.ok(
         p.priceCents >= item[1] * 100 && p.priceCents <= item[2] * 100 + 99,

@@ -28,17 +28,20 @@ test('popular products do not all have low ids', () => {
   }
 });
 
-test("prices fit the kind of product, end in .99, and spread over the kind's range", () => {
+test("prices fit the kind of product, end as shop prices do (.99 mostly, ≤ 60%), and spread over the kind's range", () => {
   let lowerHalf = 0;
   let n = 0;
+  const endings = new Map<number, number>();
   CATEGORIES.forEach((c, k) => {
     for (const p of catalog.products[k]!) {
       const kinds = c.items.filter(([name]) => p.name.endsWith(` ${name}`) || p.name.includes(` ${name} (`));
       assert.equal(kinds.length, 1, `${p.name} is one kind of ${c.id}`);
       const [name, min, max] = kinds[0]!;
-      assert.equal(p.priceCents % 100, 99, `${p.name} ends in .99`);
+      const cents = p.priceCents % 100;
+      assert.ok([99, 95, 0, 49, 50].includes(cents), `${p.name} ends in .${cents}`);
+      endings.set(cents, (endings.get(cents) ?? 0) + 1);
       assert.ok(
-        p.priceCents >= min * 100 + 99 && p.priceCents <= max * 100 + 99,
+        p.priceCents >= min * 100 && p.priceCents <= max * 100 + 99,
         `${p.name} at ${p.priceCents / 100} is within ${name}'s ${min}–${max}`,
       );
       // Log-uniform within the range: half the products below the geometric middle.
@@ -46,6 +49,9 @@ test("prices fit the kind of product, end in .99, and spread over the kind's ran
       n++;
     }
   });
+  const ninetyNine = (endings.get(99) ?? 0) / n;
+  assert.ok(ninetyNine > 0.4 && ninetyNine <= 0.6, `${(100 * ninetyNine).toFixed(1)}% end in .99`);
+  assert.equal(endings.size, 5, 'every ending is used');
   // Whole units are rounded down, which moves a few just-above-the-middle prices below it.
   assert.ok(lowerHalf / n > 0.45 && lowerHalf / n < 0.6, `${lowerHalf} of ${n} below the middle of their range`);
   const laptops = catalog.products[0]!.filter((p) => p.name.endsWith('Laptop 14-inch'));
