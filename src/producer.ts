@@ -219,9 +219,23 @@ export class UserBehaviorProducer {
       const count = Number.isFinite(limits.count) ? limits.count : null;
       const producers = new KafkaWorkers(options, lanes, c.workers, duration, count, this.logger);
       this.workers = { kind: 'kafka', producers };
+      // Progress and --metrics-port read the workers' figures, added up (this thread counts nothing itself).
+      const snapshot = (): MetricsSnapshot => this.getMetrics();
       this.monitor = this.startMonitor(limits, {
-        activeSessions: () => this.getMetrics().activeSessions,
+        activeSessions: () => snapshot().activeSessions,
         peekTimeMs: () => producers.peekTimeMs(),
+        counts: {
+          get eventsGenerated() {
+            return snapshot().eventsGenerated;
+          },
+          get messagesSent() {
+            return snapshot().messagesSent;
+          },
+          get lastEventMs() {
+            const t = snapshot().simulatedTime;
+            return t === null ? Number.NaN : Date.parse(t);
+          },
+        },
       });
       try {
         await producers.finished(limits.signal ?? signal);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { UserBehaviorProducer } from '../../src/producer.ts';
 import { CLI, ROOT, runCli } from '../helpers/cli.ts';
 import { checkRun, getBroker, readAll, type Broker } from '../helpers/kafka.ts';
 
@@ -173,5 +174,27 @@ describe('one run from many producers into one topic', () => {
     const records = await readAll(broker.bootstrap, sigTopic);
     assert.equal(records.length, m.messagesSent);
     assert.equal(checkRun(records).duplicates, 0);
+  });
+
+  test('status() of a run with two workers into Kafka counts what the workers made and sent', async () => {
+    const producer = new UserBehaviorProducer({
+      bootstrapServers: broker.bootstrap,
+      topic: topic('status'),
+      seed: 6,
+      start: '2024-03-04T12:00:00Z',
+      generationRate: 100_000,
+      speed: 60,
+      workers: 2,
+    });
+    const run = producer.runContinuous({ durationSeconds: 300 });
+    await sleep(3000);
+    const status = producer.status();
+    const final = await run;
+    await producer.close();
+    assert.ok(status !== null);
+    assert.ok(status.messagesSent > 0 && status.eventsGenerated >= status.messagesSent, JSON.stringify(status));
+    assert.ok(status.achievedRate > 0, `achieved ${status.achievedRate} events/s`);
+    assert.ok(!Number.isNaN(status.simulatedTimeMs));
+    assert.ok(final.messagesSent > status.messagesSent);
   });
 });
