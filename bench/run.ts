@@ -93,16 +93,19 @@ async function cliRun(
 
 // ---------------------------------------------------------------- generation only
 
+/** The model of the generation and format cases: seed 42 at the default rate. */
+const simOptions = {
+  seed: 42,
+  startMs: Date.parse(START),
+  ratePerHour: 5000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: true,
+  userPoolSize: 0,
+};
+
 function generationOnce(n: number): { eps: number; bytes: number } {
-  const sim = new Simulation({
-    seed: 42,
-    startMs: Date.parse(START),
-    ratePerHour: 5000,
-    minSessionSeconds: 60,
-    maxSessionSeconds: 1800,
-    timePatterns: true,
-    userPoolSize: 0,
-  });
+  const sim = new Simulation(simOptions);
   const ser = new EventSerializer(sim.instanceTag);
   // Encoded into a reused buffer, as the stdout and file sinks do: the bytes are the output.
   const buf = Buffer.allocUnsafe(1 << 20) as Latin1Buffer;
@@ -135,16 +138,6 @@ async function benchGeneration(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- formats
-
-const simOptions = {
-  seed: 42,
-  startMs: Date.parse(START),
-  ratePerHour: 5000,
-  minSessionSeconds: 60,
-  maxSessionSeconds: 1800,
-  timePatterns: true,
-  userPoolSize: 0,
-};
 
 /** Seconds to make n events with the model alone, and to make and encode them in a format; bytes per record. */
 function formatOnce(format: Format | 'model', n: number): { seconds: number; bytes: number } {

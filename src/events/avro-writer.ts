@@ -8,6 +8,7 @@ import type { Latin1Buffer } from './bytes.ts';
 import { eventData, eventId } from './event.ts';
 import { pageInfo } from './pages.ts';
 import { IsoClock, writeTimeOfDay } from './timestamp.ts';
+import { writeZigZag } from './wire.ts';
 
 /**
  * The Avro binary of schema/event.avsc, written straight from the model's record: the hot path
@@ -184,15 +185,7 @@ function writeNullable(buf: Latin1Buffer, pos: number, s: string | undefined): n
 
 /** An Avro int or long: zigzag, then 7 bits a byte, low first. Exact up to 2^52, as avsc is. */
 function writeLong(buf: Buffer, pos: number, n: number): number {
-  if (n >= -0x40000000 && n < 0x40000000) {
-    let z = ((n << 1) ^ (n >> 31)) >>> 0;
-    while (z >= 0x80) {
-      buf[pos++] = (z & 0x7f) | 0x80;
-      z >>>= 7;
-    }
-    buf[pos++] = z;
-    return pos;
-  }
+  if (n >= -0x40000000 && n < 0x40000000) return writeZigZag(buf, pos, n);
   let z = n >= 0 ? n * 2 : -n * 2 - 1;
   while (z >= 0x80) {
     buf[pos++] = (z % 0x80) | 0x80;

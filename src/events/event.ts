@@ -61,12 +61,6 @@ export function eventData(rec: EventRecord): UserEvent['event_data'] {
       };
     }
     case T.BEGIN_CHECKOUT:
-      return {
-        order_id: rec.orderId,
-        order_value: money(rec.orderValueCents),
-        item_count: rec.itemCount,
-        payment_method: rec.paymentMethod,
-      };
     case T.COMPLETE_CHECKOUT:
       return {
         order_id: rec.orderId,

@@ -269,17 +269,6 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
           '}'
         );
       case T.BEGIN_CHECKOUT:
-        return (
-          '{"order_id":"' +
-          rec.orderId +
-          '","order_value":' +
-          moneyText(rec.orderValueCents) +
-          ',"item_count":' +
-          rec.itemCount +
-          ',"payment_method":"' +
-          rec.paymentMethod +
-          '"}'
-        );
       case T.COMPLETE_CHECKOUT:
         return (
           '{"order_id":"' +

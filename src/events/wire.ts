@@ -61,7 +61,8 @@ function readZigZag(value: Uint8Array, pos: number): { value: number; next: numb
   return { value: (n >>> 1) ^ -(n & 1), next: pos };
 }
 
-function writeZigZag(buf: Buffer, pos: number, n: number): number {
+/** A 32-bit integer as a zigzag varint: 7 bits a byte, low first (Protobuf's sint32, Avro's int). */
+export function writeZigZag(buf: Buffer, pos: number, n: number): number {
   let z = ((n << 1) ^ (n >> 31)) >>> 0;
   while (z >= 0x80) {
     buf[pos++] = (z & 0x7f) | 0x80;

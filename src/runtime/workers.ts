@@ -232,24 +232,28 @@ export class KafkaWorkers {
     const said = new Set<string>();
     for (let w = 0; w < k; w++) {
       const input: WorkerInput = { mode: 'kafka', options, lanes: workerLanes(lanes, w, k), durationSeconds, count, claimed };
-      this.workers.push(new WorkerThread(w, input, logger, said, (f) => this.failures.push(f)));
+      this.workers.push(
+        new WorkerThread(w, input, logger, said, (f) => {
+          // A failed worker stops the others, which flush what they made.
+          this.failures.push(f);
+          this.stop();
+        }),
+      );
     }
+  }
+
+  /** Ask every worker to stop: each ends its run and flushes. */
+  private stop(): void {
+    for (const w of this.workers) w.thread.postMessage({ kind: 'stop' });
   }
 
   /** Resolves when every worker has finished (flushed and closed its client); rejects with the first failure. */
   async finished(signal?: AbortSignal): Promise<void> {
-    const stop = (): void => {
-      for (const w of this.workers) w.thread.postMessage({ kind: 'stop' });
-    };
+    const stop = (): void => this.stop();
     signal?.addEventListener('abort', stop, { once: true });
-    // A failed worker stops the others, which flush what they made.
-    const onFailure = setInterval(() => {
-      if (this.failures.length > 0) stop();
-    }, 50);
     try {
       await Promise.all(this.workers.map((w) => w.exited));
     } finally {
-      clearInterval(onFailure);
       signal?.removeEventListener('abort', stop);
     }
     if (this.failures.length > 0) throw this.failures[0];
