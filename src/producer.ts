@@ -101,7 +101,7 @@ export class UserBehaviorProducer {
       // With workers, the lanes run in them: this simulation only answers questions about the shop.
       lanes: c.workers > 1 ? [] : this.lanes,
     });
-    this.serializer = new EventSerializer(this.sim.instanceTag);
+    this.serializer = new EventSerializer(this.sim.instanceTag, this.sim.model);
     this.metrics = new Metrics();
     this.transitionsView = editableTransitions(
       this.sim.journeyTransitions,
@@ -138,7 +138,7 @@ export class UserBehaviorProducer {
     this.oneThread('generateMessage()');
     const rec = this.sim.next();
     this.metrics.generated(rec.type, rec.timeMs);
-    return toEvent(rec, this.sim.instanceTag);
+    return toEvent(rec, this.sim.instanceTag, this.sim.model);
   }
 
   /** The next event as its JSON text: the same bytes the sinks receive. */
@@ -306,7 +306,7 @@ export class UserBehaviorProducer {
         if (typeof gate !== 'string') gate = await gate;
         if (gate !== undefined) return;
       }
-      yield toEvent(stepper.take(), this.sim.instanceTag);
+      yield toEvent(stepper.take(), this.sim.instanceTag, this.sim.model);
       // The consumer ran between events: it may have aborted.
       if (options.signal?.aborted) return;
     }
@@ -493,7 +493,7 @@ export class UserBehaviorProducer {
       ids.push(id);
       this.logger.info(`${format}: ${schema.file} is schema id ${id} of subject ${subject} at ${registry.url}`, { subject, schemaId: id });
     }
-    return eventEncoder(format, this.sim.instanceTag, ids.length > 1 ? (rec) => ids[rec.type]! : () => ids[0]!);
+    return eventEncoder(format, this.sim.instanceTag, ids.length > 1 ? (rec) => ids[rec.type]! : () => ids[0]!, this.sim.model);
   }
 
   private async createSink(): Promise<Sink<EventRecord>> {

@@ -1,9 +1,9 @@
 import type { EventRecord } from '../model/activity.ts';
+import type { Category } from '../model/catalog.ts';
 import { DEVICES } from '../model/devices.ts';
 import { EVENT_TYPES } from '../model/event-types.ts';
-import { CITIES } from '../model/geo.ts';
-import { REFERRERS } from '../model/referrers.ts';
 import { SEGMENTS } from '../model/segments.ts';
+import { defaultShopModel, type ShopModel } from '../model/shop.ts';
 import type { Latin1Buffer } from './bytes.ts';
 import { eventData, eventId } from './event.ts';
 import { pageInfo } from './pages.ts';
@@ -93,15 +93,19 @@ export class AvroEventWriter {
   private readonly segments = SEGMENTS.map((s) => strings(s));
   private readonly devices = DEVICES.map((d) => strings(d.type, d.os, d.browser, d.userAgent, d.screen, d.viewport));
   private readonly userAgents = DEVICES.map((d) => strings(d.userAgent));
-  private readonly cities = CITIES.map((c) =>
-    new Block().string(c.country).string(c.state).string(c.city).string(c.timezone).double(c.latitude).double(c.longitude).done(),
-  );
-  private readonly referrers = REFERRERS.map((r) =>
-    new Block().string(r.type).nullable(r.source).nullable(r.utmSource).nullable(r.utmMedium).nullable(r.utmCampaign).done(),
-  );
+  private readonly cities: Buffer[];
+  private readonly referrers: Buffer[];
+  private readonly categories: readonly Category[];
 
-  constructor(instanceTag: string) {
+  constructor(instanceTag: string, model: ShopModel = defaultShopModel()) {
     this.tagPart = instanceTag;
+    this.categories = model.catalog.categories;
+    this.cities = model.cities.map((c) =>
+      new Block().string(c.country).string(c.state).string(c.city).string(c.timezone).double(c.latitude).double(c.longitude).done(),
+    );
+    this.referrers = model.referrers.all.map((r) =>
+      new Block().string(r.type).nullable(r.source).nullable(r.utmSource).nullable(r.utmMedium).nullable(r.utmCampaign).done(),
+    );
   }
 
   /** Writes the event's Avro binary at `pos`; returns the position after it. */
@@ -116,7 +120,7 @@ export class AvroEventWriter {
     pos = writeString(buf, pos, user.id);
     pos = copy(buf, pos, this.segments[session.segment]!);
 
-    const page = pageInfo(rec);
+    const page = pageInfo(rec, this.categories);
     pos = writeString(buf, pos, page.page_url);
     pos = writeString(buf, pos, page.page_title);
     pos = writeString(buf, pos, page.page_category);

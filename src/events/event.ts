@@ -1,7 +1,7 @@
 import type { EventRecord } from '../model/activity.ts';
 import { EVENT_TYPES, T, type EventType } from '../model/event-types.ts';
-import { CITIES } from '../model/geo.ts';
 import { SEGMENTS, type Segment } from '../model/segments.ts';
+import { defaultShopModel, type ShopModel } from '../model/shop.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
 import { isoTimestamp } from './timestamp.ts';
 
@@ -99,10 +99,10 @@ export function eventData(rec: EventRecord): UserEvent['event_data'] {
  * The event as a plain object. This is the readable reference: the fast serializer must
  * produce exactly `JSON.stringify(toEvent(rec, tag))`.
  */
-export function toEvent(rec: EventRecord, instanceTag: string): UserEvent {
+export function toEvent(rec: EventRecord, instanceTag: string, model: ShopModel = defaultShopModel()): UserEvent {
   const session = rec.session;
   const user = session.user;
-  const city = CITIES[user.city]!;
+  const city = model.cities[user.city]!;
   const d = user.device;
   const r = session.referrer;
   return {
@@ -112,7 +112,7 @@ export function toEvent(rec: EventRecord, instanceTag: string): UserEvent {
     session_id: session.id,
     user_id: user.id,
     user_segment: SEGMENTS[session.segment]!,
-    page_info: pageInfo(rec),
+    page_info: pageInfo(rec, model.catalog.categories),
     event_data: eventData(rec),
     device_info: {
       type: d.type,

@@ -4,6 +4,7 @@ import protobuf from 'protobufjs';
 import type { Format } from '../config/option-table.ts';
 import type { EventRecord } from '../model/activity.ts';
 import { EVENT_TYPES } from '../model/event-types.ts';
+import { defaultShopModel, type ShopModel } from '../model/shop.ts';
 import { AvroEventWriter } from './avro-writer.ts';
 import type { Latin1Buffer, RecordEncoder } from './bytes.ts';
 import { toEvent, type UserEvent } from './event.ts';
@@ -48,16 +49,21 @@ export function eventSchema(format: RegistryFormat): EventSchema {
  * Confluent wire format with the schema id that `schemaIdOf` gives for the record (with one topic
  * per event type, each topic's subject has its own id).
  */
-export function eventEncoder(format: Format, instanceTag: string, schemaIdOf: (rec: EventRecord) => number): RecordEncoder<EventRecord> {
+export function eventEncoder(
+  format: Format,
+  instanceTag: string,
+  schemaIdOf: (rec: EventRecord) => number,
+  model: ShopModel = defaultShopModel(),
+): RecordEncoder<EventRecord> {
   switch (format) {
     case 'json':
-      return new EventSerializer(instanceTag);
+      return new EventSerializer(instanceTag, model);
     case 'json-schema':
-      return new JsonSchemaEncoder(instanceTag, schemaIdOf);
+      return new JsonSchemaEncoder(instanceTag, schemaIdOf, model);
     case 'avro':
-      return new AvroEncoder(instanceTag, schemaIdOf);
+      return new AvroEncoder(instanceTag, schemaIdOf, model);
     case 'protobuf':
-      return new ProtobufEncoder(instanceTag, schemaIdOf);
+      return new ProtobufEncoder(instanceTag, schemaIdOf, model);
   }
 }
 
@@ -67,8 +73,8 @@ class JsonSchemaEncoder implements RecordEncoder<EventRecord> {
   readonly #json: EventSerializer;
   readonly #schemaIdOf: (rec: EventRecord) => number;
 
-  constructor(instanceTag: string, schemaIdOf: (rec: EventRecord) => number) {
-    this.#json = new EventSerializer(instanceTag);
+  constructor(instanceTag: string, schemaIdOf: (rec: EventRecord) => number, model: ShopModel) {
+    this.#json = new EventSerializer(instanceTag, model);
     this.#schemaIdOf = schemaIdOf;
   }
 
@@ -87,8 +93,8 @@ class AvroEncoder implements RecordEncoder<EventRecord> {
   readonly #writer: AvroEventWriter;
   readonly #schemaIdOf: (rec: EventRecord) => number;
 
-  constructor(instanceTag: string, schemaIdOf: (rec: EventRecord) => number) {
-    this.#writer = new AvroEventWriter(instanceTag);
+  constructor(instanceTag: string, schemaIdOf: (rec: EventRecord) => number, model: ShopModel) {
+    this.#writer = new AvroEventWriter(instanceTag, model);
     this.#schemaIdOf = schemaIdOf;
   }
 
@@ -107,15 +113,17 @@ class ProtobufEncoder implements RecordEncoder<EventRecord> {
   readonly #type = protobufRoot().lookupType(PROTO_EVENT);
   readonly #instanceTag: string;
   readonly #schemaIdOf: (rec: EventRecord) => number;
+  readonly #model: ShopModel;
 
-  constructor(instanceTag: string, schemaIdOf: (rec: EventRecord) => number) {
+  constructor(instanceTag: string, schemaIdOf: (rec: EventRecord) => number, model: ShopModel) {
     this.#instanceTag = instanceTag;
+    this.#model = model;
     this.#schemaIdOf = schemaIdOf;
   }
 
   encodeInto(rec: EventRecord, buf: Latin1Buffer, pos: number): number {
     const start = writeMessageIndexes(buf, writeWireHeader(buf, pos, this.#schemaIdOf(rec)), [0]);
-    const bytes = this.#type.encode(toEvent(rec, this.#instanceTag)).finish();
+    const bytes = this.#type.encode(toEvent(rec, this.#instanceTag, this.#model)).finish();
     if (start + bytes.length > pos + this.maxBytes) throw new RangeError(`a Protobuf event took more than ${this.maxBytes} bytes`);
     buf.set(bytes, start);
     return start + bytes.length;

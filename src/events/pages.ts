@@ -1,6 +1,6 @@
 import type { EventRecord } from '../model/activity.ts';
 import { PAGE } from '../model/behaviour.ts';
-import { CATEGORIES, type Product } from '../model/catalog.ts';
+import { CATEGORIES, type Category, type Product } from '../model/catalog.ts';
 import { T } from '../model/event-types.ts';
 
 export interface PageInfo {
@@ -21,11 +21,17 @@ const PLAIN_PAGES: Record<number, PageInfo> = {
   [PAGE.ABOUT]: { page_url: '/about', page_title: 'About Us', page_category: 'content' },
 };
 
-const CATEGORY_PAGES: PageInfo[] = CATEGORIES.map((c) => ({
-  page_url: `/category/${c.id}`,
-  page_title: c.title,
-  page_category: 'category',
-}));
+/** The category pages of a catalog's categories, built once per catalog. */
+const categoryPages = new WeakMap<readonly Category[], PageInfo[]>();
+
+function categoryPage(categories: readonly Category[], category: number): PageInfo {
+  let pages = categoryPages.get(categories);
+  if (pages === undefined) {
+    pages = categories.map((c) => ({ page_url: `/category/${c.id}`, page_title: c.title, page_category: 'category' }));
+    categoryPages.set(categories, pages);
+  }
+  return pages[category]!;
+}
 
 /** Fixed pages of the step types that always happen on the same page. */
 const STEP_PAGES: Partial<Record<number, PageInfo>> = {
@@ -64,10 +70,10 @@ export function searchUrl(term: string): string {
 }
 
 /** The page an event happened on. */
-export function pageInfo(rec: EventRecord): PageInfo {
+export function pageInfo(rec: EventRecord, categories: readonly Category[] = CATEGORIES): PageInfo {
   switch (rec.type) {
     case T.PAGE_VIEW:
-      return rec.page === PAGE.CATEGORY ? CATEGORY_PAGES[rec.category]! : PLAIN_PAGES[rec.page]!;
+      return rec.page === PAGE.CATEGORY ? categoryPage(categories, rec.category) : PLAIN_PAGES[rec.page]!;
     case T.PRODUCT_VIEW:
     case T.ADD_TO_CART:
     case T.WISHLIST_ADD:

@@ -1,11 +1,11 @@
 import type { EventRecord } from '../model/activity.ts';
-import { CATEGORIES, PRODUCTS_PER_CATEGORY, type Product } from '../model/catalog.ts';
+import type { Category, Product } from '../model/catalog.ts';
 import { DEVICES, type DeviceProfile } from '../model/devices.ts';
 import { EVENT_TYPES, T } from '../model/event-types.ts';
-import { CITIES } from '../model/geo.ts';
-import { REFERRERS, type Referrer } from '../model/referrers.ts';
+import type { Referrer } from '../model/referrers.ts';
 import { SEGMENTS } from '../model/segments.ts';
 import type { Session } from '../model/session.ts';
+import { defaultShopModel, type ShopModel } from '../model/shop.ts';
 import { writeDigits, type Latin1Buffer, type RecordEncoder } from './bytes.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
 import { IsoClock, writeTimeOfDay } from './timestamp.ts';
@@ -46,11 +46,13 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   /** page_view event_data by `scroll depth * 2 + landing`. */
   private readonly scrollData: string[] = [];
   /** By `Product.index`. */
-  private readonly products: (ProductText | undefined)[] = filled(CATEGORIES.length * PRODUCTS_PER_CATEGORY);
+  private readonly products: (ProductText | undefined)[];
   /** By `DeviceProfile.index`. */
   private readonly devices: (DeviceText | undefined)[] = filled(DEVICES.length);
-  /** `placeAndReferrer` by `Referrer.index * CITIES.length + city`. */
-  private readonly places: (string | undefined)[] = filled(REFERRERS.length * CITIES.length);
+  /** `placeAndReferrer` by `Referrer.index * cityCount + city`. */
+  private readonly places: (string | undefined)[];
+  private readonly cityCount: number;
+  private readonly categories: readonly Category[];
   /**
    * By `Session.activeSlot`: the session whose texts the slot holds (a slot is refilled
    * when another session has it), from session_id to page_info's key, and the session's
@@ -64,10 +66,14 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   /** For a session's start time: `scratch` may hold the event being encoded. */
   private readonly startScratch = Buffer.allocUnsafe(16) as Latin1Buffer;
 
-  constructor(instanceTag: string) {
+  constructor(instanceTag: string, model: ShopModel = defaultShopModel()) {
     this.tagPart = '_' + instanceTag + '_';
+    this.categories = model.catalog.categories;
+    this.products = filled(model.catalog.categories.length * model.catalog.productsPerCategory);
+    this.cityCount = model.cities.length;
+    this.places = filled(model.referrers.all.length * model.cities.length);
     this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);
-    this.locations = CITIES.map(
+    this.locations = model.cities.map(
       (c) =>
         `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`,
     );
@@ -175,7 +181,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
    * too many strings to keep).
    */
   private placeAndReferrer(city: number, r: Referrer): string {
-    return (this.places[r.index * CITIES.length + city] ??= [
+    return (this.places[r.index * this.cityCount + city] ??= [
       this.locations[city],
       `,"referrer":{"type":"${r.type}","source":${str(r.source)},"utm_source":${str(r.utmSource)},"utm_medium":${str(r.utmMedium)},"utm_campaign":${str(r.utmCampaign)}}`,
       ',"session_info":{"session_start":"',
@@ -217,17 +223,17 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
         return this.product(rec.product).page;
       case T.REVIEW_WRITE: {
         const t = this.product(rec.product);
-        return (t.review ??= withDataKey(JSON.stringify(pageInfo(rec))));
+        return (t.review ??= withDataKey(JSON.stringify(pageInfo(rec, this.categories))));
       }
       case T.SEARCH: {
         let text = this.searchPages.get(rec.searchTerm);
-        if (text === undefined) this.searchPages.set(rec.searchTerm, (text = withDataKey(JSON.stringify(pageInfo(rec)))));
+        if (text === undefined) this.searchPages.set(rec.searchTerm, (text = withDataKey(JSON.stringify(pageInfo(rec, this.categories)))));
         return text;
       }
       default: {
         // Page views depend on the page kind and category; the other steps on their type.
         const key = rec.type === T.PAGE_VIEW ? rec.page * 64 + rec.category : 64 * 64 + rec.type;
-        return (this.plainPages[key] ??= withDataKey(JSON.stringify(pageInfo(rec) satisfies PageInfo)));
+        return (this.plainPages[key] ??= withDataKey(JSON.stringify(pageInfo(rec, this.categories) satisfies PageInfo)));
       }
     }
   }

@@ -1,4 +1,4 @@
-import { BEHAVIOUR, DEVICE_TYPES } from './behaviour.ts';
+import { BEHAVIOUR, DEVICE_TYPES, type Behaviour } from './behaviour.ts';
 import { Discrete, zipfWeights } from './distributions.ts';
 import { Sfc32, type Rng } from './rng.ts';
 
@@ -172,12 +172,27 @@ const CATEGORY_POPULARITY = [0.26, 0.2, 0.16, 0.12, 0.09, 0.1, 0.07];
 /** Popularity within a category falls off like 1/rank^s (a long tail of rarely seen products). */
 export const ZIPF_EXPONENT = 1.05;
 
+/** What a shop sells: its categories (each with its share of shopping), how many products each has, how steep popularity falls. */
+export interface CatalogSpec {
+  readonly categories: readonly (Category & { readonly share: number })[];
+  readonly productsPerCategory: number;
+  /** Popularity within a category falls off like 1/rank^popularitySkew. */
+  readonly popularitySkew: number;
+}
+
+export const DEFAULT_CATALOG: CatalogSpec = {
+  categories: CATEGORIES.map((c, k) => ({ ...c, share: CATEGORY_POPULARITY[k]! })),
+  productsPerCategory: PRODUCTS_PER_CATEGORY,
+  popularitySkew: ZIPF_EXPONENT,
+};
+
 /**
  * The store's catalog. It is the same in every run (its own fixed seed), so product ids
  * mean the same thing across runs and seeds.
  */
 export class Catalog {
   readonly categories: readonly Category[];
+  readonly productsPerCategory: number;
   /** products[c][rank]: rank 0 is the most popular product of category c. */
   readonly products: readonly (readonly Product[])[];
   private readonly popularity: Discrete;
@@ -185,17 +200,18 @@ export class Catalog {
   /** Category popularity as each device type (DEVICE_TYPES) sees it. */
   private readonly deviceCategories: readonly Discrete[];
 
-  constructor() {
-    this.categories = CATEGORIES;
+  constructor(spec: CatalogSpec = DEFAULT_CATALOG, behaviour: Behaviour = BEHAVIOUR) {
+    this.categories = spec.categories;
+    this.productsPerCategory = spec.productsPerCategory;
     const rng = new Sfc32(0x5eed, 0xca7a, 0x1065, 0x2024);
     // Price endings from a stream of their own: names, ids and whole prices stay as they were.
     const endings = new Sfc32(0xe0d5, 0x0099, 0x0095, 0x2026);
-    this.products = CATEGORIES.map((c, k) => buildCategory(c, k, rng, endings));
-    this.popularity = new Discrete(zipfWeights(PRODUCTS_PER_CATEGORY, ZIPF_EXPONENT));
-    this.categoryPopularity = new Discrete(CATEGORY_POPULARITY);
-    this.deviceCategories = DEVICE_TYPES.map(
-      (d) => new Discrete(CATEGORY_POPULARITY.map((p, k) => p * BEHAVIOUR.device[d].categoryTilt[k]!)),
-    );
+    this.products = spec.categories.map((c, k) => buildCategory(c, k, spec.productsPerCategory, rng, endings));
+    this.popularity = new Discrete(zipfWeights(spec.productsPerCategory, spec.popularitySkew));
+    const shares = spec.categories.map((c) => c.share);
+    this.categoryPopularity = new Discrete(shares);
+    // A category the device's tilt does not list is not tilted.
+    this.deviceCategories = DEVICE_TYPES.map((d) => new Discrete(shares.map((p, k) => p * (behaviour.device[d].categoryTilt[k] ?? 1))));
   }
 
   /** A category by popularity; on a device type (DEVICE_TYPES index), by that device's tilt of it. */
@@ -210,7 +226,7 @@ export class Catalog {
 
   /** The product with this `Product.index`. */
   byIndex(index: number): Product {
-    return this.products[Math.floor(index / PRODUCTS_PER_CATEGORY)]![index % PRODUCTS_PER_CATEGORY]!;
+    return this.products[Math.floor(index / this.productsPerCategory)]![index % this.productsPerCategory]!;
   }
 
   drawProduct(rng: Rng, category: number): Product {
@@ -222,7 +238,7 @@ export class Catalog {
 const PRICE_ENDINGS = [99, 95, 0, 49, 50] as const;
 const PRICE_ENDING = new Discrete([0.55, 0.12, 0.18, 0.1, 0.05]);
 
-function buildCategory(c: Category, categoryIndex: number, rng: Rng, endings: Rng): Product[] {
+function buildCategory(c: Category, categoryIndex: number, count: number, rng: Rng, endings: Rng): Product[] {
   const names = new Set<string>();
   const products: Product[] = [];
   // Four-digit ids in a shuffled order so popular products do not all have low ids.
@@ -231,7 +247,7 @@ function buildCategory(c: Category, categoryIndex: number, rng: Rng, endings: Rn
     const j = rng.int(i + 1);
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];
   }
-  while (products.length < PRODUCTS_PER_CATEGORY) {
+  while (products.length < count) {
     const [item, min, max] = c.items[rng.int(c.items.length)]!;
     const name = `${c.brands[rng.int(c.brands.length)]} ${c.qualifiers[rng.int(c.qualifiers.length)]} ${item}`;
     const variant = names.has(name) ? `${name} (${['Black', 'White', 'Blue', 'Grey', 'Green', 'Red'][rng.int(6)]})` : name;
@@ -239,7 +255,7 @@ function buildCategory(c: Category, categoryIndex: number, rng: Rng, endings: Rn
     names.add(variant);
     // Log-uniform within the item's range, with an ending as shops price them.
     const whole = Math.floor(Math.exp(Math.log(min) + rng.next() * (Math.log(max) - Math.log(min))));
-    const index = categoryIndex * PRODUCTS_PER_CATEGORY + products.length;
+    const index = categoryIndex * count + products.length;
     const cents = PRICE_ENDINGS[PRICE_ENDING.pick(endings.next())]!;
     products.push({ id: `prod_${c.id}_${ids[products.length]}`, name: variant, category: c.id, priceCents: whole * 100 + cents, index });
   }

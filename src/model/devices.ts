@@ -223,19 +223,46 @@ const BUILT = buildDevices();
  */
 export const DEVICES: readonly DeviceProfile[] = Object.freeze(BUILT.devices);
 const OS_TABLES: readonly OsTable[] = BUILT.tables;
-const OS_DISTRIBUTION = new Discrete(OS_MIX.map((o) => o.share));
-/** Share of users by device type, in the order of DEVICE_TYPES. */
-export const DEVICE_SHARE: readonly number[] = DEVICE_TYPES.map((t) => OS_MIX.filter((o) => o.type === t).reduce((a, o) => a + o.share, 0));
+/** The operating systems, in the order of OS_MIX. */
+export const OPERATING_SYSTEMS = OS_MIX.map((o) => o.os);
+export type OperatingSystem = DeviceProfile['os'];
 
-/** A plausible, internally consistent device for a new user. */
+/** Who shops on what: the share of users by OS (each OS is of one device type). */
+export class DeviceMix {
+  /** Share of users by OS, in the order of OS_MIX. */
+  readonly osShare: readonly number[];
+  /** Share of users by device type, in the order of DEVICE_TYPES. */
+  readonly typeShare: readonly number[];
+  private readonly os: Discrete;
+
+  constructor(osShare: readonly number[] = OS_MIX.map((o) => o.share)) {
+    this.osShare = osShare;
+    this.os = new Discrete([...osShare]);
+    const sum = osShare.reduce((a, b) => a + b, 0);
+    const norm = Math.abs(sum - 1) < 1e-9 ? 1 : sum;
+    this.typeShare = DEVICE_TYPES.map((t) => OS_MIX.reduce((a, o, k) => a + (o.type === t ? osShare[k]! : 0), 0) / norm);
+  }
+
+  /** A plausible, internally consistent device for a new user. */
+  draw(rng: Rng): DeviceProfile {
+    const t = OS_TABLES[this.os.sample(rng)]!;
+    const browser = t.browsers.sample(rng);
+    const screen = rng.int(t.screens);
+    // An OS with a single version draws none for it.
+    const a = t.versions[0] > 1 ? rng.int(t.versions[0]) : 0;
+    const b = rng.int(t.versions[1]);
+    return DEVICES[t.offset + ((browser * t.screens + screen) * t.versions[0] + a) * t.versions[1] + b]!;
+  }
+}
+
+/** The seed's mix. */
+export const DEFAULT_DEVICE_MIX = new DeviceMix();
+/** Share of users by device type, in the order of DEVICE_TYPES. */
+export const DEVICE_SHARE: readonly number[] = DEFAULT_DEVICE_MIX.typeShare;
+
+/** A device from the seed's mix. */
 export function drawDevice(rng: Rng): DeviceProfile {
-  const t = OS_TABLES[OS_DISTRIBUTION.sample(rng)]!;
-  const browser = t.browsers.sample(rng);
-  const screen = rng.int(t.screens);
-  // An OS with a single version draws none for it.
-  const a = t.versions[0] > 1 ? rng.int(t.versions[0]) : 0;
-  const b = rng.int(t.versions[1]);
-  return DEVICES[t.offset + ((browser * t.screens + screen) * t.versions[0] + a) * t.versions[1] + b]!;
+  return DEFAULT_DEVICE_MIX.draw(rng);
 }
 
 /** The token every user agent of an OS carries (the realism test checks each event's user agent against it). */

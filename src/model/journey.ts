@@ -1,9 +1,8 @@
 import { usageError } from '../errors.ts';
 import { EVENT_TYPES, T, TYPE_COUNT, type EventType } from './event-types.ts';
-import { BEHAVIOUR, CHANNELS, DEVICE_TYPES } from './behaviour.ts';
-import { DEVICE_SHARE } from './devices.ts';
-import { CHANNEL_SHARE } from './referrers.ts';
-import { S, SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENTS } from './segments.ts';
+import { CHANNELS, DEVICE_TYPES } from './behaviour.ts';
+import { S, SEGMENTS } from './segments.ts';
+import { defaultShopModel, type ShopModel } from './shop.ts';
 import { DURATION_CORRECTION, EVENTS_PER_SESSION_CORRECTION, JOURNEY_DEFAULTS, START_DEFAULTS } from './journey-defaults.ts';
 
 /** journeyTransitions[current][next] = probability of `next`; the rest of the row is the chance of exit. */
@@ -66,6 +65,11 @@ export interface SegmentJourney {
    * (`DURATION_CORRECTION`): together the segments' duration ratios hold.
    */
   readonly dwellNorm: number;
+  /** Dwell factor and log-space spread by event type (see `Behaviour.dwell`). */
+  readonly dwellFactor: Float64Array;
+  readonly dwellSigma: Float64Array;
+  /** See `Behaviour.cart.checkoutAfterAdding`. */
+  readonly checkoutAfterAdding: number;
 }
 
 export interface CompiledJourney {
@@ -75,6 +79,8 @@ export interface CompiledJourney {
   readonly variants: readonly SegmentJourney[];
   /** Rows whose probabilities summed above 1 and were scaled down. */
   readonly normalizedRows: readonly EventType[];
+  /** Dwell times relative to the session's pace, by device type (DEVICE_TYPES). */
+  readonly pace: Float64Array;
 }
 
 const pinnedKey = new Set(PINNED.map(([a, b]) => a + '>' + b));
@@ -85,7 +91,12 @@ export function variantIndex(segment: number, device: number, channel: number): 
 }
 
 /** Derive each segment's, and each segment × device × channel's, sampling tables from the shared, user-editable transitions. */
-export function compileJourney(transitions: JourneyTransitions, startWeights: StartWeights): CompiledJourney {
+export function compileJourney(
+  transitions: JourneyTransitions,
+  startWeights: StartWeights,
+  model: ShopModel = defaultShopModel(),
+): CompiledJourney {
+  const b = model.behaviour;
   const normalized = new Set<EventType>();
   const variants: SegmentJourney[] = [];
   const segments = SEGMENTS.map((_, s) => {
@@ -93,21 +104,22 @@ export function compileJourney(transitions: JourneyTransitions, startWeights: St
     const first = variants.length;
     for (const [d, device] of DEVICE_TYPES.entries()) {
       for (const [c, channel] of CHANNELS.entries()) {
-        const dev = BEHAVIOUR.device[device];
-        const ch = BEHAVIOUR.channel[channel];
+        const dev = b.device[device];
+        const ch = b.channel[channel];
         const bounce = 1 - (1 - dev.bounce) * (1 - ch.bounce);
-        const v = compileOne(transitions, startWeights, s, SEGMENT_INTENT[s]! * dev.intent * ch.intent, bounce, normalized);
+        const v = compileOne(transitions, startWeights, s, model.segmentIntent[s]! * dev.intent * ch.intent, bounce, normalized, model);
         variants.push(v);
-        mean += DEVICE_SHARE[d]! * CHANNEL_SHARE[c]! * v.expectedEvents;
+        mean += model.devices.typeShare[d]! * model.referrers.channelShare[c]! * v.expectedEvents;
       }
     }
     const dwellGaps = Math.max(0.5, mean - 1);
-    const segment = compileOne(transitions, startWeights, s, SEGMENT_INTENT[s]!, 0, normalized);
+    const segment = compileOne(transitions, startWeights, s, model.segmentIntent[s]!, 0, normalized, model);
     const dwellNorm = segment.dwellNorm;
     for (let k = first; k < variants.length; k++) variants[k] = { ...variants[k]!, dwellGaps, dwellNorm };
     return { ...segment, expectedEvents: mean, dwellGaps };
   });
-  return { segments, variants, normalizedRows: [...normalized] };
+  const pace = Float64Array.from(DEVICE_TYPES, (d) => b.device[d].pace);
+  return { segments, variants, normalizedRows: [...normalized], pace };
 }
 
 function compileOne(
@@ -117,8 +129,10 @@ function compileOne(
   intent: number,
   bounce: number,
   normalized: Set<EventType>,
+  model: ShopModel,
 ): SegmentJourney {
-  const signup = s === S.NEW ? 1 : BEHAVIOUR.accounts.returningSignup;
+  const b = model.behaviour;
+  const signup = s === S.NEW ? 1 : b.accounts.returningSignup;
   const matrix = new Float64Array(TYPE_COUNT * TYPE_COUNT);
   for (let i = 0; i < TYPE_COUNT; i++) {
     const from = EVENT_TYPES[i]!;
@@ -132,7 +146,7 @@ function compileOne(
         matrix[i * TYPE_COUNT + j] = p;
         pinnedSum += p;
       } else {
-        const q = p * SEGMENT_ENGAGEMENT[s]! * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
+        const q = p * model.segmentEngagement[s]! * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
         matrix[i * TYPE_COUNT + j] = q;
         freeSum += q;
       }
@@ -179,7 +193,7 @@ function compileOne(
   startCumulative[TYPE_COUNT - 1] = 1;
   const visits = expectedVisits(matrix, start);
   let dwellNorm = 0;
-  for (let j = 0; j < TYPE_COUNT; j++) dwellNorm += visits[j]! * BEHAVIOUR.dwell[EVENT_TYPES[j]!].factor;
+  for (let j = 0; j < TYPE_COUNT; j++) dwellNorm += visits[j]! * b.dwell[EVENT_TYPES[j]!].factor;
   // Divided by the measured pace correction of the segment (faster dwell means a larger norm).
   dwellNorm /= visits.reduce((a, b) => a + b, 0) * DURATION_CORRECTION[s]!;
   // A bounce cuts the free part of the first step: the rest of the session is that much less likely.
@@ -199,6 +213,9 @@ function compileOne(
     bounce,
     dwellGaps: 0,
     dwellNorm,
+    dwellFactor: Float64Array.from(EVENT_TYPES, (t) => b.dwell[t].factor),
+    dwellSigma: Float64Array.from(EVENT_TYPES, (t) => b.dwell[t].sigma),
+    checkoutAfterAdding: b.cart.checkoutAfterAdding,
   };
 }
 

@@ -3,16 +3,17 @@ import type { Catalog } from './catalog.ts';
 import { exponential, type Discrete } from './distributions.ts';
 import { TimeHeap } from './heap.ts';
 import type { CompiledJourney } from './journey.ts';
-import { drawReferrer } from './referrers.ts';
 import type { SeedSource, Sfc32 } from './rng.ts';
-import { SEGMENT_DURATION, S } from './segments.ts';
+import { S } from './segments.ts';
 import { advance, type CartLine, NO_CART, newSession, type Session } from './session.ts';
 import { UserPool } from './users.ts';
-import { BEHAVIOUR } from './behaviour.ts';
+import type { ShopModel } from './shop.ts';
 
 /** What the lanes of a run share, read-only to them: the shop, the journey, the clock of demand. */
 export interface Shop {
   readonly seeds: SeedSource;
+  /** The shop's tables: cities, segments, devices, referrers, behaviour. */
+  readonly model: ShopModel;
   readonly catalog: Catalog;
   readonly instanceTag: string;
   readonly laneCount: number;
@@ -51,7 +52,7 @@ export class Lane {
   private readonly seeds: SeedSource;
   private readonly heap = new TimeHeap<Session>();
   private readonly arrivals: Sfc32;
-  private readonly activity = new Activity(BEHAVIOUR);
+  private readonly activity: Activity;
   private readonly record: RecordScratch = newRecordScratch();
   private sessionsPerMs: number;
   private nextArrivalMs: number;
@@ -77,7 +78,8 @@ export class Lane {
     this.seeds = shop.seeds.derive('lane', lane);
     this.arrivals = this.seeds.fork('arrivals');
     this.sessionsPerMs = sessionsPerMs;
-    this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount);
+    this.activity = new Activity(shop.model.behaviour);
+    this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount, shop.model);
     this.nextArrivalMs = startMs - warmUpMs + this.arrivalGap();
     this.warmUp(startMs);
     this.setTime(this.peekTimeMs());
@@ -188,9 +190,10 @@ export class Lane {
     const segment = shop.segmentDistribution.sample(rng);
     const seq = this.sessionSeq++;
     const sessionRng = this.seeds.fork('session', seq);
-    const referrer = drawReferrer(sessionRng);
+    const referrer = shop.model.referrers.draw(sessionRng);
     const budgetSeconds =
-      (shop.minSessionSeconds + sessionRng.next() * (shop.maxSessionSeconds - shop.minSessionSeconds)) * SEGMENT_DURATION[segment]!;
+      (shop.minSessionSeconds + sessionRng.next() * (shop.maxSessionSeconds - shop.minSessionSeconds)) *
+      shop.model.segmentDuration[segment]!;
     // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
     if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
     const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, atMs, rng);
@@ -205,7 +208,7 @@ export class Lane {
       atMs,
       budgetMs,
       shop.journey,
-      shop.catalog,
+      shop.model,
       this.pool,
     );
     this.sessionsStarted++;

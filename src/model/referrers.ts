@@ -17,7 +17,6 @@ export interface Referrer {
 const TYPES = CHANNELS;
 /** Share of sessions by channel, in the order of CHANNELS. */
 export const CHANNEL_SHARE = [0.34, 0.26, 0.15, 0.12, 0.08, 0.05] as const;
-const TYPE_SHARE = new Discrete([...CHANNEL_SHARE]);
 
 const ORGANIC = ['google.com', 'google.com', 'google.com', 'bing.com', 'duckduckgo.com', 'yahoo.com', 'ecosia.org'];
 const PAID = [
@@ -27,104 +26,130 @@ const PAID = [
   { source: 'facebook.com', utm: 'meta' },
   { source: 'instagram.com', utm: 'meta' },
 ];
-const PAID_CAMPAIGNS = ['brand_search', 'generic_search', 'shopping_feed', 'retargeting', 'seasonal_sale', 'new_arrivals'];
 const SOCIAL = ['facebook.com', 'instagram.com', 'tiktok.com', 'pinterest.com', 'x.com', 'youtube.com', 'reddit.com'];
-const SOCIAL_CAMPAIGNS = ['influencer_collab', 'organic_post', 'story_promo', 'holiday_gift_guide'];
-const EMAIL_CAMPAIGNS = ['weekly_deals', 'abandoned_cart', 'welcome_series', 'loyalty_rewards', 'back_in_stock'];
 const REFERRAL = ['slickdeals.net', 'wirecutter.com', 'reddit.com', 'techradar.com', 'honey.com', 'rakuten.com'];
+
+/** Campaign names (`utm_campaign`) by the channels that carry them. */
+export interface Campaigns {
+  readonly paid: readonly string[];
+  readonly social: readonly string[];
+  readonly email: readonly string[];
+}
+
+export const CAMPAIGNS: Campaigns = {
+  paid: ['brand_search', 'generic_search', 'shopping_feed', 'retargeting', 'seasonal_sale', 'new_arrivals'],
+  social: ['influencer_collab', 'organic_post', 'story_promo', 'holiday_gift_guide'],
+  email: ['weekly_deals', 'abandoned_cart', 'welcome_series', 'loyalty_rewards', 'back_in_stock'],
+};
 
 type ReferrerType = Referrer['type'];
 type Fields = Omit<Referrer, 'index' | 'channel'>;
 
 /**
- * Every referrer a session can have, grouped by type, built once and shared (one object per
- * drawable value). Within a type, the index of the first draw varies slowest.
+ * Where sessions come from: the channel mix and the campaigns. Every referrer a session can
+ * have is built once and shared (one object per drawable value), grouped by type; within a
+ * type, the index of the first draw varies slowest.
  */
-function buildReferrers(): { referrers: Referrer[]; offsets: Record<ReferrerType, number> } {
-  const referrers: Referrer[] = [];
-  const offsets = {} as Record<ReferrerType, number>;
-  const add = (fields: Fields): void => {
-    referrers.push(Object.freeze({ ...fields, index: referrers.length, channel: CHANNELS.indexOf(fields.type) }));
-  };
-  for (const type of TYPES) {
-    offsets[type] = referrers.length;
+export class Referrers {
+  readonly all: readonly Referrer[];
+  readonly channelShare: readonly number[];
+  readonly campaigns: Campaigns;
+  private readonly offset: Readonly<Record<ReferrerType, number>>;
+  private readonly typeShare: Discrete;
+
+  constructor(channelShare: readonly number[] = CHANNEL_SHARE, campaigns: Campaigns = CAMPAIGNS) {
+    this.channelShare = channelShare;
+    this.campaigns = campaigns;
+    this.typeShare = new Discrete([...channelShare]);
+    const referrers: Referrer[] = [];
+    const offsets = {} as Record<ReferrerType, number>;
+    const add = (fields: Fields): void => {
+      referrers.push(Object.freeze({ ...fields, index: referrers.length, channel: CHANNELS.indexOf(fields.type) }));
+    };
+    for (const type of TYPES) {
+      offsets[type] = referrers.length;
+      switch (type) {
+        case 'organic':
+          for (const source of ORGANIC) add({ type, source, utmSource: null, utmMedium: null, utmCampaign: null });
+          break;
+        case 'direct':
+          add({ type, source: null, utmSource: null, utmMedium: null, utmCampaign: null });
+          break;
+        case 'paid':
+          for (const { source, utm } of PAID)
+            for (const campaign of campaigns.paid) add({ type, source, utmSource: utm, utmMedium: 'cpc', utmCampaign: campaign });
+          break;
+        case 'social':
+          for (const source of SOCIAL) {
+            for (const campaign of campaigns.social)
+              add({ type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: campaign });
+          }
+          break;
+        case 'email':
+          for (const campaign of campaigns.email)
+            add({ type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: campaign });
+          break;
+        case 'referral':
+          for (const source of REFERRAL) add({ type, source, utmSource: null, utmMedium: null, utmCampaign: null });
+          break;
+      }
+    }
+    this.all = Object.freeze(referrers);
+    this.offset = Object.freeze(offsets);
+  }
+
+  /** Where a session came from; UTM fields are set for paid, social and email traffic only. */
+  draw(rng: Rng): Referrer {
+    const type = TYPES[this.typeShare.sample(rng)]!;
+    const all = this.all;
+    const c = this.campaigns;
     switch (type) {
       case 'organic':
-        for (const source of ORGANIC) add({ type, source, utmSource: null, utmMedium: null, utmCampaign: null });
-        break;
+        return all[this.offset.organic + rng.int(ORGANIC.length)]!;
       case 'direct':
-        add({ type, source: null, utmSource: null, utmMedium: null, utmCampaign: null });
-        break;
-      case 'paid':
-        for (const { source, utm } of PAID)
-          for (const campaign of PAID_CAMPAIGNS) add({ type, source, utmSource: utm, utmMedium: 'cpc', utmCampaign: campaign });
-        break;
-      case 'social':
-        for (const source of SOCIAL) {
-          for (const campaign of SOCIAL_CAMPAIGNS)
-            add({ type, source, utmSource: source.replace(/\.com$/, ''), utmMedium: 'social', utmCampaign: campaign });
-        }
-        break;
+        return all[this.offset.direct]!;
+      case 'paid': {
+        const i = rng.int(PAID.length);
+        return all[this.offset.paid + i * c.paid.length + rng.int(c.paid.length)]!;
+      }
+      case 'social': {
+        const i = rng.int(SOCIAL.length);
+        return all[this.offset.social + i * c.social.length + rng.int(c.social.length)]!;
+      }
       case 'email':
-        for (const campaign of EMAIL_CAMPAIGNS)
-          add({ type, source: 'newsletter', utmSource: 'newsletter', utmMedium: 'email', utmCampaign: campaign });
-        break;
-      case 'referral':
-        for (const source of REFERRAL) add({ type, source, utmSource: null, utmMedium: null, utmCampaign: null });
-        break;
+        return all[this.offset.email + rng.int(c.email.length)]!;
+      default:
+        return all[this.offset.referral + rng.int(REFERRAL.length)]!;
     }
   }
-  return { referrers, offsets };
-}
 
-const BUILT = buildReferrers();
-export const REFERRERS: readonly Referrer[] = Object.freeze(BUILT.referrers);
-const OFFSET: Readonly<Record<ReferrerType, number>> = Object.freeze(BUILT.offsets);
-
-/** Where a session came from; UTM fields are set for paid, social and email traffic only. */
-export function drawReferrer(rng: Rng): Referrer {
-  const type = TYPES[TYPE_SHARE.sample(rng)]!;
-  switch (type) {
-    case 'organic':
-      return REFERRERS[OFFSET.organic + rng.int(ORGANIC.length)]!;
-    case 'direct':
-      return REFERRERS[OFFSET.direct]!;
-    case 'paid': {
-      const i = rng.int(PAID.length);
-      return REFERRERS[OFFSET.paid + i * PAID_CAMPAIGNS.length + rng.int(PAID_CAMPAIGNS.length)]!;
+  /**
+   * The referrer as it fits the user and the date: an abandoned-cart email goes only to someone
+   * with something in their cart (and a loyalty email not to a first-time visitor), a holiday
+   * campaign runs only in November and December. Otherwise the campaign becomes the next one of
+   * its kind that fits (same source and medium).
+   */
+  fit(r: Referrer, hasCart: boolean, segment: number, startMs: number): Referrer {
+    if (r.utmCampaign === null || fits(r, hasCart, segment, startMs)) return r;
+    const campaigns = (r.type === 'email' ? this.campaigns.email : r.type === 'social' ? this.campaigns.social : this.campaigns.paid)
+      .length;
+    const k = r.index - this.offset[r.type];
+    const first = r.index - (k % campaigns);
+    for (let step = 1; step < campaigns; step++) {
+      const other = this.all[first + ((k + step) % campaigns)]!;
+      if (fits(other, hasCart, segment, startMs)) return other;
     }
-    case 'social': {
-      const i = rng.int(SOCIAL.length);
-      return REFERRERS[OFFSET.social + i * SOCIAL_CAMPAIGNS.length + rng.int(SOCIAL_CAMPAIGNS.length)]!;
-    }
-    case 'email':
-      return REFERRERS[OFFSET.email + rng.int(EMAIL_CAMPAIGNS.length)]!;
-    default:
-      return REFERRERS[OFFSET.referral + rng.int(REFERRAL.length)]!;
+    return r;
   }
 }
+
+/** The seed's referrers. */
+export const DEFAULT_REFERRERS = new Referrers();
+export const REFERRERS: readonly Referrer[] = DEFAULT_REFERRERS.all;
 
 const HOLIDAY_CAMPAIGNS: ReadonlySet<string> = new Set(['holiday_gift_guide']);
 /** Months (0 = January) of the holiday season, when holiday campaigns run. */
 const HOLIDAY_MONTHS: ReadonlySet<number> = new Set([10, 11]);
-
-/**
- * The referrer as it fits the user and the date: an abandoned-cart email goes only to someone
- * with something in their cart (and a loyalty email not to a first-time visitor), a holiday
- * campaign runs only in November and December. Otherwise the campaign becomes the next one of
- * its kind that fits (same source and medium).
- */
-export function fitReferrer(r: Referrer, hasCart: boolean, segment: number, startMs: number): Referrer {
-  if (r.utmCampaign === null || fits(r, hasCart, segment, startMs)) return r;
-  const campaigns = r.type === 'email' ? EMAIL_CAMPAIGNS.length : r.type === 'social' ? SOCIAL_CAMPAIGNS.length : PAID_CAMPAIGNS.length;
-  const k = r.index - OFFSET[r.type];
-  const first = r.index - (k % campaigns);
-  for (let step = 1; step < campaigns; step++) {
-    const other = REFERRERS[first + ((k + step) % campaigns)]!;
-    if (fits(other, hasCart, segment, startMs)) return other;
-  }
-  return r;
-}
 
 function fits(r: Referrer, hasCart: boolean, segment: number, startMs: number): boolean {
   const campaign = r.utmCampaign!;

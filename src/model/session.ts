@@ -1,9 +1,10 @@
-import type { Catalog, Product } from './catalog.ts';
+import type { Product } from './catalog.ts';
 import { lognormalWithMean } from './distributions.ts';
-import { EVENT_TYPES, T } from './event-types.ts';
-import { BEHAVIOUR, PAYMENT_METHODS, type PaymentMethod } from './behaviour.ts';
+import { T } from './event-types.ts';
+import { PAYMENT_METHODS, type PaymentMethod } from './behaviour.ts';
 import { firstType, nextType, redrawFree, variantIndex, type CompiledJourney, type SegmentJourney } from './journey.ts';
-import { fitReferrer, type Referrer } from './referrers.ts';
+import type { Referrer } from './referrers.ts';
+import type { ShopModel } from './shop.ts';
 import { S } from './segments.ts';
 import { Sfc32 } from './rng.ts';
 import type { UserPool, UserRef } from './users.ts';
@@ -105,8 +106,6 @@ export class Session extends Sfc32 {
 }
 
 /** Dwell factor and log-space spread by event type (see `Behaviour.dwell`). */
-const DWELL_FACTOR: Float64Array = Float64Array.from(EVENT_TYPES, (t) => BEHAVIOUR.dwell[t].factor);
-const DWELL_SIGMA: Float64Array = Float64Array.from(EVENT_TYPES, (t) => BEHAVIOUR.dwell[t].sigma);
 /** Dwell times never go below this. */
 export const MIN_DWELL_MS = 500;
 /**
@@ -132,16 +131,17 @@ export function newSession(
   startMs: number,
   budgetMs: number,
   journeys: CompiledJourney,
-  catalog: Catalog,
+  model: ShopModel,
   pool: UserPool,
 ): Session {
+  const catalog = model.catalog;
   const variant = variantIndex(segment, user.device.typeIndex, referrer.channel);
   const journey = journeys.variants[variant]!;
-  const pace = BEHAVIOUR.device[user.device.type].pace;
+  const pace = journeys.pace[user.device.typeIndex]!;
   const dwellMeanMs = (pace * BUDGET_FILL * budgetMs) / (journey.dwellGaps * journey.dwellNorm);
   // The user as the shop knows them: their cart from last time, their account, a purchase to review.
   const cart = pool.takeCart(user, startMs);
-  const fitted = fitReferrer(referrer, cart !== undefined, segment, startMs);
+  const fitted = model.referrers.fit(referrer, cart !== undefined, segment, startMs);
   const session = new Session(seq, activeSlot, user, segment, variant, fitted, rng, startMs, budgetMs, dwellMeanMs);
   if (cart !== undefined) session.cart = cart;
   session.hasAccount = pool.hasAccount(user);
@@ -176,8 +176,6 @@ export function isPossible(session: Session, type: number): boolean {
   }
 }
 
-const CHECKOUT_AFTER_ADDING = BEHAVIOUR.cart.checkoutAfterAdding;
-
 /** Redraws before giving up on a possible step and showing a page view. */
 const MAX_REDRAWS = 8;
 
@@ -193,13 +191,13 @@ export function advance(session: Session, journey: SegmentJourney): number {
   let next = nextType(journey, from, u);
   // A bounce takes the place of a free step after the first page, never of a pinned one.
   if (session.count === 1 && next >= 0 && u >= journey.pinnedMass[from]! && journey.bounce > 0 && rng.next() < journey.bounce) next = -1;
-  if (next === T.BEGIN_CHECKOUT && session.added && u >= journey.pinnedMass[from]! && rng.next() >= CHECKOUT_AFTER_ADDING) {
+  if (next === T.BEGIN_CHECKOUT && session.added && u >= journey.pinnedMass[from]! && rng.next() >= journey.checkoutAfterAdding) {
     next = redrawFree(journey, from, rng.next());
   }
   for (let tries = 0; next >= 0 && !isPossible(session, next); tries++) {
     next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
   }
-  const drawn = lognormalWithMean(rng, session.dwellMeanMs * DWELL_FACTOR[from]!, DWELL_SIGMA[from]!);
+  const drawn = lognormalWithMean(rng, session.dwellMeanMs * journey.dwellFactor[from]!, journey.dwellSigma[from]!);
   const dwellMs = Math.min(MAX_DWELL_MS, Math.max(MIN_DWELL_MS, Math.round(drawn)));
   session.dwellMs = dwellMs;
   // A begun payment is finished even past the plan: nobody leaves the payment page because

@@ -1,7 +1,7 @@
 import type { EventRecord } from './activity.ts';
-import { Catalog } from './catalog.ts';
-import { Discrete } from './distributions.ts';
-import { CITIES, ZoneClock } from './geo.ts';
+import type { Catalog } from './catalog.ts';
+import type { Discrete } from './distributions.ts';
+import type { ZoneClock } from './geo.ts';
 import {
   compileJourney,
   defaultJourneyTransitions,
@@ -12,8 +12,8 @@ import {
 } from './journey.ts';
 import { Lane, type Shop } from './lane.ts';
 import { mix32, SeedSource } from './rng.ts';
-import { SEGMENT_DURATION, SEGMENT_MIX, S } from './segments.ts';
-import { MAX_MULTIPLIER, MEAN_WEEKLY_MULTIPLIER, MINUTE_CURVE } from './time-patterns.ts';
+import { S } from './segments.ts';
+import { defaultShopModel, ShopModel, type ShopSpec } from './shop.ts';
 import { poolSizeFor } from './users.ts';
 
 /**
@@ -41,6 +41,8 @@ export interface ModelOptions {
    * None: the simulation only answers questions about the shop (rates, journey), it has no events.
    */
   readonly lanes?: readonly number[];
+  /** The shop: cities, segments, devices, catalog, time patterns, behaviour; the seed's by default. */
+  readonly shop?: ShopSpec;
 }
 
 const DAY_MS = 86_400_000;
@@ -57,9 +59,9 @@ const EPOCH_WEEKDAY = 4;
  * `poolSizeFor`), within [20 000, 2 000 000] users (a capped pool makes users come back more
  * often than their tier says).
  */
-export function defaultPoolSize(ratePerHour: number, eventsPerSession: number): number {
-  const returningPerDay = ((ratePerHour * 24 * MEAN_WEEKLY_MULTIPLIER) / eventsPerSession) * (1 - SEGMENT_MIX[S.NEW]);
-  return Math.round(Math.min(2_000_000, Math.max(20_000, poolSizeFor(returningPerDay))));
+export function defaultPoolSize(ratePerHour: number, eventsPerSession: number, model: ShopModel = defaultShopModel()): number {
+  const returningPerDay = ((ratePerHour * 24 * model.curve.mean) / eventsPerSession) * (1 - model.segmentMix[S.NEW]!);
+  return Math.round(Math.min(2_000_000, Math.max(20_000, poolSizeFor(returningPerDay, model))));
 }
 
 /** The lanes `lanes` of a run: all of them, or those of shard `index` of `count` (round robin). */
@@ -80,6 +82,7 @@ export function shardLanes(index: number, count: number): number[] {
 export class Simulation implements Shop {
   readonly options: ModelOptions;
   readonly seeds: SeedSource;
+  readonly model: ShopModel;
   readonly catalog: Catalog;
   /** Eight hex digits from the seed; part of event and order ids so runs never share them. */
   readonly instanceTag: string;
@@ -97,7 +100,8 @@ export class Simulation implements Shop {
   readonly lanes: readonly Lane[];
 
   journey: CompiledJourney;
-  private readonly zones: ZoneClock[];
+  private readonly zones: readonly ZoneClock[];
+  private readonly curve: Float64Array;
   /** The lanes ordered by their next event (its own heap: the sessions' stays monomorphic). */
   private readonly merge: LaneHeap;
   /** Active slots given back by ended sessions, reused last in, first out. */
@@ -109,18 +113,21 @@ export class Simulation implements Shop {
     this.options = options;
     this.seeds = new SeedSource(options.seed);
     this.instanceTag = mix32(this.seeds.fork('instance').u32()).toString(16).padStart(8, '0');
-    this.catalog = new Catalog();
+    this.model = options.shop === undefined ? defaultShopModel() : new ShopModel(options.shop);
+    this.catalog = this.model.catalog;
     this.journeyTransitions = options.journeyTransitions ?? defaultJourneyTransitions();
     this.startWeights = options.startWeights ?? defaultStartWeights();
-    this.journey = compileJourney(this.journeyTransitions, this.startWeights);
+    this.journey = compileJourney(this.journeyTransitions, this.startWeights, this.model);
     this.minSessionSeconds = options.minSessionSeconds;
     this.maxSessionSeconds = options.maxSessionSeconds;
-    this.maxMultiplier = options.timePatterns ? MAX_MULTIPLIER : 1;
-    this.cityShares = CITIES.map((c) => c.share);
-    this.cityDistribution = new Discrete([...this.cityShares]);
-    this.segmentDistribution = new Discrete([...SEGMENT_MIX]);
-    this.zones = CITIES.map((c) => new ZoneClock(c.timezone));
-    const poolSize = options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession);
+    this.maxMultiplier = options.timePatterns ? this.model.curve.max : 1;
+    this.curve = this.model.curve.minutes;
+    this.cityShares = this.model.cityShares;
+    this.cityDistribution = this.model.cityDistribution;
+    this.segmentDistribution = this.model.segmentDistribution;
+    this.zones = this.model.zones;
+    const poolSize =
+      options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession, this.model);
     const warmUpMs = this.warmUpMs();
     const laneNumbers = options.lanes ?? shardLanes(0, 1);
     this.lanes = laneNumbers.map(
@@ -136,7 +143,7 @@ export class Simulation implements Shop {
    * the warm-up costs as much as generating its span does.
    */
   private warmUpMs(): number {
-    const longest = this.options.maxSessionSeconds * Math.max(...SEGMENT_DURATION) * 1000;
+    const longest = this.options.maxSessionSeconds * Math.max(...this.model.segmentDuration) * 1000;
     // At very high rates a shorter span: the work stays bounded (the oldest open sessions are missing then).
     const affordable = WARM_UP_MAX_ARRIVALS / (this.laneSessionsPerMs() * LANE_COUNT * this.maxMultiplier);
     return Math.min(longest, WARM_UP_CAP_MS, affordable);
@@ -145,7 +152,8 @@ export class Simulation implements Shop {
   /** Expected events per session over the segment mix (from the journey, before time-budget cuts). */
   get eventsPerSession(): number {
     let n = 0;
-    for (let s = 0; s < SEGMENT_MIX.length; s++) n += SEGMENT_MIX[s]! * this.journey.segments[s]!.expectedEvents;
+    const mix = this.model.segmentMix;
+    for (let s = 0; s < mix.length; s++) n += mix[s]! * this.journey.segments[s]!.expectedEvents;
     return n;
   }
 
@@ -185,7 +193,7 @@ export class Simulation implements Shop {
 
   /** Rebuild the sampling tables after `journeyTransitions` was edited; later events follow it. */
   journeyChanged(): CompiledJourney {
-    this.journey = compileJourney(this.journeyTransitions, this.startWeights);
+    this.journey = compileJourney(this.journeyTransitions, this.startWeights, this.model);
     for (const lane of this.lanes) lane.setRate(this.laneSessionsPerMs());
     return this.journey;
   }
@@ -197,7 +205,7 @@ export class Simulation implements Shop {
     const day = Math.floor(local / DAY_MS);
     const minute = Math.floor((local - day * DAY_MS) / MINUTE_MS);
     const weekday = (((day + EPOCH_WEEKDAY) % 7) + 7) % 7;
-    return MINUTE_CURVE[weekday * 1440 + minute]!;
+    return this.curve[weekday * 1440 + minute]!;
   }
 
   /** The expected event rate (per hour) at a moment, over all cities, for the lanes run. */
@@ -208,7 +216,7 @@ export class Simulation implements Shop {
   /** The expected event rate (per hour) of the whole run (all lanes) at a moment. */
   shopRatePerHour(utcMs: number): number {
     let m = 0;
-    for (let c = 0; c < CITIES.length; c++) m += CITIES[c]!.share * this.multiplier(c, utcMs);
+    for (let c = 0; c < this.cityShares.length; c++) m += this.cityShares[c]! * this.multiplier(c, utcMs);
     return this.options.ratePerHour * m;
   }
 

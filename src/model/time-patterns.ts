@@ -1,33 +1,49 @@
 /**
  * Activity multipliers by local time and day. Bands are half-open hour ranges; the weekend
  * factor multiplies the band's factor. The seed gives them as steps; the simulation uses a
- * smooth curve with the same mean over each stretch of a band (`MINUTE_CURVE`).
+ * smooth curve with the same mean over each stretch of a band (`buildCurve`). A scenario may
+ * move the bands, change their factors, or give an hourly curve per weekday instead.
  */
+export interface BandSpec {
+  readonly from: number;
+  readonly to: number;
+  readonly factor: number;
+}
+
+export interface TimeSpec {
+  readonly business: BandSpec;
+  readonly peak: BandSpec;
+  readonly lateNight: BandSpec;
+  readonly weekendFactor: number;
+  /** Instead of the bands: 24 multipliers per weekday, Sunday first (7 × 24). */
+  readonly hourly?: readonly (readonly number[])[];
+}
+
 export const BUSINESS = { from: 9, to: 17, factor: 1.2 } as const;
 export const PEAK = { from: 19, to: 22, factor: 2.0 } as const;
 export const LATE_NIGHT = { from: 23, to: 6, factor: 0.2 } as const;
 export const WEEKEND_FACTOR = 1.8;
+export const DEFAULT_TIME: TimeSpec = { business: BUSINESS, peak: PEAK, lateNight: LATE_NIGHT, weekendFactor: WEEKEND_FACTOR };
 
 export type Band = 'business' | 'peak' | 'late_night' | 'other';
 
-export function bandOf(hour: number): Band {
-  if (hour >= BUSINESS.from && hour < BUSINESS.to) return 'business';
-  if (hour >= PEAK.from && hour < PEAK.to) return 'peak';
-  if (hour >= LATE_NIGHT.from || hour < LATE_NIGHT.to) return 'late_night';
+const inBand = (hour: number, b: BandSpec): boolean => (b.from <= b.to ? hour >= b.from && hour < b.to : hour >= b.from || hour < b.to);
+
+export function bandOf(hour: number, spec: TimeSpec = DEFAULT_TIME): Band {
+  if (inBand(hour, spec.business)) return 'business';
+  if (inBand(hour, spec.peak)) return 'peak';
+  if (inBand(hour, spec.lateNight)) return 'late_night';
   return 'other';
 }
 
-const BAND_FACTOR: Record<Band, number> = {
-  business: BUSINESS.factor,
-  peak: PEAK.factor,
-  late_night: LATE_NIGHT.factor,
-  other: 1,
-};
-
 /** The seed's multiplier for a local hour (0–23) and weekday (0 = Sunday … 6 = Saturday): a step function. */
-export function timeMultiplier(hour: number, weekday: number): number {
+export function timeMultiplier(hour: number, weekday: number, spec: TimeSpec = DEFAULT_TIME): number {
+  if (spec.hourly) return spec.hourly[weekday]![hour]!;
   const weekend = weekday === 0 || weekday === 6;
-  return BAND_FACTOR[bandOf(hour)] * (weekend ? WEEKEND_FACTOR : 1);
+  const band = bandOf(hour, spec);
+  const factor =
+    band === 'business' ? spec.business.factor : band === 'peak' ? spec.peak.factor : band === 'late_night' ? spec.lateNight.factor : 1;
+  return factor * (weekend ? spec.weekendFactor : 1);
 }
 
 /** Largest ratio between the expected rates of consecutive 5-minute buckets (issue 13: 25%). */
@@ -67,17 +83,22 @@ interface Run {
 
 const BANDS: readonly Band[] = ['business', 'peak', 'late_night', 'other'];
 
-function weekRuns(): Run[] {
+function weekRuns(spec: TimeSpec): Run[] {
   const runs: Run[] = [];
+  // An hourly curve: each stretch of equal hours is a group of its own.
+  const groupOf = (h: number, d: number): number => (spec.hourly ? d * 24 + h : d * 4 + BANDS.indexOf(bandOf(h, spec)));
   for (let d = 0; d < 7; d++) {
     let from = 0;
     for (let h = 1; h <= 24; h++) {
-      if (h === 24 || bandOf(h) !== bandOf(from)) {
+      if (
+        h === 24 ||
+        (groupOf(h, d) !== groupOf(from, d) && (!spec.hourly || timeMultiplier(h, d, spec) !== timeMultiplier(from, d, spec)))
+      ) {
         runs.push({
           from: d * MINUTES_PER_DAY + from * 60,
           to: d * MINUTES_PER_DAY + h * 60,
-          target: timeMultiplier(from, d),
-          group: d * 4 + BANDS.indexOf(bandOf(from)),
+          target: timeMultiplier(from, d, spec),
+          group: groupOf(from, d),
         });
         from = h;
       }
@@ -110,8 +131,8 @@ function envelope(s: Float64Array, slope: number, sign: 1 | -1): Float64Array {
  * seed's: the band ratios of the seed hold (within 4%), and the inner hours of a band sit near
  * its level.
  */
-function buildCurve(): { minutes: Float64Array; buckets: Float64Array } {
-  const runs = weekRuns();
+export function buildCurve(spec: TimeSpec = DEFAULT_TIME): Curve {
+  const runs = weekRuns(spec);
   const runOfBucket = new Int32Array(BUCKETS);
   runs.forEach((r, k) => {
     for (let b = r.from / BUCKET_MINUTES; b < r.to / BUCKET_MINUTES; b++) runOfBucket[b] = k;
@@ -134,8 +155,8 @@ function buildCurve(): { minutes: Float64Array; buckets: Float64Array } {
       const f = x - b0;
       minutes[m] = knots[(b0 + BUCKETS) % BUCKETS]! * (1 - f) + knots[(b0 + 1) % BUCKETS]! * f;
     }
-    const sums = new Float64Array(7 * 4);
-    const counts = new Float64Array(7 * 4);
+    const sums = new Float64Array(7 * 24);
+    const counts = new Float64Array(7 * 24);
     for (const r of runs) {
       if (r.to - r.from < FITTED_MINUTES) continue;
       for (let m = r.from; m < r.to; m++) sums[r.group]! += minutes[m]!;
@@ -151,21 +172,29 @@ function buildCurve(): { minutes: Float64Array; buckets: Float64Array } {
     for (let m = b * BUCKET_MINUTES; m < (b + 1) * BUCKET_MINUTES; m++) sum += minutes[m]!;
     buckets[b] = sum / BUCKET_MINUTES;
   }
-  return { minutes, buckets };
+  return {
+    minutes,
+    buckets,
+    max: minutes.reduce((a, b) => Math.max(a, b), 0),
+    mean: minutes.reduce((a, b) => a + b, 0) / minutes.length,
+  };
 }
 
-const CURVE = buildCurve();
+/** A week's rate curve. */
+export interface Curve {
+  /** The smooth multiplier by minute of the local week (`weekday * 1440 + minute of the day`, weekday 0 = Sunday): what the simulation thins arrivals with. */
+  readonly minutes: Float64Array;
+  /** Mean multiplier of each 5-minute bucket of the local week, for checks. */
+  readonly buckets: Float64Array;
+  /** The largest multiplier any minute has: the bound used when thinning arrivals. */
+  readonly max: number;
+  /** Average multiplier over a week: the ratio of the long-run event rate to the base rate. */
+  readonly mean: number;
+}
 
-/**
- * The smooth multiplier by minute of the local week (`weekday * 1440 + minute of the day`,
- * weekday 0 = Sunday): what the simulation thins arrivals with.
- */
-export const MINUTE_CURVE: Float64Array = CURVE.minutes;
-/** Mean multiplier of each 5-minute bucket of the local week, for checks. */
-export const BUCKET_CURVE: Float64Array = CURVE.buckets;
-
-/** The largest multiplier any minute has: the bound used when thinning arrivals. */
-export const MAX_MULTIPLIER = MINUTE_CURVE.reduce((a, b) => Math.max(a, b), 0);
-
-/** Average multiplier over a week: the ratio of the long-run event rate to the base rate. */
-export const MEAN_WEEKLY_MULTIPLIER = MINUTE_CURVE.reduce((a, b) => a + b, 0) / MINUTE_CURVE.length;
+/** The seed's curve. */
+export const DEFAULT_CURVE: Curve = buildCurve();
+export const MINUTE_CURVE: Float64Array = DEFAULT_CURVE.minutes;
+export const BUCKET_CURVE: Float64Array = DEFAULT_CURVE.buckets;
+export const MAX_MULTIPLIER = DEFAULT_CURVE.max;
+export const MEAN_WEEKLY_MULTIPLIER = DEFAULT_CURVE.mean;

@@ -1,10 +1,15 @@
-import { BEHAVIOUR } from './behaviour.ts';
+import type { Behaviour } from './behaviour.ts';
 import type { Catalog } from './catalog.ts';
-import { DEVICES, drawDevice, type DeviceProfile } from './devices.ts';
+import { DEVICES, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
 import type { CartLine } from './session.ts';
-import { SEGMENT_MIX, S } from './segments.ts';
+import { S } from './segments.ts';
+import { defaultShopModel, type ShopModel } from './shop.ts';
+
+import { ipText } from './addresses.ts';
+
+export { ipText };
 
 /** What a session knows of its user. Lives as long as the session; the pool keeps users compactly. */
 export interface UserRef {
@@ -25,16 +30,15 @@ export interface UserRef {
  * replaced (churned) at the same rate, so a frequent power user stays in the pool as long as an
  * occasional visitor does.
  */
-const SEGMENT_SLOTS = [S.RETURNING, S.LOYAL, S.POWER].map((s) =>
-  BEHAVIOUR.visits.tiers[s - 1]!.reduce((a, t) => a + SEGMENT_MIX[s] * t.share * t.everyDays, 0),
-);
-const LATER_SEGMENT = new Discrete(SEGMENT_SLOTS);
-/** The same for one who made an account or bought: loyal and power users are likelier. */
-const LATER_SEGMENT_COMMITTED = new Discrete([
-  SEGMENT_SLOTS[0]!,
-  SEGMENT_SLOTS[1]! * BEHAVIOUR.accounts.committedJoinBias,
-  SEGMENT_SLOTS[2]! * BEHAVIOUR.accounts.committedJoinBias,
-]);
+function laterSegments(model: ShopModel): { any: Discrete; committed: Discrete } {
+  const b = model.behaviour;
+  const slots = [S.RETURNING, S.LOYAL, S.POWER].map((s) =>
+    b.visits.tiers[s - 1]!.reduce((a, t) => a + model.segmentMix[s]! * t.share * t.everyDays, 0),
+  );
+  // The same for one who made an account or bought: loyal and power users are likelier.
+  const bias = b.accounts.committedJoinBias;
+  return { any: new Discrete(slots), committed: new Discrete([slots[0]!, slots[1]! * bias, slots[2]! * bias]) };
+}
 
 const ID_SPACE = 1_000_000_000;
 
@@ -65,48 +69,21 @@ export class IdPermutation {
   }
 }
 
-const RANGE = new Discrete([...BEHAVIOUR.network.rangeShares]);
-
-/**
- * An address of `city` from RFC 1918 private or RFC 5737 documentation ranges, packed in 32
- * bits. Each range is cut into blocks per city (of 7): 36 /16s of 10/8, 2 /16s of 172.16/12,
- * 36 /24s of 192.168/16, 36 hosts of each documentation /24 — so an address belongs to one
- * city, as a geolocation database would say.
- */
-export function drawIp(rng: { next(): number; int(n: number): number }, city: number): number {
-  const octets = (a: number, b: number, c: number, d: number): number => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-  switch (RANGE.pick(rng.next())) {
-    case 0:
-      return octets(10, city * 36 + rng.int(36), rng.int(256), 1 + rng.int(254));
-    case 1:
-      return octets(172, 16 + city * 2 + rng.int(2), rng.int(256), 1 + rng.int(254));
-    case 2:
-      return octets(192, 168, city * 36 + rng.int(36), 1 + rng.int(254));
-    case 3:
-      return octets(192, 0, 2, 1 + city * 36 + rng.int(36));
-    case 4:
-      return octets(198, 51, 100, 1 + city * 36 + rng.int(36));
-    default:
-      return octets(203, 0, 113, 1 + city * 36 + rng.int(36));
-  }
-}
-
-export function ipText(ip: number): string {
-  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255].join('.');
-}
-
 /** Relative number of pool slots per returning segment and visit tier: sessions they make × days between visits. */
-function slotWeights(): number[][] {
-  return SEGMENT_MIX.map((mix, s) => (s === S.NEW ? [] : BEHAVIOUR.visits.tiers[s - 1]!.map((t) => mix * t.share * t.everyDays)));
+function slotWeights(model: ShopModel): number[][] {
+  return model.segmentMix.map((mix, s) =>
+    s === S.NEW ? [] : model.behaviour.visits.tiers[s - 1]!.map((t) => mix * t.share * t.everyDays),
+  );
 }
 
 /**
  * Users a pool needs for `returningPerDay` returning sessions a day, so each visit tier comes
  * back at its own rate: Σ sessions a day of the tier × its days between visits.
  */
-export function poolSizeFor(returningPerDay: number): number {
-  const returning = SEGMENT_MIX[S.RETURNING] + SEGMENT_MIX[S.LOYAL] + SEGMENT_MIX[S.POWER];
-  const slots = slotWeights()
+export function poolSizeFor(returningPerDay: number, model: ShopModel = defaultShopModel()): number {
+  const mix = model.segmentMix;
+  const returning = mix[S.RETURNING]! + mix[S.LOYAL]! + mix[S.POWER]!;
+  const slots = slotWeights(model)
     .flat()
     .reduce((a, b) => a + b, 0);
   return (returningPerDay * slots) / returning;
@@ -126,6 +103,9 @@ export function poolSizeFor(returningPerDay: number): number {
 export class UserPool {
   readonly capacity: number;
   private readonly seeds: SeedSource;
+  private readonly model: ShopModel;
+  private readonly behaviour: Behaviour;
+  private readonly later: { readonly any: Discrete; readonly committed: Discrete };
   private readonly catalog: Catalog;
   private readonly ids: IdPermutation;
   /** [city][segment][tier]: first slot and slot count of that part of the pool. */
@@ -161,17 +141,30 @@ export class UserPool {
    * `lane` of `laneCount`: the pool of one lane holds that lane's users, numbered
    * n × laneCount + lane so user numbers (and ids) are unique across lanes.
    */
-  constructor(seeds: SeedSource, capacity: number, cityShares: readonly number[], catalog: Catalog, lane = 0, laneCount = 1) {
+  constructor(
+    seeds: SeedSource,
+    capacity: number,
+    cityShares: readonly number[],
+    catalog: Catalog,
+    lane = 0,
+    laneCount = 1,
+    model: ShopModel = defaultShopModel(),
+  ) {
     this.seeds = seeds;
+    this.model = model;
+    this.behaviour = model.behaviour;
+    this.later = laterSegments(model);
     this.lane = lane;
     this.laneCount = laneCount;
     this.catalog = catalog;
     this.ids = new IdPermutation(mix32(seeds.seed % 4294967296) ^ 0x1d);
-    this.minGapMs = BEHAVIOUR.visits.minGapMinutes * 60_000;
-    this.cartKeepMs = BEHAVIOUR.cart.keepDays * 86_400_000;
-    const weights = slotWeights();
+    this.minGapMs = this.behaviour.visits.minGapMinutes * 60_000;
+    this.cartKeepMs = this.behaviour.cart.keepDays * 86_400_000;
+    const weights = slotWeights(model);
     const weightSum = weights.flat().reduce((a, b) => a + b, 0);
-    this.tiers = SEGMENT_MIX.map((_, s) => (s === S.NEW ? null : new Discrete(BEHAVIOUR.visits.tiers[s - 1]!.map((t) => t.share))));
+    this.tiers = model.segmentMix.map((_, s) =>
+      s === S.NEW ? null : new Discrete(this.behaviour.visits.tiers[s - 1]!.map((t) => t.share)),
+    );
     let total = 0;
     this.partStart = [];
     this.partSize = [];
@@ -182,7 +175,7 @@ export class UserPool {
       const sizes: number[][] = [];
       const segStarts: number[] = [];
       const segSizes: number[] = [];
-      for (let s = 0; s < SEGMENT_MIX.length; s++) {
+      for (let s = 0; s < model.segmentMix.length; s++) {
         segStarts.push(total);
         const tierStarts: number[] = [];
         const tierSizes: number[] = [];
@@ -257,13 +250,14 @@ export class UserPool {
   create(city: number, slot = -1, segment: number = S.NEW, atMs = 0): UserRef {
     const num = this.nextNum++ * this.laneCount + this.lane;
     const rng = this.seeds.fork('user', num);
-    const device = drawDevice(rng);
-    const ip = drawIp(rng, city);
-    const account = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.held[segment - 1]! ? 1 : 0;
+    const b = this.behaviour;
+    const device = this.model.devices.draw(rng);
+    const ip = this.model.addresses.draw(rng, city);
+    const account = segment !== S.NEW && rng.next() < b.accounts.held[segment - 1]! ? 1 : 0;
     // A purchase before the run, not reviewed yet: a product by the shop's popularity.
-    const toReview = segment !== S.NEW && rng.next() < BEHAVIOUR.accounts.toReview[segment - 1]! ? this.catalog.popular(rng).index : -1;
+    const toReview = segment !== S.NEW && rng.next() < b.accounts.toReview[segment - 1]! ? this.catalog.popular(rng).index : -1;
     // Something left in the cart on a visit before the run (two days ago).
-    const cart = slot >= 0 && segment !== S.NEW && rng.next() < BEHAVIOUR.cart.heldAtStart[segment - 1]! ? this.catalog.popular(rng) : null;
+    const cart = slot >= 0 && segment !== S.NEW && rng.next() < b.cart.heldAtStart[segment - 1]! ? this.catalog.popular(rng) : null;
     if (slot >= 0) {
       this.account[slot] = account;
       this.toReview[slot] = toReview;
@@ -298,7 +292,8 @@ export class UserPool {
       else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
         const device = DEVICES[this.device[slot]!]!;
         // A phone comes back on another network now and then: a new address, in the same city.
-        if (device.type === 'mobile' && rng.next() < BEHAVIOUR.network.mobileNewAddress) this.ip[slot] = drawIp(rng, city);
+        if (device.type === 'mobile' && rng.next() < this.behaviour.network.mobileNewAddress)
+          this.ip[slot] = this.model.addresses.draw(rng, city);
         user = this.ref(this.num[slot]!, city, device, this.ip[slot]!, slot);
       } else continue;
       this.active[slot] = 1;
@@ -333,8 +328,8 @@ export class UserPool {
     }
     if (!wasNew) return;
     const committed = identity.hasAccount || identity.toReview >= 0;
-    if (!committed && rng.next() >= BEHAVIOUR.accounts.casualReturn) return;
-    const segment = 1 + (committed ? LATER_SEGMENT_COMMITTED : LATER_SEGMENT).pick(rng.next());
+    if (!committed && rng.next() >= this.behaviour.accounts.casualReturn) return;
+    const segment = 1 + (committed ? this.later.committed : this.later.any).pick(rng.next());
     const slot = this.segmentStart[user.city]![segment]! + rng.int(this.segmentSize[user.city]![segment]!);
     if (cart.length > 0) this.carts.set(slot, cart);
     else this.carts.delete(slot);

@@ -20,7 +20,7 @@ function testCrashAfter(index: number): number {
 /** Lines mode: make this worker's events and hand them, encoded, to the main thread's merge. */
 function makeLines(input: Extract<WorkerInput, { mode: 'lines' }>): void {
   const sim = new Simulation(input.model);
-  const serializer = new EventSerializer(sim.instanceTag);
+  const serializer = new EventSerializer(sim.instanceTag, sim.model);
   const writer = new ChannelWriter(input.channel, () => post({ kind: 'batch' }));
   const stats = (): number[] => [sim.activeSessions, sim.sessionCount, sim.usersCreated, sim.usersInPool];
   const crashAfter = testCrashAfter(input.index);

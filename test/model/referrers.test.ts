@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { REFERRERS, drawReferrer } from '../../src/model/referrers.ts';
+import { DEFAULT_REFERRERS, REFERRERS } from '../../src/model/referrers.ts';
 import { SeedSource } from '../../src/model/rng.ts';
 
 test('every referrer is in the table at its index; UTM fields only for paid, social and email traffic', () => {
@@ -17,7 +17,7 @@ test('referrer types follow their shares (200,000 draws), drawn from the table',
   const n = 200_000;
   const counts = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    const r = drawReferrer(rng);
+    const r = DEFAULT_REFERRERS.draw(rng);
     assert.equal(REFERRERS[r.index], r);
     counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
   }
