@@ -69,7 +69,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   constructor(instanceTag: string, model: ShopModel = defaultShopModel()) {
     this.tagPart = '_' + instanceTag + '_';
     this.categories = model.catalog.categories;
-    this.products = filled(model.catalog.categories.length * model.catalog.productsPerCategory);
+    this.products = filled(model.catalog.productCount);
     this.cityCount = model.cities.length;
     this.places = filled(model.referrers.all.length * model.cities.length);
     this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);

@@ -19,6 +19,7 @@ import {
   type SupportTopic,
 } from './behaviour.ts';
 import type { Catalog, Product } from './catalog.ts';
+import type { Episodes } from './episodes.ts';
 import { Choice, lognormalWithMean } from './distributions.ts';
 import { T } from './event-types.ts';
 import { cartItemCount, cartValueCents, NO_CART, type CartLine, type Session } from './session.ts';
@@ -186,9 +187,12 @@ export class Activity {
   readonly supportChannels: Choice<SupportChannel>;
   readonly supportTopics: Choice<SupportTopic>;
   readonly rating: Choice<number>;
+  /** Flash sales' prices and stock-outs, or null (no episode changes either). */
+  readonly episodes: Episodes | null;
 
-  constructor(b: Behaviour) {
+  constructor(b: Behaviour, episodes: Episodes | null = null) {
     this.behaviour = b;
+    this.episodes = episodes !== null && (episodes.discounts.length > 0 || episodes.hasStockOuts) ? episodes : null;
     this.pages = new Choice(
       PAGE_KINDS.map((k) => PAGE[k]),
       PAGE_KINDS.map((k) => b.pageView.pages[k]),
@@ -208,16 +212,18 @@ export class Activity {
   }
 }
 
-function viewedProduct(session: Session, catalog: Catalog, b: Behaviour): Product {
+function viewedProduct(session: Session, catalog: Catalog, b: Behaviour, episodes: Episodes | null): Product {
   const rng = session.rng;
   const category = rng.next() < b.productOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
-  return catalog.drawProduct(rng, category);
+  const product = catalog.drawProduct(rng, category);
+  // In a flash sale, at its price: a product stays at the price it was found at (in the cart too).
+  return episodes === null ? product : catalog.priced(product, episodes.discountLevel(session.timeMs));
 }
 
 /** A product the user acts on: mostly the one on screen, else one they would plausibly find. */
-function currentProduct(session: Session, catalog: Catalog, b: Behaviour): Product {
+function currentProduct(session: Session, catalog: Catalog, b: Behaviour, episodes: Episodes | null): Product {
   if (session.lastProduct !== null && session.rng.next() < b.currentProduct) return session.lastProduct;
-  return viewedProduct(session, catalog, b);
+  return viewedProduct(session, catalog, b, episodes);
 }
 
 /**
@@ -255,10 +261,11 @@ export function performEvent(
       break;
     }
     case T.PRODUCT_VIEW: {
-      const product = viewedProduct(session, catalog, b);
+      const product = viewedProduct(session, catalog, b, act.episodes);
       session.lastProduct = product;
       rec.product = product;
-      rec.inStock = rng.next() < b.productView.inStock;
+      const inStock = act.episodes === null ? b.productView.inStock : b.productView.inStock * (1 - act.episodes.stockOut(session.timeMs));
+      rec.inStock = rng.next() < inStock;
       break;
     }
     case T.SEARCH: {
@@ -273,7 +280,7 @@ export function performEvent(
       break;
     }
     case T.ADD_TO_CART: {
-      const product = currentProduct(session, catalog, b);
+      const product = currentProduct(session, catalog, b, act.episodes);
       const quantity = act.quantity[session.user.device.typeIndex]!.draw(rng);
       const line = session.cart.find((l) => l.product === product);
       if (line) line.quantity += quantity;
@@ -339,7 +346,7 @@ export function performEvent(
       break;
     }
     case T.WISHLIST_ADD: {
-      const product = currentProduct(session, catalog, b);
+      const product = currentProduct(session, catalog, b, act.episodes);
       session.lastProduct = product;
       session.wishlist++;
       rec.product = product;

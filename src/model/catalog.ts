@@ -195,12 +195,19 @@ export class Catalog {
   readonly productsPerCategory: number;
   /** products[c][rank]: rank 0 is the most popular product of category c. */
   readonly products: readonly (readonly Product[])[];
+  /** Products at list price: categories × productsPerCategory. A discounted copy's index is `level × listed + index`. */
+  readonly listed: number;
+  /** Every `Product.index` is below this (discounted copies included). */
+  readonly productCount: number;
+  /** discounted[level - 1][index]: the product at a flash sale's price. */
+  private readonly discounted: readonly (readonly Product[])[];
   private readonly popularity: Discrete;
   private readonly categoryPopularity: Discrete;
   /** Category popularity as each device type (DEVICE_TYPES) sees it. */
   private readonly deviceCategories: readonly Discrete[];
 
-  constructor(spec: CatalogSpec = DEFAULT_CATALOG, behaviour: Behaviour = BEHAVIOUR) {
+  /** `discounts`: shares off of the run's flash sales; each gives every product a copy at that price (see `priced`). */
+  constructor(spec: CatalogSpec = DEFAULT_CATALOG, behaviour: Behaviour = BEHAVIOUR, discounts: readonly number[] = []) {
     this.categories = spec.categories;
     this.productsPerCategory = spec.productsPerCategory;
     const rng = new Sfc32(0x5eed, 0xca7a, 0x1065, 0x2024);
@@ -212,6 +219,18 @@ export class Catalog {
     this.categoryPopularity = new Discrete(shares);
     // A category the device's tilt does not list is not tilted.
     this.deviceCategories = DEVICE_TYPES.map((d) => new Discrete(shares.map((p, k) => p * (behaviour.device[d].categoryTilt[k] ?? 1))));
+    this.listed = spec.categories.length * spec.productsPerCategory;
+    this.productCount = this.listed * (1 + discounts.length);
+    this.discounted = discounts.map((off, k) =>
+      this.products
+        .flat()
+        .map((p) => ({ ...p, priceCents: Math.max(1, Math.round(p.priceCents * (1 - off))), index: (k + 1) * this.listed + p.index })),
+    );
+  }
+
+  /** `p` at the price of discount level `level` (0: its list price). */
+  priced(p: Product, level: number): Product {
+    return level === 0 ? p : this.discounted[level - 1]![p.index % this.listed]!;
   }
 
   /** A category by popularity; on a device type (DEVICE_TYPES index), by that device's tilt of it. */
@@ -226,6 +245,7 @@ export class Catalog {
 
   /** The product with this `Product.index`. */
   byIndex(index: number): Product {
+    if (index >= this.listed) return this.discounted[Math.floor(index / this.listed) - 1]![index % this.listed]!;
     return this.products[Math.floor(index / this.productsPerCategory)]![index % this.productsPerCategory]!;
   }
 

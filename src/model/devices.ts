@@ -4,7 +4,8 @@ import type { Rng } from './rng.ts';
 
 export interface DeviceProfile {
   readonly type: 'mobile' | 'desktop' | 'tablet';
-  readonly os: 'iOS' | 'Android' | 'Windows' | 'macOS' | 'iPadOS';
+  /** Linux: the crawlers of a bot wave only (see BOT_DEVICES). */
+  readonly os: 'iOS' | 'Android' | 'Windows' | 'macOS' | 'iPadOS' | 'Linux';
   readonly browser: string;
   readonly userAgent: string;
   readonly screen: string;
@@ -221,6 +222,33 @@ const BUILT = buildDevices();
  * by every user who draws it (less memory per user, no string building per user). A device's
  * place here is the same in every run.
  */
+/** Crawlers and scrapers: the user agents of a bot wave's sessions, never drawn for a shopper. */
+const BOT_AGENTS: ReadonlyArray<readonly [browser: string, userAgent: string]> = [
+  ['Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+  ['bingbot', 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)'],
+  ['AhrefsBot', 'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)'],
+  ['HeadlessChrome', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.6723.91 Safari/537.36'],
+  ['python-requests', 'python-requests/2.32.3'],
+  ['Scrapy', 'Scrapy/2.11.2 (+https://scrapy.org)'],
+];
+/** First bot in DEVICES. */
+export const BOT_DEVICE_OFFSET = BUILT.devices.length;
+for (const [browser, userAgent] of BOT_AGENTS) {
+  BUILT.devices.push(
+    Object.freeze({
+      type: 'desktop',
+      os: 'Linux',
+      browser,
+      userAgent,
+      screen: '1920x1080',
+      viewport: '1920x1080',
+      index: BUILT.devices.length,
+      typeIndex: DEVICE_TYPES.indexOf('desktop'),
+    }),
+  );
+}
+export const BOT_DEVICE_COUNT = BOT_AGENTS.length;
+
 export const DEVICES: readonly DeviceProfile[] = Object.freeze(BUILT.devices);
 const OS_TABLES: readonly OsTable[] = BUILT.tables;
 /** The operating systems, in the order of OS_MIX. */
@@ -272,4 +300,5 @@ export const OS_UA_MARKER: Readonly<Record<DeviceProfile['os'], string>> = {
   Windows: '(Windows NT',
   macOS: '(Macintosh;',
   iPadOS: '(iPad;',
+  Linux: '',
 };

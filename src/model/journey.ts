@@ -118,8 +118,41 @@ export function compileJourney(
     for (let k = first; k < variants.length; k++) variants[k] = { ...variants[k]!, dwellGaps, dwellNorm };
     return { ...segment, expectedEvents: mean, dwellGaps };
   });
+  variants.push(botJourney());
   const pace = Float64Array.from(DEVICE_TYPES, (d) => b.device[d].pace);
   return { segments, variants, normalizedRows: [...normalized], pace };
+}
+
+/** The journey of a bot wave's crawlers (the last of `CompiledJourney.variants`). */
+export const BOT_VARIANT = SEGMENTS.length * DEVICE_TYPES.length * CHANNELS.length;
+/** A crawler goes from product page to product page and leaves now and then; it never shops. */
+const BOT_NEXT_VIEW = 0.93;
+
+function botJourney(): SegmentJourney {
+  const order = new Int8Array(TYPE_COUNT * TYPE_COUNT);
+  const cumulative = new Float64Array(TYPE_COUNT * TYPE_COUNT);
+  for (let i = 0; i < TYPE_COUNT; i++) {
+    for (let k = 0; k < TYPE_COUNT; k++) {
+      order[i * TYPE_COUNT + k] = k;
+      const views = i === T.PRODUCT_VIEW || i === T.PAGE_VIEW;
+      cumulative[i * TYPE_COUNT + k] = views && k >= T.PRODUCT_VIEW ? BOT_NEXT_VIEW : 0;
+    }
+  }
+  const start = new Float64Array(TYPE_COUNT).fill(1);
+  start[T.PAGE_VIEW] = 0;
+  return {
+    order,
+    cumulative,
+    pinnedMass: new Float64Array(TYPE_COUNT),
+    start,
+    expectedEvents: 1 / (1 - BOT_NEXT_VIEW),
+    bounce: 0,
+    dwellGaps: 1,
+    dwellNorm: 1,
+    dwellFactor: new Float64Array(TYPE_COUNT).fill(1),
+    dwellSigma: new Float64Array(TYPE_COUNT).fill(0.5),
+    checkoutAfterAdding: 0,
+  };
 }
 
 function compileOne(

@@ -7,6 +7,11 @@ import type { SeedSource, Sfc32 } from './rng.ts';
 import { S } from './segments.ts';
 import { advance, type CartLine, NO_CART, newSession, type Session } from './session.ts';
 import { UserPool } from './users.ts';
+import { BOT_DEVICE_COUNT, BOT_DEVICE_OFFSET, DEVICES } from './devices.ts';
+
+/** A crawler's visit lasts from one to ten minutes. */
+const BOT_MIN_MS = 60_000;
+const BOT_MAX_MS = 600_000;
 import type { ShopModel } from './shop.ts';
 
 /** What the lanes of a run share, read-only to them: the shop, the journey, the clock of demand. */
@@ -78,7 +83,7 @@ export class Lane {
     this.seeds = shop.seeds.derive('lane', lane);
     this.arrivals = this.seeds.fork('arrivals');
     this.sessionsPerMs = sessionsPerMs;
-    this.activity = new Activity(shop.model.behaviour);
+    this.activity = new Activity(shop.model.behaviour, shop.model.episodes);
     this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount, shop.model);
     this.nextArrivalMs = startMs - warmUpMs + this.arrivalGap();
     this.warmUp(startMs);
@@ -155,7 +160,8 @@ export class Lane {
       // Carts start empty at the run's start: one left by a visit that ended before it is not kept.
       const cart = this.warmUntilMs === Number.NEGATIVE_INFINITY ? session.cart : (NO_CART as CartLine[]);
       const startSecond = Math.floor(session.startMs / 1000);
-      this.pool.finish(session.user, session.segment === S.NEW, startSecond, session.timeMs, cart, session, session.rng);
+      // A crawler is nobody the shop will see again.
+      if (!session.bot) this.pool.finish(session.user, session.segment === S.NEW, startSecond, session.timeMs, cart, session, session.rng);
       return true;
     }
     session.type = next;
@@ -187,6 +193,11 @@ export class Lane {
   private startSession(city: number, atMs: number): void {
     const shop = this.shop;
     const rng = this.arrivals;
+    const episodes = shop.model.episodes;
+    if (episodes.hasBots && rng.next() < episodes.botShare(atMs)) {
+      this.startBot(city, atMs);
+      return;
+    }
     const segment = shop.segmentDistribution.sample(rng);
     const seq = this.sessionSeq++;
     const sessionRng = this.seeds.fork('session', seq);
@@ -211,6 +222,22 @@ export class Lane {
       shop.model,
       this.pool,
     );
+    this.sessionsStarted++;
+    this.heap.push(session);
+  }
+
+  /** A crawler of a bot wave: a new visitor on a bot's user agent, from nowhere, reading product pages for a few minutes. */
+  private startBot(city: number, atMs: number): void {
+    const shop = this.shop;
+    const seq = this.sessionSeq++;
+    const rng = this.seeds.fork('session', seq);
+    const user = this.pool.create(city);
+    const device = DEVICES[BOT_DEVICE_OFFSET + rng.int(BOT_DEVICE_COUNT)]!;
+    const budgetMs = Math.round(BOT_MIN_MS + rng.next() * (BOT_MAX_MS - BOT_MIN_MS));
+    if (atMs + budgetMs < this.warmUntilMs) return;
+    const bot = { ...user, device };
+    const referrer = shop.model.referrers.direct;
+    const session = newSession(seq, shop.takeSlot(), bot, S.NEW, referrer, rng, atMs, budgetMs, shop.journey, shop.model, this.pool, true);
     this.sessionsStarted++;
     this.heap.push(session);
   }

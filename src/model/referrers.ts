@@ -56,8 +56,11 @@ export class Referrers {
   readonly campaigns: Campaigns;
   private readonly offset: Readonly<Record<ReferrerType, number>>;
   private readonly typeShare: Discrete;
+  /** Referrers retagged with a flash sale's campaign, by `tagKey`. */
+  private readonly retagged = new Map<string, Referrer>();
 
-  constructor(channelShare: readonly number[] = CHANNEL_SHARE, campaigns: Campaigns = CAMPAIGNS) {
+  /** `episodeCampaigns`: campaigns of flash sales, given to sessions with a campaign in their windows (see `tagged`). */
+  constructor(channelShare: readonly number[] = CHANNEL_SHARE, campaigns: Campaigns = CAMPAIGNS, episodeCampaigns: readonly string[] = []) {
     this.channelShare = channelShare;
     this.campaigns = campaigns;
     this.typeShare = new Discrete([...channelShare]);
@@ -94,8 +97,27 @@ export class Referrers {
           break;
       }
     }
+    // After every drawable referrer, so indexes of those stay the same with or without episodes.
+    for (const [k, campaign] of episodeCampaigns.entries()) {
+      for (const r of referrers.slice()) {
+        if (r.utmCampaign === null || this.retagged.has(tagKey(r, k))) continue;
+        const { index: _, channel: __, ...fields } = r;
+        add({ ...fields, utmCampaign: campaign });
+        this.retagged.set(tagKey(r, k), referrers[referrers.length - 1]!);
+      }
+    }
     this.all = Object.freeze(referrers);
     this.offset = Object.freeze(offsets);
+  }
+
+  /** The direct referrer (no source, no campaign). */
+  get direct(): Referrer {
+    return this.all[this.offset.direct]!;
+  }
+
+  /** `r` with the campaign of flash sale `k` instead of its own (one without a campaign stays as it is). */
+  tagged(r: Referrer, k: number): Referrer {
+    return r.utmCampaign === null ? r : this.retagged.get(tagKey(r, k))!;
   }
 
   /** Where a session came from; UTM fields are set for paid, social and email traffic only. */
@@ -146,6 +168,10 @@ export class Referrers {
 /** The seed's referrers. */
 export const DEFAULT_REFERRERS = new Referrers();
 export const REFERRERS: readonly Referrer[] = DEFAULT_REFERRERS.all;
+
+function tagKey(r: Referrer, k: number): string {
+  return `${k}|${r.type}|${r.source}|${r.utmSource}|${r.utmMedium}`;
+}
 
 const HOLIDAY_CAMPAIGNS: ReadonlySet<string> = new Set(['holiday_gift_guide']);
 /** Months (0 = January) of the holiday season, when holiday campaigns run. */

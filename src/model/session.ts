@@ -2,7 +2,7 @@ import type { Product } from './catalog.ts';
 import { lognormalWithMean } from './distributions.ts';
 import { T } from './event-types.ts';
 import { PAYMENT_METHODS, type PaymentMethod } from './behaviour.ts';
-import { firstType, nextType, redrawFree, variantIndex, type CompiledJourney, type SegmentJourney } from './journey.ts';
+import { BOT_VARIANT, firstType, nextType, redrawFree, variantIndex, type CompiledJourney, type SegmentJourney } from './journey.ts';
 import type { Referrer } from './referrers.ts';
 import type { ShopModel } from './shop.ts';
 import { S } from './segments.ts';
@@ -62,6 +62,8 @@ export class Session extends Sfc32 {
   prevType = -1;
   /** The payment method chosen at the latest begin_checkout. */
   paymentMethod: PaymentMethod = PAYMENT_METHODS[0];
+  /** A crawler of a bot wave, not a shopper (events do not say so; the answer key does). */
+  bot = false;
   lastProduct: Product | null = null;
   interest = 0;
   wishlist = 0;
@@ -120,6 +122,8 @@ export const MAX_DWELL_MS = 29 * 60_000;
  * exits and the pinned transitions hold as measured next-event probabilities.
  */
 export const BUDGET_FILL = 0.14;
+/** A crawler's time on a page: it reads nothing. */
+const BOT_DWELL_MS = 1500;
 
 export function newSession(
   seq: number,
@@ -133,16 +137,23 @@ export function newSession(
   journeys: CompiledJourney,
   model: ShopModel,
   pool: UserPool,
+  bot = false,
 ): Session {
   const catalog = model.catalog;
-  const variant = variantIndex(segment, user.device.typeIndex, referrer.channel);
+  const variant = bot ? BOT_VARIANT : variantIndex(segment, user.device.typeIndex, referrer.channel);
   const journey = journeys.variants[variant]!;
   const pace = journeys.pace[user.device.typeIndex]!;
-  const dwellMeanMs = (pace * BUDGET_FILL * budgetMs) / (journey.dwellGaps * journey.dwellNorm);
+  const dwellMeanMs = bot ? BOT_DWELL_MS : (pace * BUDGET_FILL * budgetMs) / (journey.dwellGaps * journey.dwellNorm);
   // The user as the shop knows them: their cart from last time, their account, a purchase to review.
   const cart = pool.takeCart(user, startMs);
-  const fitted = model.referrers.fit(referrer, cart !== undefined, segment, startMs);
+  let fitted = model.referrers.fit(referrer, cart !== undefined, segment, startMs);
+  const episodes = model.episodes;
+  if (episodes.campaigns.length > 0) {
+    const campaign = episodes.campaign(startMs);
+    if (campaign >= 0) fitted = model.referrers.tagged(fitted, campaign);
+  }
   const session = new Session(seq, activeSlot, user, segment, variant, fitted, rng, startMs, budgetMs, dwellMeanMs);
+  session.bot = bot;
   if (cart !== undefined) session.cart = cart;
   session.hasAccount = pool.hasAccount(user);
   session.toReview = pool.productToReview(user);

@@ -3,6 +3,7 @@ import { BEHAVIOUR, CHANNELS, type Behaviour, type Channel } from './behaviour.t
 import { Catalog, DEFAULT_CATALOG, type CatalogSpec } from './catalog.ts';
 import { DeviceMix, OS_MIX, type OperatingSystem } from './devices.ts';
 import { Discrete } from './distributions.ts';
+import { type Episodes, NO_EPISODES } from './episodes.ts';
 import { EVENT_WEIGHTS, type EventType } from './event-types.ts';
 import { CITIES, type City, ZoneClock } from './geo.ts';
 import { CAMPAIGNS, CHANNEL_SHARE, Referrers, type Campaigns } from './referrers.ts';
@@ -85,9 +86,12 @@ export class ShopModel {
   readonly addresses: AddressPlan;
   readonly cityDistribution: Discrete;
   readonly segmentDistribution: Discrete;
+  /** The run's episodes (flash sales, outages, bot waves), placed in time. */
+  readonly episodes: Episodes;
 
-  constructor(spec: ShopSpec) {
+  constructor(spec: ShopSpec, episodes: Episodes = NO_EPISODES) {
     this.spec = spec;
+    this.episodes = episodes;
     this.behaviour = spec.behaviour;
     this.cities = spec.cities;
     this.cityShares = spec.cities.map((c) => c.share);
@@ -101,8 +105,9 @@ export class ShopModel {
     this.referrers = new Referrers(
       CHANNELS.map((c) => spec.channels[c]),
       spec.campaigns,
+      episodes.campaigns,
     );
-    this.catalog = new Catalog(spec.catalog, spec.behaviour);
+    this.catalog = new Catalog(spec.catalog, spec.behaviour, episodes.discounts);
     this.curve = spec.time === DEFAULT_TIME ? DEFAULT_CURVE : buildCurve(spec.time);
     this.addresses = new AddressPlan(
       spec.behaviour.network.rangeShares,

@@ -13,7 +13,8 @@ import {
 import { Lane, type Shop } from './lane.ts';
 import { mix32, SeedSource } from './rng.ts';
 import { S } from './segments.ts';
-import { defaultShopModel, ShopModel, type ShopSpec } from './shop.ts';
+import { Episodes, type EpisodeSpec } from './episodes.ts';
+import { DEFAULT_SHOP, defaultShopModel, ShopModel, type ShopSpec } from './shop.ts';
 import { poolSizeFor } from './users.ts';
 
 /**
@@ -43,6 +44,8 @@ export interface ModelOptions {
   readonly lanes?: readonly number[];
   /** The shop: cities, segments, devices, catalog, time patterns, behaviour; the seed's by default. */
   readonly shop?: ShopSpec;
+  /** Flash sales, outages, bot waves in simulated time (see episodes.ts). */
+  readonly episodes?: readonly EpisodeSpec[];
 }
 
 const DAY_MS = 86_400_000;
@@ -102,6 +105,7 @@ export class Simulation implements Shop {
   journey: CompiledJourney;
   private readonly zones: readonly ZoneClock[];
   private readonly curve: Float64Array;
+  private readonly episodes: Episodes | null;
   /** The lanes ordered by their next event (its own heap: the sessions' stays monomorphic). */
   private readonly merge: LaneHeap;
   /** Active slots given back by ended sessions, reused last in, first out. */
@@ -113,14 +117,19 @@ export class Simulation implements Shop {
     this.options = options;
     this.seeds = new SeedSource(options.seed);
     this.instanceTag = mix32(this.seeds.fork('instance').u32()).toString(16).padStart(8, '0');
-    this.model = options.shop === undefined ? defaultShopModel() : new ShopModel(options.shop);
+    const episodes = options.episodes ?? [];
+    this.model =
+      options.shop === undefined && episodes.length === 0
+        ? defaultShopModel()
+        : new ShopModel(options.shop ?? DEFAULT_SHOP, new Episodes(episodes, options.startMs));
+    this.episodes = this.model.episodes.windows.length > 0 ? this.model.episodes : null;
     this.catalog = this.model.catalog;
     this.journeyTransitions = options.journeyTransitions ?? defaultJourneyTransitions();
     this.startWeights = options.startWeights ?? defaultStartWeights();
     this.journey = compileJourney(this.journeyTransitions, this.startWeights, this.model);
     this.minSessionSeconds = options.minSessionSeconds;
     this.maxSessionSeconds = options.maxSessionSeconds;
-    this.maxMultiplier = options.timePatterns ? this.model.curve.max : 1;
+    this.maxMultiplier = (options.timePatterns ? this.model.curve.max : 1) * this.model.episodes.maxTraffic;
     this.curve = this.model.curve.minutes;
     this.cityShares = this.model.cityShares;
     this.cityDistribution = this.model.cityDistribution;
@@ -200,6 +209,11 @@ export class Simulation implements Shop {
 
   /** The multiplier of time patterns for a city at a UTC time. */
   multiplier(city: number, utcMs: number): number {
+    if (this.episodes !== null) return this.episodes.traffic(utcMs) * this.timeMultiplier(city, utcMs);
+    return this.timeMultiplier(city, utcMs);
+  }
+
+  private timeMultiplier(city: number, utcMs: number): number {
     if (!this.options.timePatterns) return 1;
     const local = this.zones[city]!.localMs(utcMs);
     const day = Math.floor(local / DAY_MS);

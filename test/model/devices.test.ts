@@ -9,6 +9,7 @@ const TYPE_OF_OS: Record<DeviceProfile['os'], DeviceProfile['type']> = {
   Windows: 'desktop',
   macOS: 'desktop',
   iPadOS: 'tablet',
+  Linux: 'desktop',
 };
 
 /** What a user agent of each browser must and must not say, by OS where it differs. */
