@@ -32,7 +32,9 @@ export interface JourneyBase {
 /** Iterations of the fit at most; it usually settles in far fewer. */
 const MAX_ITERATIONS = 200;
 /** The fit stops once every type is this close (relative) to its aim. */
-const CONVERGED = 1e-4;
+const CONVERGED = 5e-3;
+/** Scaling a little past each type's ratio speeds the slow tail of proportional scaling up. */
+const OVER_RELAX = 1.5;
 /** A type whose share the fit cannot bring this close (relative) to its weight makes the weights infeasible. */
 const FEASIBLE = 0.1;
 /**
@@ -97,7 +99,7 @@ export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: 
       const want = aim[j]! / aimed;
       const have = mix.share[j]! / mixed;
       if (have <= 0) continue;
-      factor[j] = want / have;
+      factor[j] = (want / have) ** OVER_RELAX;
       if (want > 0) worst = Math.max(worst, Math.abs(have / want - 1));
     }
     if (worst < CONVERGED) break;
@@ -180,7 +182,8 @@ function fromChain(chain: Chain, transitions: JourneyTransitions, startWeights: 
 }
 
 function sameAsDefaults(target: readonly number[], chain: Chain): boolean {
-  if (EVENT_TYPES.some((t, j) => Math.abs(target[j]! - EVENT_WEIGHTS[t]) > 1e-12)) return false;
+  const defaults = normalize(EVENT_TYPES.map((t) => EVENT_WEIGHTS[t]));
+  if (EVENT_TYPES.some((_, j) => Math.abs(target[j]! - defaults[j]!) > 1e-12)) return false;
   const d = toChain(defaultJourneyTransitions(), defaultStartWeights());
   const dStart = d.start.reduce((a, b) => a + b, 0);
   const start = chain.start.reduce((a, b) => a + b, 0);
