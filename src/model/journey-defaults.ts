@@ -67,3 +67,24 @@ export const EVENTS_PER_SESSION_CORRECTION = [0.464, 0.401, 0.3689, 0.3253] as c
 
 /** Pace of each segment's dwell times, so mean durations keep the segments' ratios despite budget cuts (see journey.ts). */
 export const DURATION_CORRECTION = [1.255, 1, 0.997, 1.037] as const;
+
+/**
+ * The event mix a simulation of the defaults shows (4 million events, with and without days of
+ * warm-up): what the fit of the journey to other weights measures the Markov chain against.
+ */
+export const DEFAULT_MIX: Record<EventType, number> = {
+  page_view: 0.3761,
+  product_view: 0.2361,
+  search: 0.09414,
+  add_to_cart: 0.07593,
+  begin_checkout: 0.04785,
+  login: 0.03731,
+  wishlist_add: 0.0285,
+  complete_checkout: 0.02864,
+  remove_from_cart: 0.01871,
+  newsletter_signup: 0.014,
+  account_create: 0.01394,
+  logout: 0.009669,
+  review_write: 0.009681,
+  contact_support: 0.009431,
+};

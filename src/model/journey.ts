@@ -85,6 +85,11 @@ export interface CompiledJourney {
 
 const pinnedKey = new Set(PINNED.map(([a, b]) => a + '>' + b));
 
+/** Whether `from` → `to` is one of the PINNED transitions. */
+export function isPinned(from: EventType, to: EventType): boolean {
+  return pinnedKey.has(from + '>' + to);
+}
+
 /** Index of the journey of a segment on a device type (DEVICE_TYPES) from a channel (CHANNELS). */
 export function variantIndex(segment: number, device: number, channel: number): number {
   return (segment * DEVICE_TYPES.length + device) * CHANNELS.length + channel;
@@ -104,10 +109,8 @@ export function compileJourney(
     const first = variants.length;
     for (const [d, device] of DEVICE_TYPES.entries()) {
       for (const [c, channel] of CHANNELS.entries()) {
-        const dev = b.device[device];
-        const ch = b.channel[channel];
-        const bounce = 1 - (1 - dev.bounce) * (1 - ch.bounce);
-        const v = compileOne(transitions, startWeights, s, model.segmentIntent[s]! * dev.intent * ch.intent, bounce, normalized, model);
+        const { intent, bounce } = variantBehaviour(s, device, channel, model);
+        const v = compileOne(transitions, startWeights, s, intent, bounce, normalized, model);
         variants.push(v);
         mean += model.devices.typeShare[d]! * model.referrers.channelShare[c]! * v.expectedEvents;
       }
@@ -155,6 +158,37 @@ function botJourney(): SegmentJourney {
   };
 }
 
+/** Purchase intent and bounce of a segment's sessions on a device type from a channel. */
+export function variantBehaviour(
+  s: number,
+  device: (typeof DEVICE_TYPES)[number],
+  channel: (typeof CHANNELS)[number],
+  model: ShopModel = defaultShopModel(),
+): { intent: number; bounce: number } {
+  const dev = model.behaviour.device[device];
+  const ch = model.behaviour.channel[channel];
+  return { intent: model.segmentIntent[s]! * dev.intent * ch.intent, bounce: 1 - (1 - dev.bounce) * (1 - ch.bounce) };
+}
+
+/**
+ * How a segment at purchase intent `intent` scales a step into type `j`, start or transition
+ * (a free transition is also scaled by the segment's engagement). Never both factors at once:
+ * account_create is no intent type, so the product is exact whichever way it is grouped.
+ */
+export function typeFactor(s: number, intent: number, j: number, model: ShopModel = defaultShopModel()): number {
+  const signup = s === S.NEW ? 1 : model.behaviour.accounts.returningSignup;
+  return (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
+}
+
+/**
+ * Scales of a row's free and pinned transitions: free transitions give way first so the
+ * pinned ones keep their exact values, and the row continues at most MAX_CONTINUATION.
+ */
+export function rowScales(pinnedSum: number, freeSum: number): { freeScale: number; pinScale: number } {
+  const room = Math.max(0, Math.min(MAX_CONTINUATION, 1) - pinnedSum);
+  return { freeScale: freeSum > room ? room / freeSum : 1, pinScale: pinnedSum > 1 ? 1 / pinnedSum : 1 };
+}
+
 function compileOne(
   transitions: JourneyTransitions,
   startWeights: StartWeights,
@@ -165,7 +199,6 @@ function compileOne(
   model: ShopModel,
 ): SegmentJourney {
   const b = model.behaviour;
-  const signup = s === S.NEW ? 1 : b.accounts.returningSignup;
   const matrix = new Float64Array(TYPE_COUNT * TYPE_COUNT);
   for (let i = 0; i < TYPE_COUNT; i++) {
     const from = EVENT_TYPES[i]!;
@@ -179,17 +212,14 @@ function compileOne(
         matrix[i * TYPE_COUNT + j] = p;
         pinnedSum += p;
       } else {
-        const q = p * model.segmentEngagement[s]! * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
+        const q = p * model.segmentEngagement[s]! * typeFactor(s, intent, j, model);
         matrix[i * TYPE_COUNT + j] = q;
         freeSum += q;
       }
     }
     const baseSum = EVENT_TYPES.reduce((a, to) => a + (row[to] ?? 0), 0);
     if (baseSum > 1 + 1e-9) normalized.add(from);
-    // Free transitions give way first so the pinned ones keep their exact values.
-    const room = Math.max(0, Math.min(MAX_CONTINUATION, 1) - pinnedSum);
-    const freeScale = freeSum > room ? room / freeSum : 1;
-    const pinScale = pinnedSum > 1 ? 1 / pinnedSum : 1;
+    const { freeScale, pinScale } = rowScales(pinnedSum, freeSum);
     for (let j = 0; j < TYPE_COUNT; j++) {
       const pinned = pinnedKey.has(from + '>' + EVENT_TYPES[j]!);
       matrix[i * TYPE_COUNT + j]! *= pinned ? pinScale : freeScale;
@@ -198,7 +228,7 @@ function compileOne(
   const start = new Float64Array(TYPE_COUNT);
   let startSum = 0;
   for (let j = 0; j < TYPE_COUNT; j++) {
-    const w = (startWeights[EVENT_TYPES[j]!] ?? 0) * (INTENT_TYPES.has(j) ? intent : 1) * (j === T.ACCOUNT_CREATE ? signup : 1);
+    const w = (startWeights[EVENT_TYPES[j]!] ?? 0) * typeFactor(s, intent, j);
     start[j] = w;
     startSum += w;
   }

@@ -1,0 +1,314 @@
+import { usageError } from '../errors.ts';
+import { CHANNELS, DEVICE_TYPES } from './behaviour.ts';
+import { DEVICE_SHARE } from './devices.ts';
+import { EVENT_TYPES, EVENT_WEIGHTS, TYPE_COUNT, type EventType } from './event-types.ts';
+import { DEFAULT_MIX, EVENTS_PER_SESSION_CORRECTION } from './journey-defaults.ts';
+import {
+  defaultJourneyTransitions,
+  defaultStartWeights,
+  expectedVisits,
+  isPinned,
+  PINNED,
+  rowScales,
+  typeFactor,
+  variantBehaviour,
+  type JourneyTransitions,
+  type StartWeights,
+} from './journey.ts';
+import { CHANNEL_SHARE } from './referrers.ts';
+import { SEGMENT_ENGAGEMENT, SEGMENT_MIX, SEGMENTS } from './segments.ts';
+
+export interface FittedJourney {
+  readonly transitions: JourneyTransitions;
+  readonly startWeights: StartWeights;
+}
+
+/** The journey a fit starts from: its free transitions are rescaled, its pinned ones kept. */
+export interface JourneyBase {
+  readonly transitions: JourneyTransitions;
+  readonly startWeights: StartWeights;
+}
+
+/** Iterations of the fit at most; it usually settles in far fewer. */
+const MAX_ITERATIONS = 200;
+/** The fit stops once every type is this close (relative) to its aim. */
+const CONVERGED = 5e-3;
+/** Scaling a little past each type's ratio speeds the slow tail of proportional scaling up. */
+const OVER_RELAX = 1.5;
+/** A type whose share the fit cannot bring this close (relative) to its weight makes the weights infeasible. */
+const FEASIBLE = 0.1;
+/**
+ * A type entered only through pinned transitions follows what feeds it; it may overshoot its
+ * weight by this much, as the realism specification allows complete_checkout (the seed pins
+ * it at 0.6 × begin_checkout, above the weights' 0.4).
+ */
+const PINNED_ONLY_EXCESS = 0.5;
+/** Below this share a type counts as absent (for weights of zero). */
+const ABSENT = 5e-4;
+
+/**
+ * Fit the journey so a simulation's event mix matches `weights`, in about a millisecond.
+ *
+ * The free transitions and start weights of `base` (the defaults if not given) are rescaled:
+ * each type's inflow (its column of free transitions and its start weight) by iterative
+ * proportional scaling, each row's free transitions then back to the row's sum in `base`, so
+ * every row's exit (and so the session length) stays as in `base`. The PINNED transitions
+ * keep `base`'s values exactly; transitions `base` lacks are not added. The fit is made on
+ * the journey's Markov chain (every segment × device × channel, with bounces), aimed at the
+ * weights times the ratio of the chain's mix to the simulated mix at the defaults
+ * (`DEFAULT_MIX`): that ratio holds what the chain does not see (coherence rules such as a
+ * checkout needing a cart, redraws into exit, time budgets).
+ *
+ * Weights equal to EVENT_WEIGHTS (after normalizing) with the default base give back the
+ * defaults unchanged, so the default output does not change.
+ *
+ * @param weights every event type's relative weight (non-negative; normalized to sum 1)
+ * @throws UBPError (USAGE) for malformed weights, and for weights the journey cannot reach
+ *   within 10% relative (a type entered only by pinned transitions may be up to 50% above),
+ *   naming the type, its weight, the closest share, and the pinned transitions to blame
+ */
+export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: JourneyBase): FittedJourney {
+  const target = normalizedWeights(weights);
+  const from = base ?? { transitions: defaultJourneyTransitions(), startWeights: defaultStartWeights() };
+  if (from.transitions === undefined || from.startWeights === undefined)
+    throw usageError('fitJourney: base needs transitions and startWeights');
+  const chain = toChain(from.transitions, from.startWeights);
+  if (sameAsDefaults(target, chain)) return { transitions: structuredClone(from.transitions), startWeights: { ...from.startWeights } };
+
+  const variants = journeyVariants();
+  // What the simulation makes of each type relative to the chain, measured at the defaults.
+  const atDefaults = analyticMix(toChain(defaultJourneyTransitions(), defaultStartWeights()), variants).share;
+  const bias = EVENT_TYPES.map((t, j) => (atDefaults[j]! > 0 ? DEFAULT_MIX[t] / atDefaults[j]! : 1));
+  const aim = normalize(target.map((w, j) => w / bias[j]!));
+
+  const rowSums = new Float64Array(TYPE_COUNT);
+  for (let i = 0; i < TYPE_COUNT; i++) for (let j = 0; j < TYPE_COUNT; j++) rowSums[i]! += chain.free[i * TYPE_COUNT + j]!;
+  const startSum = chain.start.reduce((a, b) => a + b, 0);
+  const scalable = EVENT_TYPES.map((_, j) => chain.start[j]! > 0 || chain.free.some((p, k) => k % TYPE_COUNT === j && p > 0));
+
+  let mix = analyticMix(chain, variants);
+  for (let it = 0; it < MAX_ITERATIONS; it++) {
+    // Compared among the scalable types only: the others' shares follow from theirs.
+    let mixed = 0;
+    let aimed = 0;
+    for (let j = 0; j < TYPE_COUNT; j++) if (scalable[j]) [mixed, aimed] = [mixed + mix.share[j]!, aimed + aim[j]!];
+    let worst = 0;
+    const factor = new Float64Array(TYPE_COUNT).fill(1);
+    for (let j = 0; j < TYPE_COUNT; j++) {
+      if (!scalable[j]) continue;
+      const want = aim[j]! / aimed;
+      const have = mix.share[j]! / mixed;
+      if (have <= 0) continue;
+      factor[j] = (want / have) ** OVER_RELAX;
+      if (want > 0) worst = Math.max(worst, Math.abs(have / want - 1));
+    }
+    if (worst < CONVERGED) break;
+    for (let i = 0; i < TYPE_COUNT; i++) {
+      let sum = 0;
+      for (let j = 0; j < TYPE_COUNT; j++) sum += chain.free[i * TYPE_COUNT + j]! *= factor[j]!;
+      // Back to the row's continuation in `base`, so exits (and session lengths) stay.
+      if (sum > 0) for (let j = 0; j < TYPE_COUNT; j++) chain.free[i * TYPE_COUNT + j]! *= rowSums[i]! / sum;
+    }
+    let sum = 0;
+    for (let j = 0; j < TYPE_COUNT; j++) sum += chain.start[j]! *= factor[j]!;
+    if (!(sum > 0)) break;
+    for (let j = 0; j < TYPE_COUNT; j++) chain.start[j]! *= startSum / sum;
+    mix = analyticMix(chain, variants);
+  }
+
+  const reached = normalize(mix.share.map((m, j) => m * bias[j]!));
+  checkReached(target, reached, mix, bias, scalable);
+  return fromChain(chain, from.transitions, from.startWeights);
+}
+
+/** Validated weights, normalized to sum 1, in EVENT_TYPES order. */
+function normalizedWeights(weights: Readonly<Record<EventType, number>>): number[] {
+  if (weights === null || typeof weights !== 'object')
+    throw usageError(`event weights must be an object of event types (got ${JSON.stringify(weights)})`);
+  for (const k of Object.keys(weights)) {
+    if (!(EVENT_TYPES as readonly string[]).includes(k))
+      throw usageError(`event weights: unknown event type ${k}; use ${EVENT_TYPES.join(', ')}`);
+  }
+  const missing = EVENT_TYPES.filter((t) => weights[t] === undefined);
+  if (missing.length > 0)
+    throw usageError(`event weights: ${missing.join(', ')} missing; give a weight (0 or more) for each of the ${TYPE_COUNT} types`);
+  for (const t of EVENT_TYPES) {
+    const w = weights[t];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
+      throw usageError(`event weights: ${t} must be a number of 0 or more (got ${JSON.stringify(w)})`);
+  }
+  const sum = EVENT_TYPES.reduce((a, t) => a + weights[t], 0);
+  if (!(sum > 0)) throw usageError('event weights must not all be zero');
+  return EVENT_TYPES.map((t) => weights[t] / sum);
+}
+
+function normalize(xs: readonly number[]): number[] {
+  const sum = xs.reduce((a, b) => a + b, 0);
+  return xs.map((x) => x / sum);
+}
+
+/** The user-level journey as flat tables: free and pinned transitions (row × TYPE_COUNT + column), start weights. */
+interface Chain {
+  readonly free: Float64Array;
+  readonly pinned: Float64Array;
+  readonly start: Float64Array;
+}
+
+function toChain(transitions: JourneyTransitions, startWeights: StartWeights): Chain {
+  const free = new Float64Array(TYPE_COUNT * TYPE_COUNT);
+  const pinned = new Float64Array(TYPE_COUNT * TYPE_COUNT);
+  for (const [i, a] of EVENT_TYPES.entries()) {
+    const row = transitions[a] ?? {};
+    for (const [j, b] of EVENT_TYPES.entries()) (isPinned(a, b) ? pinned : free)[i * TYPE_COUNT + j] = row[b] ?? 0;
+  }
+  const start = Float64Array.from(EVENT_TYPES, (t) => startWeights[t] ?? 0);
+  if (!(start.reduce((a, b) => a + b, 0) > 0)) throw usageError('fitJourney: the start weights of the journey must not all be zero');
+  return { free, pinned, start };
+}
+
+/** The fitted tables in `base`'s shape: its keys (pinned values untouched), the fitted free values. */
+function fromChain(chain: Chain, transitions: JourneyTransitions, startWeights: StartWeights): FittedJourney {
+  const out = {} as JourneyTransitions;
+  for (const [i, a] of EVENT_TYPES.entries()) {
+    const row: Partial<Record<EventType, number>> = {};
+    for (const [b, p] of Object.entries(transitions[a] ?? {}) as [EventType, number][]) {
+      row[b] = isPinned(a, b) ? p : chain.free[i * TYPE_COUNT + EVENT_TYPES.indexOf(b)]!;
+    }
+    out[a] = row;
+  }
+  const start: StartWeights = {};
+  for (const t of Object.keys(startWeights) as EventType[]) start[t] = chain.start[EVENT_TYPES.indexOf(t)]!;
+  return { transitions: out, startWeights: start };
+}
+
+function sameAsDefaults(target: readonly number[], chain: Chain): boolean {
+  const defaults = normalize(EVENT_TYPES.map((t) => EVENT_WEIGHTS[t]));
+  if (EVENT_TYPES.some((_, j) => Math.abs(target[j]! - defaults[j]!) > 1e-12)) return false;
+  const d = toChain(defaultJourneyTransitions(), defaultStartWeights());
+  const dStart = d.start.reduce((a, b) => a + b, 0);
+  const start = chain.start.reduce((a, b) => a + b, 0);
+  return (
+    d.free.every((p, k) => p === chain.free[k]) &&
+    d.pinned.every((p, k) => p === chain.pinned[k]) &&
+    d.start.every((p, k) => Math.abs(p / dStart - chain.start[k]! / start) < 1e-12)
+  );
+}
+
+/** One kind of session: a segment on a device type from a channel, and its share of the events. */
+interface Variant {
+  readonly segment: number;
+  readonly intent: number;
+  readonly bounce: number;
+  readonly weight: number;
+}
+
+function journeyVariants(): Variant[] {
+  const out: Variant[] = [];
+  for (let s = 0; s < SEGMENTS.length; s++) {
+    for (const [d, device] of DEVICE_TYPES.entries()) {
+      for (const [c, channel] of CHANNELS.entries()) {
+        const { intent, bounce } = variantBehaviour(s, device, channel);
+        // Sessions of the kind, times how much shorter than the chain says the segment's sessions are.
+        const weight = SEGMENT_MIX[s]! * DEVICE_SHARE[d]! * CHANNEL_SHARE[c]! * EVENTS_PER_SESSION_CORRECTION[s]!;
+        out.push({ segment: s, intent, bounce, weight });
+      }
+    }
+  }
+  return out;
+}
+
+interface Mix {
+  /** Each type's share of the chain's events. */
+  readonly share: number[];
+  /** Share of the chain's events that each PINNED transition leads into. */
+  readonly pinnedFlow: number[];
+}
+
+/** The chain's event mix over all session kinds, as `compileJourney` would sample it. */
+function analyticMix(chain: Chain, variants: readonly Variant[]): Mix {
+  const n = TYPE_COUNT;
+  const visits = new Float64Array(n);
+  const pinnedFlow = new Array<number>(PINNED.length).fill(0);
+  const matrix = new Float64Array(n * n);
+  const firstStep = new Float64Array(n * n);
+  const start = new Float64Array(n);
+  const pins = PINNED.map(([a, b]) => EVENT_TYPES.indexOf(a) * n + EVENT_TYPES.indexOf(b));
+  for (const v of variants) {
+    const engagement = SEGMENT_ENGAGEMENT[v.segment]!;
+    for (let i = 0; i < n; i++) {
+      let pinnedSum = 0;
+      let freeSum = 0;
+      for (let j = 0; j < n; j++) {
+        pinnedSum += chain.pinned[i * n + j]!;
+        freeSum += matrix[i * n + j] = chain.free[i * n + j]! * engagement * typeFactor(v.segment, v.intent, j);
+      }
+      const { freeScale, pinScale } = rowScales(pinnedSum, freeSum);
+      for (let j = 0; j < n; j++) {
+        const k = i * n + j;
+        const pinned = chain.pinned[k]! * pinScale;
+        const free = matrix[k]! * freeScale;
+        matrix[k] = pinned + free;
+        // A bounce ends the session in place of the first step's free transitions, never a pinned one.
+        firstStep[k] = pinned + (1 - v.bounce) * free;
+      }
+    }
+    let startSum = 0;
+    for (let j = 0; j < n; j++) startSum += start[j] = chain.start[j]! * typeFactor(v.segment, v.intent, j);
+    const second = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) second[j]! += (start[i]! / startSum) * firstStep[i * n + j]!;
+    const later = expectedVisits(matrix, second);
+    for (let j = 0; j < n; j++) visits[j]! += v.weight * (start[j]! / startSum + later[j]!);
+    // Into b through a pinned a → b: from a's first events (at the first step's rate) and later ones.
+    for (const [p, k] of pins.entries()) {
+      const a = Math.floor(k / n);
+      pinnedFlow[p]! += v.weight * ((start[a]! / startSum) * firstStep[k]! + later[a]! * matrix[k]!);
+    }
+  }
+  const total = visits.reduce((a, b) => a + b, 0);
+  return { share: Array.from(visits, (x) => x / total), pinnedFlow: pinnedFlow.map((x) => x / total) };
+}
+
+/** Throw if a type's reachable share is too far from its weight, naming what stands in the way. */
+function checkReached(
+  target: readonly number[],
+  reached: readonly number[],
+  mix: Mix,
+  bias: readonly number[],
+  scalable: readonly boolean[],
+): void {
+  let worst = -1;
+  let worstMiss = 0;
+  for (let j = 0; j < TYPE_COUNT; j++) {
+    const w = target[j]!;
+    const r = reached[j]!;
+    const over = scalable[j] ? FEASIBLE : PINNED_ONLY_EXCESS;
+    const miss = w === 0 ? (r > ABSENT ? Infinity : 0) : r < w * (1 - FEASIBLE) ? 1 - r / w : r > w * (1 + over) ? r / w - 1 : 0;
+    if (miss > worstMiss) [worst, worstMiss] = [j, miss];
+  }
+  if (worst < 0) return;
+  const type = EVENT_TYPES[worst]!;
+  const w = target[worst]!;
+  const r = reached[worst]!;
+  const fmt = (x: number): string => String(Number(x.toPrecision(2)));
+  // Pinned transitions into the type: each holds its share to a fixed part of its source's.
+  for (const [p, [a, b, value]] of PINNED.entries()) {
+    if (b !== type) continue;
+    const ai = EVENT_TYPES.indexOf(a);
+    const flow = (mix.pinnedFlow[p]! * bias[worst]!) / EVENT_TYPES.reduce((s, _, j) => s + mix.share[j]! * bias[j]!, 0);
+    const perSource = flow / reached[ai]!;
+    if (!(perSource > 0)) continue;
+    if (r > w) {
+      throw usageError(
+        `event weights: ${type} ${fmt(w)} needs ${a} ≤ ${fmt(w / perSource)} (${a} → ${type} is pinned at ${value}); got ${a} ${fmt(target[ai]!)}`,
+      );
+    }
+    if (!scalable[worst]) {
+      throw usageError(
+        `event weights: ${type} ${fmt(w)} needs ${a} ≥ ${fmt(w / perSource)} (${a} → ${type} is pinned at ${value}); got ${a} ${fmt(target[ai]!)}`,
+      );
+    }
+  }
+  const pins = PINNED.filter(([a, b]) => a === type || b === type).map(([a, b, value]) => `${a} → ${b} is pinned at ${value}`);
+  const why = !scalable[worst] && r === 0 ? 'no transition or start weight leads to it' : `the closest the journey comes is ${fmt(r)}`;
+  throw usageError(`event weights: ${type} ${fmt(w)} cannot be met: ${why}${pins.length > 0 ? ` (${pins.join('; ')})` : ''}`);
+}
