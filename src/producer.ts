@@ -98,6 +98,14 @@ export class UserBehaviorProducer {
       maxSessionSeconds: c.maxSessionSeconds,
       timePatterns: c.timePatterns,
       userPoolSize: c.userPoolSize,
+      ...(c.scenario === null
+        ? {}
+        : {
+            shop: c.scenario.shop,
+            journeyTransitions: structuredClone(c.scenario.transitions),
+            startWeights: { ...c.scenario.startWeights },
+            episodes: c.scenario.episodes,
+          }),
       // With workers, the lanes run in them: this simulation only answers questions about the shop.
       lanes: c.workers > 1 ? [] : this.lanes,
     });

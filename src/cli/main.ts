@@ -43,6 +43,10 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger(request.options.logLevel ?? 'info', !process.stderr.isTTY);
   const producer = new UserBehaviorProducer(request.options, { logger, optionNames: request.names });
   const config = producer.config;
+  if (config.printScenario) {
+    process.stdout.write(config.scenario!.text);
+    return 0;
+  }
   tuneHeap(request.lowMemory, config.sink === 'kafka');
   const stop = new AbortController();
   let signals = 0;
@@ -64,6 +68,12 @@ async function main(argv: string[]): Promise<number> {
       `speed ${Number.isFinite(config.speed) ? config.speed + 'x' : 'max'}, sink ${config.sink === 'kafka' ? `kafka ${config.kafka.bootstrapServers.join(',')}/${config.kafka.topic}` : config.sink === 'file' ? `file ${config.output}` : 'stdout'}`,
     { seed: config.seed },
   );
+  if (config.scenario !== null) {
+    logger.info(`scenario ${config.scenario.name} (sha256 ${config.scenario.hash}, ${config.scenario.episodes.length} episodes)`, {
+      scenario: config.scenario.name,
+      scenarioHash: config.scenario.hash,
+    });
+  }
   logger.info(
     `rate ${config.rate} events/hour at multiplier 1.0; effective now ${Math.round(producer.effectiveRatePerHour())} events/hour` +
       (config.timePatterns ? '' : ' (time patterns off)') +

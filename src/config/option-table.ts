@@ -374,6 +374,24 @@ export const RUN_OPTIONS = {
     help: 'register the schema under `<topic>-value` at start',
     group: REGISTRY,
   }),
+  scenario: row({
+    kind: textKind('a scenario file (YAML or JSON)'),
+    default: null,
+    flag: 'scenario',
+    valueName: 'FILE',
+    help: 'the shop, its episodes and run options from a file (see scenarios/; flags win over its run section)',
+    group: 'Simulation',
+  }),
+  printScenario: row({
+    kind: booleanKind(),
+    default: false,
+    defaultText: '—',
+    switches: [
+      { flag: 'print-scenario', value: true, help: 'print the effective scenario (YAML: defaults, file and flags merged) and exit' },
+    ],
+    help: 'print the effective scenario',
+    group: 'Simulation',
+  }),
   generationRate: row({
     kind: numberKind({ min: 0, above: true, unit: 'of events per hour' }),
     default: 5000,

@@ -1,4 +1,9 @@
 import { usageError } from '../errors.ts';
+import type { EpisodeSpec } from '../model/episodes.ts';
+import { fitJourney } from '../model/fit-journey.ts';
+import type { JourneyTransitions, StartWeights } from '../model/journey.ts';
+import type { ShopSpec } from '../model/shop.ts';
+import { effectiveScenario, loadScenario, parseScenario, runOptionNames, scenarioHash, scenarioText, type Scenario } from './scenario.ts';
 import { INVALID, type Shard } from './kinds.ts';
 import { gatherKafkaSources, resolveSecurity, type KafkaSecurity } from './security.ts';
 import { checkFormat, resolveRegistry, type RegistryConfig } from './registry.ts';
@@ -99,6 +104,22 @@ export interface ProducerConfig {
   readonly delivery: DeliveryConfig;
   /** Things the caller should hear about (keys of a client config file that were ignored). */
   readonly warnings: readonly string[];
+  /** The scenario file's shop, journey and episodes; null without `--scenario`. */
+  readonly scenario: ScenarioConfig | null;
+  /** Print the effective scenario and stop (`--print-scenario`). */
+  readonly printScenario: boolean;
+}
+
+export interface ScenarioConfig {
+  readonly name: string;
+  /** The effective scenario as YAML (`--print-scenario`), and the start of its SHA-256 (logged at start). */
+  readonly text: string;
+  readonly hash: string;
+  readonly shop: ShopSpec;
+  /** The journey fitted to the scenario's event weights (the defaults when it changes neither). */
+  readonly transitions: JourneyTransitions;
+  readonly startWeights: StartWeights;
+  readonly episodes: readonly EpisodeSpec[];
 }
 
 /** What resolution may read from outside the options: the clock, a seed source, environment variables. */
@@ -173,6 +194,19 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
     input.maxSessionSeconds = range[1];
     named.minSessionSeconds ??= 'sessionDurationRange[0]';
     named.maxSessionSeconds ??= 'sessionDurationRange[1]';
+  }
+  const scenarioFile = input.scenario ?? null;
+  if (scenarioFile !== null && typeof scenarioFile !== 'string') {
+    throw usageError(`${named.scenario ?? 'scenario'} must be a file path (got ${show(scenarioFile)})`);
+  }
+  const scenario = scenarioFile !== null ? loadScenario(scenarioFile) : input.printScenario ? parseScenario({ name: 'default' }) : null;
+  if (scenario !== null) {
+    // Flags win over the file's run section.
+    for (const [key, value] of Object.entries(scenario.run)) {
+      if (input[key] !== undefined) continue;
+      input[key] = value;
+      named[key] = scenario.runNames[key]!;
+    }
   }
   const sources = gatherKafkaSources(input, named, env.vars ?? {});
   const o = resolveTable(RUN_OPTIONS, sources.input, sources.names);
@@ -260,5 +294,34 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
       truthSessions: o.truthSessions,
     }),
     warnings: Object.freeze(sources.warnings),
+    scenario: scenario === null ? null : scenarioConfig(scenario, input),
+    printScenario: o.printScenario,
   });
+}
+
+/** The scenario made ready to run: the journey fitted to its weights, its effective text and hash. */
+function scenarioConfig(s: Scenario, input: Readonly<Record<string, unknown>>): ScenarioConfig {
+  const journey = s.journeyEdited
+    ? fitJourney(s.shop.eventWeights, { transitions: s.transitions, startWeights: s.start })
+    : { transitions: s.transitions, startWeights: s.start };
+  // The run options as given (file and flags), by the names a file uses.
+  const run: Record<string, unknown> = {};
+  for (const [name, key] of runOptionNames()) {
+    const value = input[key];
+    if (value !== undefined && value !== null && key !== 'scenario' && key !== 'printScenario' && !isSecretKey(key)) run[name] = value;
+  }
+  const text = scenarioText(effectiveScenario(s, run, s.transitions, s.start));
+  return Object.freeze({
+    name: s.name,
+    text,
+    hash: scenarioHash(text),
+    shop: s.shop,
+    transitions: journey.transitions,
+    startWeights: journey.startWeights,
+    episodes: s.episodes,
+  });
+}
+
+function isSecretKey(key: string): boolean {
+  return (RUN_OPTIONS as Record<string, { secret?: boolean }>)[key]?.secret === true;
 }

@@ -419,6 +419,8 @@ export function scenarioText(doc: Record<string, unknown>): string {
       if (node.items.every((i) => YAML.isScalar(i))) node.flow = true;
     },
   });
+  yaml.commentBefore =
+    ' A user-behavior-producer scenario: every part is optional (what a file leaves out keeps its default).\n Reference: schema/scenario.schema.json; README, "Scenarios".';
   return yaml.toString({ lineWidth: 0 });
 }
 
