@@ -57,6 +57,7 @@ export class Episodes {
   readonly maxTraffic: number;
   readonly hasBots: boolean;
   readonly hasStockOuts: boolean;
+  readonly hasOutages: boolean;
 
   constructor(specs: readonly EpisodeSpec[], runStartMs: number) {
     const campaigns: string[] = [];
@@ -103,6 +104,7 @@ export class Episodes {
     this.maxTraffic = windows.reduce((a, w) => a * Math.max(1, w.traffic), 1);
     this.hasBots = windows.some((w) => w.botShare > 0);
     this.hasStockOuts = windows.some((w) => w.stockOut > 0);
+    this.hasOutages = windows.some((w) => w.traffic === 0);
   }
 
   /** Arrival multiplier at a moment. */
@@ -110,6 +112,12 @@ export class Episodes {
     let m = 1;
     for (const w of this.windows) if (ms >= w.fromMs && ms < w.toMs) m *= w.traffic;
     return m;
+  }
+
+  /** Whether the shop is down at a moment (an outage): no visit starts, none goes on. */
+  down(ms: number): boolean {
+    for (const w of this.windows) if (w.traffic === 0 && ms >= w.fromMs && ms < w.toMs) return true;
+    return false;
   }
 
   /** The flash-sale campaign running at a moment (index into `campaigns`), or -1. */

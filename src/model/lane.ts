@@ -12,6 +12,7 @@ import { BOT_DEVICE_COUNT, BOT_DEVICE_OFFSET, DEVICES } from './devices.ts';
 /** A crawler's visit lasts from one to ten minutes. */
 const BOT_MIN_MS = 60_000;
 const BOT_MAX_MS = 600_000;
+import type { Episodes } from './episodes.ts';
 import type { ShopModel } from './shop.ts';
 
 /** What the lanes of a run share, read-only to them: the shop, the journey, the clock of demand. */
@@ -60,6 +61,8 @@ export class Lane {
   private readonly activity: Activity;
   private readonly record: RecordScratch = newRecordScratch();
   private sessionsPerMs: number;
+  /** The run's episodes when it has an outage (the shop is down for a while), else null. */
+  private readonly outages: Episodes | null;
   private nextArrivalMs: number;
   private sessionSeq = 0;
   private eventSeq = 0;
@@ -84,6 +87,7 @@ export class Lane {
     this.arrivals = this.seeds.fork('arrivals');
     this.sessionsPerMs = sessionsPerMs;
     this.activity = new Activity(shop.model.behaviour, shop.model.episodes);
+    this.outages = shop.model.episodes.hasOutages ? shop.model.episodes : null;
     this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount, shop.model);
     this.nextArrivalMs = startMs - warmUpMs + this.arrivalGap();
     this.warmUp(startMs);
@@ -133,8 +137,14 @@ export class Lane {
 
   /** Time of the lane's next event (Unix ms) without emitting it. */
   peekTimeMs(): number {
-    this.admitArrivals();
-    return this.heap.peek()!.timeMs;
+    for (;;) {
+      this.admitArrivals();
+      const top = this.heap.peek()!;
+      if (this.outages === null || !this.outages.down(top.timeMs)) return top.timeMs;
+      // The shop is down: whoever was about to click leaves (and comes back another time).
+      this.heap.pop();
+      this.end(top);
+    }
   }
 
   /** The lane's next event; the record is reused (read it before calling again). Updates `timeMs`. */
@@ -156,18 +166,23 @@ export class Lane {
     const next = advance(session, this.shop.journey.variants[session.variant]!);
     if (next < 0) {
       this.heap.pop();
-      this.shop.freeSlot(session.activeSlot);
-      // Carts start empty at the run's start: one left by a visit that ended before it is not kept.
-      const cart = this.warmUntilMs === Number.NEGATIVE_INFINITY ? session.cart : (NO_CART as CartLine[]);
-      const startSecond = Math.floor(session.startMs / 1000);
-      // A crawler is nobody the shop will see again.
-      if (!session.bot) this.pool.finish(session.user, session.segment === S.NEW, startSecond, session.timeMs, cart, session, session.rng);
+      this.end(session);
       return true;
     }
     session.type = next;
     session.timeMs += session.dwellMs;
     this.heap.updateTop();
     return false;
+  }
+
+  /** A session is over (already off the heap): its slot is free, its user goes back to the pool. */
+  private end(session: Session): void {
+    this.shop.freeSlot(session.activeSlot);
+    // Carts start empty at the run's start: one left by a visit that ended before it is not kept.
+    const cart = this.warmUntilMs === Number.NEGATIVE_INFINITY ? session.cart : (NO_CART as CartLine[]);
+    const startSecond = Math.floor(session.startMs / 1000);
+    // A crawler is nobody the shop will see again.
+    if (!session.bot) this.pool.finish(session.user, session.segment === S.NEW, startSecond, session.timeMs, cart, session, session.rng);
   }
 
   private arrivalGap(): number {
