@@ -16,7 +16,8 @@ export interface TruthDocument {
   window_seconds: number;
   /** Windows that hold at least one event, in time order. */
   windows: TruthWindow[];
-  faults: { late: { event_id: string; delay_ms: number }[]; duplicates: string[] };
+  /** `bots`: sessions of a bot wave's crawlers (scenario episodes), which the events do not mark. */
+  faults: { late: { event_id: string; delay_ms: number }[]; duplicates: string[]; bots: string[] };
   totals: {
     /** Distinct events. */
     events: number;
@@ -29,6 +30,7 @@ export interface TruthDocument {
     revenue: number;
     late: number;
     duplicates: number;
+    bot_sessions: number;
     first_event: string | null;
     last_event: string | null;
   };
@@ -45,6 +47,8 @@ export interface TruthSession {
   revenue: number;
   /** False when the run stopped before the session's last event. */
   ended: boolean;
+  /** A crawler of a bot wave, not a shopper. */
+  bot: boolean;
 }
 
 interface OpenWindow {
@@ -76,6 +80,7 @@ export class TruthRecorder {
   private readonly byType = new Array<number>(TYPE_COUNT).fill(0);
   private readonly late: { event_id: string; delay_ms: number }[] = [];
   private readonly duplicates: string[] = [];
+  private readonly bots: string[] = [];
   private readonly onSession: ((line: TruthSession) => void) | null;
   private readonly openSessions = new Map<Session, OpenSession>();
   private events = 0;
@@ -117,11 +122,11 @@ export class TruthRecorder {
     this.users.add(userId);
     this.events++;
     if (Number.isNaN(this.firstMs)) this.firstMs = t;
-    if (rec.index === 1) this.sessions++;
+    if (rec.index === 1) this.newSession(session);
     else if (rec.session.startMs < this.firstMs && !this.openAtStart.has(rec.session)) {
       // A session already open when the run began (the warm start): counted at its first event here.
       this.openAtStart.add(rec.session);
-      this.sessions++;
+      this.newSession(session);
     }
     this.lastMs = t;
     const purchase = rec.type === T.COMPLETE_CHECKOUT;
@@ -133,6 +138,11 @@ export class TruthRecorder {
       this.revenueCents += revenueCents;
     }
     if (this.onSession !== null) this.trackSession(rec);
+  }
+
+  private newSession(session: Session): void {
+    this.sessions++;
+    if (session.bot) this.bots.push(session.id);
   }
 
   lateDelivery(eventId: string, delayMs: number): void {
@@ -155,7 +165,7 @@ export class TruthRecorder {
     return {
       window_seconds: this.windowMs / 1000,
       windows,
-      faults: { late: this.late, duplicates: this.duplicates },
+      faults: { late: this.late, duplicates: this.duplicates, bots: this.bots },
       totals: {
         events: this.events,
         records: this.events + this.duplicates.length,
@@ -166,6 +176,7 @@ export class TruthRecorder {
         revenue: this.revenueCents / 100,
         late: this.late.length,
         duplicates: this.duplicates.length,
+        bot_sessions: this.bots.length,
         first_event: iso(this.firstMs),
         last_event: iso(this.lastMs),
       },
@@ -202,6 +213,7 @@ export class TruthRecorder {
       converted: s.purchases > 0,
       revenue: s.revenueCents / 100,
       ended,
+      bot: session.bot,
     });
   }
 }

@@ -25,7 +25,7 @@ test('with every fault off, an answer key leaves the bytes exactly as they are',
   assert.equal(sha(keyed.stdout), sha(plain.stdout));
   const doc = JSON.parse(fs.readFileSync(truth, 'utf8'));
   assert.equal(doc.totals.events, lines(plain.stdout).length);
-  assert.deepEqual(doc.faults, { late: [], duplicates: [] });
+  assert.deepEqual(doc.faults, { late: [], duplicates: [], bots: [] });
 });
 
 test("faults change delivery, never events: the distinct events are the clean run's, byte for byte, and the same seed gives the same faulty stream", async () => {
