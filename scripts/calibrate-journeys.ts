@@ -169,6 +169,7 @@ const rows = EVENT_TYPES.map((from) => {
   );
   return `  ${from}: { ${cells.join(', ')} },`;
 });
+const mixRows = EVENT_TYPES.map((t, j) => `  ${t}: ${round(final.share[j]!)},`);
 const startSum = Object.values(start).reduce((a, b) => a + b, 0);
 const startRows = EVENT_TYPES.filter((t) => start[t] !== undefined).map((t) => `  ${t}: ${round(start[t]! / startSum)},`);
 process.stdout.write(`import type { EventType } from './event-types.ts';
@@ -192,4 +193,12 @@ export const EVENTS_PER_SESSION_CORRECTION = [${correction.join(', ')}] as const
 
 /** Pace of each segment's dwell times, so mean durations keep the segments' ratios despite budget cuts (see journey.ts). */
 export const DURATION_CORRECTION = [${durationCorrection.join(', ')}] as const;
+
+/**
+ * The event mix a simulation of the defaults shows (the calibration's final measure, after
+ * days of warm-up): what the fit of the journey to other weights measures the Markov chain against.
+ */
+export const DEFAULT_MIX: Record<EventType, number> = {
+${mixRows.join('\n')}
+};
 `);

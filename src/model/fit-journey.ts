@@ -17,6 +17,7 @@ import {
 } from './journey.ts';
 import { CHANNEL_SHARE } from './referrers.ts';
 import { SEGMENT_ENGAGEMENT, SEGMENT_MIX, SEGMENTS } from './segments.ts';
+import { Simulation, type ModelOptions } from './simulation.ts';
 
 export interface FittedJourney {
   readonly transitions: JourneyTransitions;
@@ -45,9 +46,35 @@ const FEASIBLE = 0.1;
 const PINNED_ONLY_EXCESS = 0.5;
 /** Below this share a type counts as absent (for weights of zero). */
 const ABSENT = 5e-4;
+/** A simulated share is accepted this close (relative) to its weight, as the realism specification asks... */
+const MIX_TOLERANCE = 0.15;
+/** ...or, for weights under SMALL_SHARE, this close in absolute terms. */
+const SMALL_TOLERANCE = 0.003;
+const SMALL_SHARE = 0.01;
+/** How far inside the accepted range a pinned transition's source is aimed when it must move off its weight. */
+const AIM_MARGIN = 0.08;
+/**
+ * The runs that measure a fitted journey: a fixed seed (the fit depends on the weights only),
+ * no time patterns (they change when events come, not which).
+ */
+const REFINE_MODEL: ModelOptions = {
+  seed: 1,
+  startMs: Date.UTC(2024, 2, 4),
+  ratePerHour: 10_000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: false,
+  userPoolSize: 0,
+};
+/** Events of each measure (the simulation goes on from one to the next: its users come back warmer). */
+const REFINE_EVENTS = 60_000;
+/** Refits on measured mixes at most. */
+const REFINE_ROUNDS = 2;
+/** A measured mix this deep inside the accepted range (as a part of it) needs no further round. */
+const REFINE_GOOD_ENOUGH = 0.4;
 
 /**
- * Fit the journey so a simulation's event mix matches `weights`, in about a millisecond.
+ * Fit the journey so a simulation's event mix matches `weights`, in a few tenths of a second.
  *
  * The free transitions and start weights of `base` (the defaults if not given) are rescaled:
  * each type's inflow (its column of free transitions and its start weight) by iterative
@@ -57,7 +84,11 @@ const ABSENT = 5e-4;
  * the journey's Markov chain (every segment × device × channel, with bounces), aimed at the
  * weights times the ratio of the chain's mix to the simulated mix at the defaults
  * (`DEFAULT_MIX`): that ratio holds what the chain does not see (coherence rules such as a
- * checkout needing a cart, redraws into exit, time budgets).
+ * checkout needing a cart, redraws into exit, time budgets). Up to REFINE_ROUNDS short
+ * simulations with a fixed seed then measure the fitted journey and scale each type's inflow
+ * by its weight over its measured share; the best measured journey is returned, so the fit
+ * depends on the weights and base only. begin_checkout is aimed a little under its weight
+ * when complete_checkout (pinned at 0.6 of it) would otherwise pass its allowed excess.
  *
  * Weights equal to EVENT_WEIGHTS (after normalizing) with the default base give back the
  * defaults unchanged, so the default output does not change.
@@ -76,33 +107,84 @@ export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: 
   if (sameAsDefaults(target, chain)) return { transitions: structuredClone(from.transitions), startWeights: { ...from.startWeights } };
 
   const variants = journeyVariants();
+  const scalable = EVENT_TYPES.map((_, j) => chain.start[j]! > 0 || chain.free.some((p, k) => k % TYPE_COUNT === j && p > 0));
+  const fit = new ChainFit(chain, variants, scalable);
   // What the simulation makes of each type relative to the chain, measured at the defaults.
   const atDefaults = analyticMix(toChain(defaultJourneyTransitions(), defaultStartWeights()), variants).share;
   const bias = EVENT_TYPES.map((t, j) => (atDefaults[j]! > 0 ? DEFAULT_MIX[t] / atDefaults[j]! : 1));
-  const aim = normalize(target.map((w, j) => w / bias[j]!));
+  const mix = fit.scaleTo(
+    aimFor(
+      target,
+      EVENT_TYPES.map((t) => DEFAULT_MIX[t]),
+      scalable,
+    ),
+    bias,
+  );
+  checkReached(target, normalize(mix.share.map((m, j) => m * bias[j]!)), mix, bias, scalable);
 
-  const rowSums = new Float64Array(TYPE_COUNT);
-  for (let i = 0; i < TYPE_COUNT; i++) for (let j = 0; j < TYPE_COUNT; j++) rowSums[i]! += chain.free[i * TYPE_COUNT + j]!;
-  const startSum = chain.start.reduce((a, b) => a + b, 0);
-  const scalable = EVENT_TYPES.map((_, j) => chain.start[j]! > 0 || chain.free.some((p, k) => k % TYPE_COUNT === j && p > 0));
+  // The chain misses coherence rules whose effect depends on the journey (a logout needs a
+  // login, a checkout a cart): short simulations of the fitted journey measure it again.
+  const first = fromChain(chain, from.transitions, from.startWeights);
+  const sim = new Simulation({ ...REFINE_MODEL, journeyTransitions: first.transitions, startWeights: first.startWeights });
+  let best = { miss: Infinity, chain: fit.snapshot() };
+  for (let round = 0; ; round++) {
+    const measured = simulatedMix(sim, chain, from, REFINE_EVENTS);
+    const miss = worstMiss(target, measured, scalable);
+    if (miss < best.miss) best = { miss, chain: fit.snapshot() };
+    if (round === REFINE_ROUNDS || miss < REFINE_GOOD_ENOUGH) break;
+    // Straight on the simulation: refitting the chain to a re-measured bias overshoots, as
+    // the rules it misses respond more steeply than it does.
+    const aim = aimFor(target, measured, scalable);
+    fit.scale(aim.map((w, j) => (scalable[j] && measured[j]! > 0 ? w / measured[j]! : 1)));
+  }
+  fit.restore(best.chain);
+  return fromChain(chain, from.transitions, from.startWeights);
+}
 
-  let mix = analyticMix(chain, variants);
-  for (let it = 0; it < MAX_ITERATIONS; it++) {
-    // Compared among the scalable types only: the others' shares follow from theirs.
-    let mixed = 0;
-    let aimed = 0;
-    for (let j = 0; j < TYPE_COUNT; j++) if (scalable[j]) [mixed, aimed] = [mixed + mix.share[j]!, aimed + aim[j]!];
-    let worst = 0;
-    const factor = new Float64Array(TYPE_COUNT).fill(1);
-    for (let j = 0; j < TYPE_COUNT; j++) {
-      if (!scalable[j]) continue;
-      const want = aim[j]! / aimed;
-      const have = mix.share[j]! / mixed;
-      if (have <= 0) continue;
-      factor[j] = (want / have) ** OVER_RELAX;
-      if (want > 0) worst = Math.max(worst, Math.abs(have / want - 1));
+/** Iterative proportional scaling of a chain's free inflows, each row's free sum kept as in the base. */
+class ChainFit {
+  private readonly chain: Chain;
+  private readonly variants: readonly Variant[];
+  private readonly scalable: readonly boolean[];
+  private readonly rowSums = new Float64Array(TYPE_COUNT);
+  private readonly startSum: number;
+
+  constructor(chain: Chain, variants: readonly Variant[], scalable: readonly boolean[]) {
+    [this.chain, this.variants, this.scalable] = [chain, variants, scalable];
+    for (let i = 0; i < TYPE_COUNT; i++) for (let j = 0; j < TYPE_COUNT; j++) this.rowSums[i]! += chain.free[i * TYPE_COUNT + j]!;
+    this.startSum = chain.start.reduce((a, b) => a + b, 0);
+  }
+
+  /** Scale the chain (from where it is) until its mix times `bias` matches `target`; the chain's own mix. */
+  scaleTo(target: readonly number[], bias: readonly number[]): Mix {
+    const { chain, scalable } = this;
+    const aim = normalize(target.map((w, j) => w / bias[j]!));
+    let mix = analyticMix(chain, this.variants);
+    for (let it = 0; it < MAX_ITERATIONS; it++) {
+      // Compared among the scalable types only: the others' shares follow from theirs.
+      let mixed = 0;
+      let aimed = 0;
+      for (let j = 0; j < TYPE_COUNT; j++) if (scalable[j]) [mixed, aimed] = [mixed + mix.share[j]!, aimed + aim[j]!];
+      let worst = 0;
+      const factor = new Float64Array(TYPE_COUNT).fill(1);
+      for (let j = 0; j < TYPE_COUNT; j++) {
+        if (!scalable[j]) continue;
+        const want = aim[j]! / aimed;
+        const have = mix.share[j]! / mixed;
+        if (have <= 0) continue;
+        factor[j] = (want / have) ** OVER_RELAX;
+        if (want > 0) worst = Math.max(worst, Math.abs(have / want - 1));
+      }
+      if (worst < CONVERGED) break;
+      if (!this.scale(factor)) break;
+      mix = analyticMix(chain, this.variants);
     }
-    if (worst < CONVERGED) break;
+    return mix;
+  }
+
+  /** Scale each type's inflow by its factor, rows back to their free sums in the base; false if no start weight is left. */
+  scale(factor: ArrayLike<number>): boolean {
+    const { chain, rowSums } = this;
     for (let i = 0; i < TYPE_COUNT; i++) {
       let sum = 0;
       for (let j = 0; j < TYPE_COUNT; j++) sum += chain.free[i * TYPE_COUNT + j]! *= factor[j]!;
@@ -111,14 +193,71 @@ export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: 
     }
     let sum = 0;
     for (let j = 0; j < TYPE_COUNT; j++) sum += chain.start[j]! *= factor[j]!;
-    if (!(sum > 0)) break;
-    for (let j = 0; j < TYPE_COUNT; j++) chain.start[j]! *= startSum / sum;
-    mix = analyticMix(chain, variants);
+    if (!(sum > 0)) return false;
+    for (let j = 0; j < TYPE_COUNT; j++) chain.start[j]! *= this.startSum / sum;
+    return true;
   }
 
-  const reached = normalize(mix.share.map((m, j) => m * bias[j]!));
-  checkReached(target, reached, mix, bias, scalable);
-  return fromChain(chain, from.transitions, from.startWeights);
+  snapshot(): { free: Float64Array; start: Float64Array } {
+    return { free: this.chain.free.slice(), start: this.chain.start.slice() };
+  }
+
+  restore(from: { free: Float64Array; start: Float64Array }): void {
+    this.chain.free.set(from.free);
+    this.chain.start.set(from.start);
+  }
+}
+
+/**
+ * The weights with each type fed only by a pinned transition's source re-aimed: the source
+ * (begin_checkout) is aimed a little under its weight when the pinned share of it would
+ * carry the fed type (complete_checkout) past its allowed excess, so both land inside.
+ * `mix` gives the ratio of fed to source.
+ */
+function aimFor(target: readonly number[], mix: readonly number[], scalable: readonly boolean[]): number[] {
+  const out = [...target];
+  for (const [a, b] of PINNED) {
+    const [ai, bi] = [EVENT_TYPES.indexOf(a), EVENT_TYPES.indexOf(b)];
+    if (scalable[bi] || PINNED.some(([x, y]) => y === b && x !== a)) continue;
+    const ratio = mix[bi]! / mix[ai]!;
+    if (!(ratio > 0) || !(target[bi]! > 0)) continue;
+    const lo = Math.max(target[ai]! * (1 - AIM_MARGIN), (target[bi]! * (1 - AIM_MARGIN)) / ratio);
+    const hi = Math.min(target[ai]! * (1 + AIM_MARGIN), (target[bi]! * (1 + PINNED_ONLY_EXCESS - 1.5 * AIM_MARGIN)) / ratio);
+    out[ai] = lo <= hi ? Math.min(hi, Math.max(lo, target[ai]!)) : (lo + hi) / 2;
+  }
+  return out;
+}
+
+/** Run the chain's journey on `sim` for `events` events; each type's share of them. */
+function simulatedMix(sim: Simulation, chain: Chain, base: JourneyBase, events: number): number[] {
+  const fitted = fromChain(chain, base.transitions, base.startWeights);
+  for (const t of EVENT_TYPES) Object.assign(sim.journeyTransitions[t], fitted.transitions[t]);
+  Object.assign(sim.startWeights, fitted.startWeights);
+  sim.journeyChanged();
+  const counts = new Float64Array(TYPE_COUNT);
+  for (let i = 0; i < events; i++) counts[sim.next().type]!++;
+  return Array.from(counts, (c) => c / events);
+}
+
+/**
+ * The largest miss of a mix against the weights, as a part of what is accepted (1 at the
+ * edge): ±MIX_TOLERANCE relative, or ±SMALL_TOLERANCE absolute for shares under SMALL_SHARE;
+ * a type fed only by a pinned transition may be up to PINNED_ONLY_EXCESS above.
+ */
+function worstMiss(target: readonly number[], mix: readonly number[], scalable: readonly boolean[]): number {
+  let worst = 0;
+  for (let j = 0; j < TYPE_COUNT; j++) {
+    const [w, m] = [target[j]!, mix[j]!];
+    let miss: number;
+    if (w === 0) miss = m / ABSENT;
+    else if (!scalable[j] && m > w) miss = (m / w - 1) / PINNED_ONLY_EXCESS;
+    else {
+      miss = Math.abs(m / w - 1) / MIX_TOLERANCE;
+      if (w < SMALL_SHARE) miss = Math.min(miss, Math.abs(m - w) / SMALL_TOLERANCE);
+    }
+    worst = Math.max(worst, miss);
+  }
+  return worst;
 }
 
 /** Validated weights, normalized to sum 1, in EVENT_TYPES order. */
