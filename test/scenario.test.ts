@@ -29,7 +29,7 @@ const ENV = { now: () => START, randomSeed: () => 1 };
 test('scenarios/default.yaml is the printed default scenario and gives the golden bytes', async () => {
   const printed = await runCli(['--print-scenario']);
   assert.equal(printed.code, 0, printed.stderr);
-  assert.equal(fs.readFileSync(path.join(SCENARIOS, 'default.yaml'), 'utf8'), printed.stdout);
+  assert.equal(fs.readFileSync(path.join(SCENARIOS, 'default.yaml'), 'utf8'), printed.stdout.toString());
   const r = await runCli([
     '--scenario',
     path.join(SCENARIOS, 'default.yaml'),
@@ -79,7 +79,7 @@ test('a bad scenario exits 2 with one line per error, each naming its path insid
     '  cities[0].timezone: Mars/Olympus is not a known IANA time zone (America/New_York, Europe/Berlin, ...)',
     '  behaviour.pageLoad.sigma: must be a number',
     '  behaviour.pageLoad.spread: unknown key; known: meanMs, sigma, minMs',
-    '  episodes[0]: give start (an ISO time) or after (a duration from the run\'s start), one of them',
+    "  episodes[0]: give start (an ISO time) or after (a duration from the run's start), one of them",
   ]) {
     assert.ok(r2.stderr.includes(line + '\n'), r2.stderr);
   }
@@ -114,8 +114,8 @@ test('every shipped scenario loads, runs and is deterministic per seed', async (
     const run = () => runCli([...args, '--duration', '1800', '--speed', 'max', '--quiet']);
     const [a, b] = [await run(), await run()];
     assert.equal(a.code, 0, `${name}: ${a.stderr}`);
-    assert.ok(a.stdout.split('\n').length > 100, name);
-    assert.equal(a.stdout, b.stdout, `${name}: same seed, same bytes`);
+    assert.ok(a.stdout.toString().split('\n').length > 100, name);
+    assert.ok(a.stdout.equals(b.stdout), `${name}: same seed, same bytes`);
     assert.ok(loadScenario(path.join(SCENARIOS, name)).name.length > 0);
   }
 });
@@ -201,8 +201,19 @@ test('a flash sale brings ×N traffic in its window, its campaign, its prices an
   for (const e of tagged) assert.ok(e.rec.sessionStartMs >= from && e.rec.sessionStartMs < to);
   // Products found in the window are at the sale's price; outside it, at list price.
   const prices = new Map<number, Set<number>>();
-  for (const e of events) if (e.rec.type === T.ADD_TO_CART) (prices.get(e.rec.productIndex) ?? prices.set(e.rec.productIndex, new Set()).get(e.rec.productIndex)!).add(e.rec.priceCents);
-  const sim = new Simulation({ seed: 3, startMs: START, ratePerHour: 1, minSessionSeconds: 60, maxSessionSeconds: 60, timePatterns: false, userPoolSize: 1, episodes: [sale] });
+  for (const e of events)
+    if (e.rec.type === T.ADD_TO_CART)
+      (prices.get(e.rec.productIndex) ?? prices.set(e.rec.productIndex, new Set()).get(e.rec.productIndex)!).add(e.rec.priceCents);
+  const sim = new Simulation({
+    seed: 3,
+    startMs: START,
+    ratePerHour: 1,
+    minSessionSeconds: 60,
+    maxSessionSeconds: 60,
+    timePatterns: false,
+    userPoolSize: 1,
+    episodes: [sale],
+  });
   let discounted = 0;
   for (const [index, seen] of prices) {
     const p = sim.catalog.byIndex(index);
@@ -264,7 +275,11 @@ test('a bot wave adds crawler sessions in its window only: bot user agents, prod
   }
   assert.ok(events.filter((e) => !e.rec.bot).every((e) => !e.rec.botAgent));
   const sessions = new Set(bots.map((e) => e.rec.sessionStartMs)).size;
-  const humans = new Set(events.filter((e) => !e.rec.bot && e.rec.sessionStartMs >= from && e.rec.sessionStartMs < from + hours(1) * 1000).map((e) => e.rec.sessionStartMs)).size;
+  const humans = new Set(
+    events
+      .filter((e) => !e.rec.bot && e.rec.sessionStartMs >= from && e.rec.sessionStartMs < from + hours(1) * 1000)
+      .map((e) => e.rec.sessionStartMs),
+  ).size;
   assert.ok(Math.abs(sessions / (sessions + humans) - 0.2) < 0.03, `bot share ${sessions / (sessions + humans)}`);
 
   // The answer key names them; the events do not.
@@ -273,15 +288,101 @@ test('a bot wave adds crawler sessions in its window only: bot user agents, prod
     'run: {start: "2024-03-04T00:00:00Z", duration: 3600, rate: 20000}\nepisodes: [{kind: bot_wave, after: 10m, duration: 20m, share: 0.3}]\n',
   );
   const dir = path.dirname(file);
-  const r = await runCli(['--scenario', file, '--sink', 'file', '--output', path.join(dir, 'e.ndjson'), '--seed', '2', '--speed', 'max', '--truth', path.join(dir, 'truth.json'), '--quiet']);
+  const r = await runCli([
+    '--scenario',
+    file,
+    '--sink',
+    'file',
+    '--output',
+    path.join(dir, 'e.ndjson'),
+    '--seed',
+    '2',
+    '--speed',
+    'max',
+    '--truth',
+    path.join(dir, 'truth.json'),
+    '--quiet',
+  ]);
   assert.equal(r.code, 0, r.stderr);
-  const truth = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8')) as { faults: { bots: string[] }; totals: { bot_sessions: number } };
+  const truth = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8')) as {
+    faults: { bots: string[] };
+    totals: { bot_sessions: number };
+  };
   assert.ok(truth.totals.bot_sessions > 50);
   assert.equal(truth.faults.bots.length, truth.totals.bot_sessions);
   const botSessions = new Set(truth.faults.bots);
   const lines = fs.readFileSync(path.join(dir, 'e.ndjson'), 'utf8').trim().split('\n');
-  const botEvents = lines.map((l) => JSON.parse(l) as { session_id: string; event_type: string }).filter((e) => botSessions.has(e.session_id));
+  const botEvents = lines
+    .map((l) => JSON.parse(l) as { session_id: string; event_type: string })
+    .filter((e) => botSessions.has(e.session_id));
   assert.ok(botEvents.length > 200);
   assert.ok(botEvents.every((e) => e.event_type === 'product_view'));
   assert.ok(lines.every((l) => !l.includes('"bot"')));
+});
+
+test('a scenario that changes the event weights gets the new mix: the journey is fitted at start, pinned transitions kept', () => {
+  const weights = { page_view: 0.3, product_view: 0.25, search: 0.2 };
+  const file = tmp('weights.yaml', `eventWeights: {page_view: 0.3, search: 0.2}\n`);
+  const config = resolveConfig({ scenario: file }, ENV);
+  const s = config.scenario!;
+  const sim = new Simulation({
+    seed: 11,
+    startMs: START,
+    ratePerHour: 10_000,
+    minSessionSeconds: 60,
+    maxSessionSeconds: 1800,
+    timePatterns: true,
+    userPoolSize: 0,
+    shop: s.shop,
+    journeyTransitions: structuredClone(s.transitions),
+    startWeights: s.startWeights,
+  });
+  const n = 300_000;
+  const counts = new Array<number>(14).fill(0);
+  const after = new Map<number, number[]>();
+  let previous = new Map<unknown, number>();
+  for (let i = 0; i < n; i++) {
+    const rec = sim.next();
+    counts[rec.type]!++;
+    const prev = previous.get(rec.session);
+    if (prev !== undefined) (after.get(prev) ?? after.set(prev, new Array<number>(14).fill(0)).get(prev)!)[rec.type]!++;
+    if (rec.last) previous.delete(rec.session);
+    else previous.set(rec.session, rec.type);
+    if (previous.size > 200_000) previous = new Map();
+  }
+  const target = { ...s.shop.eventWeights };
+  const total = Object.values(target).reduce((a, b) => a + b, 0);
+  const types = Object.keys(target) as (keyof typeof target)[];
+  for (const [t, type] of types.entries()) {
+    const share = counts[t]! / n;
+    const want = target[type] / total;
+    if (type === 'complete_checkout') {
+      // Pinned at 0.6 of begin_checkout: it follows begin_checkout, whatever its weight says (as in the seed's own mix).
+      assert.ok(Math.abs(share / (counts[4]! / n) - 0.6) < 0.05, `${type} ${share}`);
+      continue;
+    }
+    assert.ok(Math.abs(share / want - 1) <= 0.15, `${type}: ${(share * 100).toFixed(2)}% for a weight of ${(want * 100).toFixed(2)}%`);
+  }
+  assert.equal(target.search / total, weights.search / total);
+  // The four pinned transitions, measured as next-event shares.
+  // Out of every event of type `from`, those that ended their session included (as test/realism.test.ts measures).
+  const rate = (from: number, to: number) => after.get(from)![to]! / counts[from]!;
+  for (const [from, to, p] of [
+    [T.PAGE_VIEW, T.PRODUCT_VIEW, 0.25],
+    [T.PRODUCT_VIEW, T.ADD_TO_CART, 0.2],
+    [T.ADD_TO_CART, T.BEGIN_CHECKOUT, 0.25],
+    [T.BEGIN_CHECKOUT, T.COMPLETE_CHECKOUT, 0.6],
+  ] as const) {
+    assert.ok(Math.abs(rate(from, to) - p) < 0.03, `${from}→${to}: ${rate(from, to)}`);
+  }
+});
+
+test('weights the pinned transitions cannot meet are refused with the numbers in conflict', async () => {
+  const file = tmp('conflict.yaml', 'eventWeights: {begin_checkout: 0.01, complete_checkout: 0.08}\n');
+  const r = await runCli(['--scenario', file, '--sink', 'stdout']);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /^user-behavior-producer: event weights: begin_checkout 0\.0093 needs add_to_cart ≤ 0\.037 \(add_to_cart → begin_checkout is pinned at 0\.25\); got add_to_cart 0\.075\n$/,
+  );
 });

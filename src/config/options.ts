@@ -302,7 +302,7 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
 /** The scenario made ready to run: the journey fitted to its weights, its effective text and hash. */
 function scenarioConfig(s: Scenario, input: Readonly<Record<string, unknown>>): ScenarioConfig {
   const journey = s.journeyEdited
-    ? fitJourney(s.shop.eventWeights, { transitions: s.transitions, startWeights: s.start })
+    ? fitJourney(s.shop.eventWeights, { transitions: s.transitions, startWeights: s.start, shop: s.shop })
     : { transitions: s.transitions, startWeights: s.start };
   // The run options as given (file and flags), by the names a file uses.
   const run: Record<string, unknown> = {};

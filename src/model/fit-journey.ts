@@ -17,6 +17,7 @@ import {
 } from './journey.ts';
 import { CHANNEL_SHARE } from './referrers.ts';
 import { SEGMENT_ENGAGEMENT, SEGMENT_MIX, SEGMENTS } from './segments.ts';
+import type { ShopSpec } from './shop.ts';
 import { Simulation, type ModelOptions } from './simulation.ts';
 
 export interface FittedJourney {
@@ -28,6 +29,8 @@ export interface FittedJourney {
 export interface JourneyBase {
   readonly transitions: JourneyTransitions;
   readonly startWeights: StartWeights;
+  /** The shop the journey runs in (a scenario's segments, devices, behaviour): the simulated rounds measure in it. */
+  readonly shop?: ShopSpec;
 }
 
 /** Iterations of the fit at most; it usually settles in far fewer. */
@@ -120,12 +123,17 @@ export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: 
     ),
     bias,
   );
-  checkReached(target, normalize(mix.share.map((m, j) => m * bias[j]!)), mix, bias, scalable);
+  checkReached(target, normalize(mix.share.map((m, j) => m * bias[j]!)), mix, scalable);
 
   // The chain misses coherence rules whose effect depends on the journey (a logout needs a
   // login, a checkout a cart): short simulations of the fitted journey measure it again.
   const first = fromChain(chain, from.transitions, from.startWeights);
-  const sim = new Simulation({ ...REFINE_MODEL, journeyTransitions: first.transitions, startWeights: first.startWeights });
+  const sim = new Simulation({
+    ...REFINE_MODEL,
+    ...(from.shop === undefined ? {} : { shop: from.shop }),
+    journeyTransitions: first.transitions,
+    startWeights: first.startWeights,
+  });
   let best = { miss: Infinity, chain: fit.snapshot() };
   for (let round = 0; ; round++) {
     const measured = simulatedMix(sim, chain, from, REFINE_EVENTS);
@@ -408,13 +416,7 @@ function analyticMix(chain: Chain, variants: readonly Variant[]): Mix {
 }
 
 /** Throw if a type's reachable share is too far from its weight, naming what stands in the way. */
-function checkReached(
-  target: readonly number[],
-  reached: readonly number[],
-  mix: Mix,
-  bias: readonly number[],
-  scalable: readonly boolean[],
-): void {
+function checkReached(target: readonly number[], reached: readonly number[], mix: Mix, scalable: readonly boolean[]): void {
   let worst = -1;
   let worstMiss = 0;
   for (let j = 0; j < TYPE_COUNT; j++) {
@@ -433,9 +435,9 @@ function checkReached(
   for (const [p, [a, b, value]] of PINNED.entries()) {
     if (b !== type) continue;
     const ai = EVENT_TYPES.indexOf(a);
-    const flow = (mix.pinnedFlow[p]! * bias[worst]!) / EVENT_TYPES.reduce((s, _, j) => s + mix.share[j]! * bias[j]!, 0);
-    const perSource = flow / reached[ai]!;
-    if (!(perSource > 0)) continue;
+    // A pinned transition holds as measured: `value` of the source's events are followed by the type.
+    const perSource = value;
+    if (!(mix.pinnedFlow[p]! > 0)) continue;
     if (r > w) {
       throw usageError(
         `event weights: ${type} ${fmt(w)} needs ${a} ≤ ${fmt(w / perSource)} (${a} → ${type} is pinned at ${value}); got ${a} ${fmt(target[ai]!)}`,
