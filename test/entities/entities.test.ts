@@ -232,6 +232,22 @@ describe('verify with entity files', () => {
   });
 });
 
+describe('entity files of shards', () => {
+  test('each shard writes the entities of its own events, and verify passes on each', async () => {
+    const users = new Set<string>();
+    for (const shard of ['0/2', '1/2']) {
+      const output = await run(`shard-${shard[0]}`, ['--duration', '43200', '--entities', 'users,products,orders', '--shard', shard]);
+      const r = await runCli(['verify', '--input', output]);
+      assert.equal(r.code, 0, r.stdout.toString());
+      for (const l of lines(sibling(output, 'users'))) users.add(JSON.parse(l).user_id);
+    }
+    // Together the shards know the users of the whole run's first half day.
+    const whole = await run('whole', ['--duration', '43200', '--entities', 'users']);
+    const all = new Set(lines(sibling(whole, 'users')).map((l) => JSON.parse(l).user_id as string));
+    assert.deepEqual([...users].sort(), [...all].sort());
+  });
+});
+
 describe('--entities usage errors (exit 2, one line)', () => {
   const cases: [string, string[], RegExp][] = [
     ['stdout', ['--sink', 'stdout', '--entities', 'users'], /--entities needs --sink file or --sink kafka/],
