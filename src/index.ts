@@ -16,6 +16,7 @@ export { EVENT_TYPES, EVENT_WEIGHTS, type EventType } from './model/event-types.
 export { SEGMENTS, type Segment } from './model/segments.ts';
 export { PINNED, defaultJourneyTransitions, type JourneyTransitions } from './model/journey.ts';
 export type { EventRecord } from './model/activity.ts';
+export { ENTITY_STREAMS, type EntityStream } from './entities/records.ts';
 export { Simulation, type ModelOptions } from './model/simulation.ts';
 export type { Sink, DeliveryListener } from './sinks/sink.ts';
 export type { Logger } from './logger.ts';

@@ -18,7 +18,9 @@ import type { KafkaWorkers, LineMerge } from './runtime/workers.ts';
 import { editableTransitions, type JourneyTransitions } from './model/journey.ts';
 import { LANE_COUNT, shardLanes, Simulation } from './model/simulation.ts';
 import { realClock, type Clock } from './runtime/clock.ts';
-import { runToSink, Stepper, type RunLimits, type StopReason } from './runtime/runner.ts';
+import { runToSink, runWithEntities, Stepper, type RunLimits, type StopReason } from './runtime/runner.ts';
+import { EntityTracker } from './entities/tracker.ts';
+import { withEntities, type EntityRecord } from './entities/records.ts';
 import { Monitor, type Observed, type RunStatus } from './runtime/monitor.ts';
 import { FdSink } from './sinks/fd.ts';
 import type { DeliveryListener, RecordEncoder, Sink } from './sinks/sink.ts';
@@ -72,6 +74,9 @@ export class UserBehaviorProducer {
   /** With delivery faults or an answer key, events reach the sink through this stage instead. */
   private delivery: { stage: DeliveryStage; truth: TruthRecorder | null; sessionLines: string[] | null } | null = null;
   private encodedSink: Sink<EncodedEvent> | null = null;
+  /** With entity streams: the sink of events and entity records, and the tracker that makes the records. */
+  private entitySink: Sink<EventRecord | EntityRecord> | null = null;
+  private entityTracker: EntityTracker | null = null;
   private monitor: Monitor | null = null;
   private metricsServer: { port: number; close(): Promise<void> } | null = null;
   private closed = false;
@@ -166,7 +171,7 @@ export class UserBehaviorProducer {
     const limits = this.limits(options);
     if (this.config.metricsPort !== null) await this.serveMetrics(this.config.metricsPort);
     if (this.config.workers > 1) return this.runWorkers(limits, options.signal);
-    const sink = await this.openSink();
+    const sink = this.config.entities.length > 0 ? await this.openEntitySink() : await this.openSink();
     this.monitor?.stop();
     const sim = this.sim;
     this.monitor = new Monitor(
@@ -187,6 +192,10 @@ export class UserBehaviorProducer {
       let stopReason: StopReason;
       if (sink.kind === 'plain') {
         stopReason = await runToSink(stepper, sink.sink, options.signal);
+        await sink.sink.flush();
+      } else if (sink.kind === 'entities') {
+        this.entityTracker ??= new EntityTracker(this.config.entities, this.config.seed, this.config.startMs);
+        stopReason = await runWithEntities(stepper, this.entityTracker, sink.sink, limits.endMs, options.signal);
         await sink.sink.flush();
       } else {
         const delivery = this.deliveryStage();
@@ -388,6 +397,7 @@ export class UserBehaviorProducer {
     try {
       if (this.sink) await this.sink.close();
       if (this.encodedSink) await this.encodedSink.close();
+      if (this.entitySink) await this.entitySink.close();
     } finally {
       await this.metricsServer?.close();
     }
@@ -424,6 +434,31 @@ export class UserBehaviorProducer {
     }
     this.encodedSink ??= await this.createEncodedSink();
     return { kind: 'encoded', sink: this.encodedSink };
+  }
+
+  /** The sink of a run with entity streams: the events and the entity records, to files or topics. */
+  private async openEntitySink(): Promise<{ kind: 'entities'; sink: Sink<EventRecord | EntityRecord> }> {
+    if (this.entitySink === null) {
+      if (this.sinkFactory) throw new UBPError('CONFIG', 'entity streams need one of the built-in sinks (file, kafka), not a sinkFactory');
+      const c = this.config;
+      if (c.sink === 'file') {
+        const { EntityFilesSink } = await import('./sinks/entity-files.ts');
+        this.entitySink = new EntityFilesSink(c.output!, this.serializer, c.entities, this.metrics);
+      } else if (c.sink === 'kafka') {
+        const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
+        const { withEntityTopics } = await import('./sinks/kafka/event-routing.ts');
+        const routing = withEntityTopics(eventRouting(c.kafka), c.kafka, c.entities);
+        const sink = await createKafkaSink(c.kafka, withEntities(this.serializer), routing, this.metrics, this.logger);
+        if (c.kafka.recordTimestamp === 'event') {
+          this.warnAboutRetention(sink.retentionMs);
+          this.warnAboutDeduplication(sink.producerIdExpirationMs);
+        }
+        this.entitySink = sink;
+      } else {
+        throw new UBPError('CONFIG', 'entity streams go to files or topics: use the file or kafka sink');
+      }
+    }
+    return { kind: 'entities', sink: this.entitySink };
   }
 
   private deliveryStage(): NonNullable<UserBehaviorProducer['delivery']> {

@@ -17,6 +17,11 @@ partition and in order, no session skipping events, every record valid against t
 Schema and keyed by its session_id, and — with --metrics-json — as many events as the run sent.
 Records in the Confluent wire format (--format avro, protobuf or json-schema) are decoded by the
 schema their id names in --schema-registry.
+When the run has entity streams (--entities: the files <stem>.users.ndjson, .products.ndjson,
+.orders.ndjson beside --input, or the topics <topic>.users, .products, .orders), every user and
+product an event names must have a record at or before it (a product's showing the event's price
+and stock), every complete_checkout its order's created record, and orders must follow their
+lifecycle.
 With --truth (the run's answer key) the faults it lists are expected, not failures, and the
 distinct events of every window must match it.`,
   ['Output', 'Security', 'Schema registry', 'Verify'],

@@ -171,3 +171,15 @@ export function workersKind(most: number, cores: () => number): Kind<number | 'a
     read: (value) => (value === 'auto' ? Math.max(1, Math.min(most, cores())) : whole.read(value)),
   };
 }
+
+/** A comma-separated list of some of `choices` (text or an array), normalised to their order, each once. */
+export function listKind<const C extends string>(choices: readonly C[]): Kind<string | readonly C[], readonly C[]> {
+  return {
+    what: `a comma-separated list of ${choices.join(', ')}`,
+    read(value) {
+      const parts = typeof value === 'string' ? value.split(',').map((p) => p.trim()) : Array.isArray(value) ? value : null;
+      if (parts === null || parts.length === 0 || !parts.every((p) => (choices as readonly unknown[]).includes(p))) return INVALID;
+      return Object.freeze(choices.filter((c) => parts.includes(c)));
+    },
+  };
+}

@@ -1,10 +1,12 @@
 import { SASL_MECHANISMS, SECURITY_PROTOCOLS } from './client-config.ts';
 import os from 'node:os';
 import { LANE_COUNT } from '../model/simulation.ts';
+import { ENTITY_STREAMS } from '../entities/records.ts';
 import {
   booleanKind,
   choiceKind,
   instantKind,
+  listKind,
   numberKind,
   serverListKind,
   shardKind,
@@ -346,6 +348,15 @@ export const RUN_OPTIONS = {
     short: 'o',
     valueName: 'FILE',
     help: 'file for `--sink file` (appended to; whole lines only)',
+    group: 'Output',
+  }),
+  entities: row({
+    kind: listKind(ENTITY_STREAMS),
+    default: null,
+    defaultText: 'off',
+    flag: 'entities',
+    valueName: 'LIST',
+    help: 'also write keyed entity streams the events join with (`users,products,orders`): files `<output stem>.<stream>.ndjson`, or topics `<topic>.<stream>`',
     group: 'Output',
   }),
   bootstrapServers: bootstrapServersRow,

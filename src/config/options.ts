@@ -20,6 +20,7 @@ import {
   type ResolvedOptionsOf,
   type SinkKind,
 } from './option-table.ts';
+import type { EntityStream } from '../entities/records.ts';
 
 export type { Acks, Compression, Format, LogLevel, RecordKey, RecordTimestamp, SinkKind };
 export type { RegistryConfig };
@@ -30,6 +31,12 @@ export const EVENT_TYPE_PLACEHOLDER = '{event_type}';
 /** The topic, or with `--topic-per-type` the template `<topic>.{event_type}`. */
 export function topicTemplate(topic: string, perType: boolean): string {
   return perType && !topic.includes(EVENT_TYPE_PLACEHOLDER) ? `${topic}.${EVENT_TYPE_PLACEHOLDER}` : topic;
+}
+
+/** The topic of an entity stream: `<topic>.<stream>` (with `--topic-per-type`, beside the per-type topics). */
+export function entityTopic(template: string, stream: string): string {
+  const base = template.endsWith(`.${EVENT_TYPE_PLACEHOLDER}`) ? template.slice(0, -EVENT_TYPE_PLACEHOLDER.length - 1) : template;
+  return `${base}.${stream}`;
 }
 
 export interface KafkaConfig {
@@ -71,6 +78,8 @@ export interface DeliveryConfig {
 export interface ProducerConfig {
   readonly sink: SinkKind;
   readonly output: string | null;
+  /** Entity streams written beside the events (empty: none). */
+  readonly entities: readonly EntityStream[];
   readonly kafka: KafkaConfig;
   /** How events become record values: JSON text, or a registry format. */
   readonly format: Format;
@@ -239,6 +248,7 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
       `${name('workers')} above 1 does not combine with delivery faults or the answer key (late, duplicates, truth); use one worker per process and ${name('shard')} to spread such a run`,
     );
   }
+  if (o.entities !== null) checkEntities(o, name, faulted);
   if (o.lateDelaySeconds > o.lateMaxSeconds) {
     throw usageError(
       `${name('lateDelaySeconds')} (${o.lateDelaySeconds}) must not be above ${name('lateMaxSeconds')} (${o.lateMaxSeconds})`,
@@ -248,6 +258,7 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
   return Object.freeze({
     sink: o.sink,
     output: o.output,
+    entities: o.entities ?? Object.freeze([]),
     kafka: Object.freeze({
       bootstrapServers: o.bootstrapServers,
       topic: topicTemplate(o.topic, o.topicPerType),
@@ -324,4 +335,27 @@ function scenarioConfig(s: Scenario, input: Readonly<Record<string, unknown>>): 
 
 function isSecretKey(key: string): boolean {
   return (RUN_OPTIONS as Record<string, { secret?: boolean }>)[key]?.secret === true;
+}
+
+/** What entity streams combine with: a file or topics to go to, JSON, one thread, no delivery faults. */
+function checkEntities(o: ResolvedOptionsOf<typeof RUN_OPTIONS>, name: (key: keyof typeof RUN_OPTIONS) => string, faulted: boolean): void {
+  const flag = name('entities');
+  if (o.sink === 'stdout') {
+    throw usageError(
+      `${flag} needs ${name('sink')} file or ${name('sink')} kafka (the streams go to files beside the output or to topics beside the topic), not stdout`,
+    );
+  }
+  if (o.workers > 1) throw usageError(`${flag} needs ${name('workers')} 1; spread such a run with ${name('shard')} instead`);
+  if (o.format !== 'json') throw usageError(`${flag} needs ${name('format')} json (got ${o.format})`);
+  if (faulted) {
+    throw usageError(
+      `${flag} does not combine with delivery faults or the answer key (late, duplicates, truth): entity records are delivered before the events that use them`,
+    );
+  }
+  const template = topicTemplate(o.topic, o.topicPerType);
+  if (o.sink === 'kafka' && template.includes(EVENT_TYPE_PLACEHOLDER) && !template.endsWith(`.${EVENT_TYPE_PLACEHOLDER}`)) {
+    throw usageError(
+      `${flag} with a ${name('topic')} template needs it to end in .{event_type} (the entity topics are <topic>.<stream>; got ${template})`,
+    );
+  }
 }

@@ -18,7 +18,7 @@ export interface ByteEncoder<T> {
 
 /** How a sink turns an item into a record: its bytes, and a tag for delivery reports. */
 export interface RecordEncoder<T> extends ByteEncoder<T> {
-  /** 0–15 (the event type): delivery reports count records per tag. */
+  /** 0–31 (the event type, or an entity stream): delivery reports count records per tag. */
   tag(item: T): number;
 }
 

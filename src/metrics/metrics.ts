@@ -1,5 +1,6 @@
 import { EVENT_TYPES, type EventType } from '../model/event-types.ts';
 import type { DeliveryListener } from '../sinks/sink.ts';
+import { ENTITY_STREAMS, ENTITY_TAG, type EntityStream } from '../entities/records.ts';
 
 /** The in-process view of a run's numbers (`getMetrics()`, `--metrics-json`). */
 export interface MetricsSnapshot {
@@ -16,6 +17,9 @@ export interface MetricsSnapshot {
   sessionsStarted: number;
   usersCreated: number;
   usersInPool: number;
+  /** Entity records delivered and lost, per stream (`--entities`; not in the message counts above). */
+  entitiesSent: Record<EntityStream, number>;
+  entitiesFailed: Record<EntityStream, number>;
   /** Simulated time of the latest event, ISO 8601 (null before the first). */
   simulatedTime: string | null;
   elapsedSeconds: number;
@@ -33,6 +37,8 @@ export class Metrics implements DeliveryListener {
   readonly byType = new Float64Array(EVENT_TYPES.length);
   readonly sentByType = new Float64Array(EVENT_TYPES.length);
   readonly failedByType = new Float64Array(EVENT_TYPES.length);
+  readonly entitiesSent = new Float64Array(ENTITY_STREAMS.length);
+  readonly entitiesFailed = new Float64Array(ENTITY_STREAMS.length);
   lastEventMs = Number.NaN;
   /** Listeners for Kafka request durations (the Prometheus histogram). */
   readonly requestObservers: Array<(seconds: number) => void> = [];
@@ -51,15 +57,16 @@ export class Metrics implements DeliveryListener {
     this.lastEventMs = lastTimeMs;
   }
 
+  /** bytesSent counts every record's value bytes, entity records included; messagesSent counts events only. */
   delivered(count: number, bytes: number, byTag?: ArrayLike<number>): void {
-    this.messagesSent += count;
+    this.messagesSent += count - entityCount(byTag, this.entitiesSent);
     this.bytesSent += bytes;
     if (byTag) for (let t = 0; t < EVENT_TYPES.length; t++) this.sentByType[t]! += byTag[t]!;
   }
 
   /** Counted only: the sink that failed says why (a Kafka sink logs each kind of failure once, a file sink throws). */
   failed(count: number, _error: Error, byTag?: ArrayLike<number>): void {
-    this.messagesFailed += count;
+    this.messagesFailed += count - entityCount(byTag, this.entitiesFailed);
     if (byTag) for (let t = 0; t < EVENT_TYPES.length; t++) this.failedByType[t]! += byTag[t]!;
   }
 
@@ -100,6 +107,8 @@ export class Metrics implements DeliveryListener {
       sessionsStarted: extra.sessionsStarted,
       usersCreated: extra.usersCreated,
       usersInPool: extra.usersInPool,
+      entitiesSent: byStream(this.entitiesSent),
+      entitiesFailed: byStream(this.entitiesFailed),
       simulatedTime: Number.isNaN(this.lastEventMs) ? null : new Date(this.lastEventMs).toISOString(),
       elapsedSeconds: Math.round(elapsed * 1000) / 1000,
       eventsPerSecond: elapsed > 0 ? Math.round(this.messagesSent / elapsed) : 0,
@@ -132,9 +141,31 @@ export function addSnapshots(parts: readonly MetricsSnapshot[], elapsedSeconds: 
     sessionsStarted: sum((m) => m.sessionsStarted),
     usersCreated: sum((m) => m.usersCreated),
     usersInPool: sum((m) => m.usersInPool),
+    entitiesSent: byStream(ENTITY_STREAMS.map((s) => sum((m) => m.entitiesSent[s]))),
+    entitiesFailed: byStream(ENTITY_STREAMS.map((s) => sum((m) => m.entitiesFailed[s]))),
     simulatedTime: times.sort().at(-1) ?? null,
     elapsedSeconds: Math.round(elapsedSeconds * 1000) / 1000,
     eventsPerSecond: elapsedSeconds > 0 ? Math.round(sent / elapsedSeconds) : 0,
     seed,
   };
+}
+
+/** Adds the entity records among `byTag` to `into` (by stream) and returns how many there were. */
+function entityCount(byTag: ArrayLike<number> | undefined, into: Float64Array): number {
+  if (byTag === undefined || byTag.length <= ENTITY_TAG) return 0;
+  let n = 0;
+  for (let s = 0; s < ENTITY_STREAMS.length; s++) {
+    const c = byTag[ENTITY_TAG + s]!;
+    into[s]! += c;
+    n += c;
+  }
+  return n;
+}
+
+function byStream(counts: ArrayLike<number>): Record<EntityStream, number> {
+  const out = {} as Record<EntityStream, number>;
+  ENTITY_STREAMS.forEach((s, i) => {
+    out[s] = counts[i]!;
+  });
+  return out;
 }

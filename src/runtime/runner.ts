@@ -150,3 +150,51 @@ export async function runToSink<R extends Stepped>(stepper: Stepper<R>, sink: Si
     }
   }
 }
+
+/** What the run loop needs of the entity tracker (src/entities/tracker.ts). */
+export interface EntitySource<R, X> {
+  /** The records to deliver before `rec`. */
+  observe(rec: R): readonly X[];
+  /** The records due by `endMs`, at the end of the run. */
+  finish(endMs: number): readonly X[];
+  readonly lastEventMs: number;
+}
+
+/**
+ * `runToSink` with entity records: before each event, the records it is the first to need.
+ * At the end, those due by the end of the run (the duration's end, or the last event when the
+ * run stopped otherwise); later ones are never sent.
+ */
+export async function runWithEntities<R extends Stepped, X>(
+  stepper: Stepper<R>,
+  entities: EntitySource<R, X>,
+  sink: Sink<R | X>,
+  endMs: number,
+  signal?: AbortSignal,
+): Promise<StopReason> {
+  let reason: StopReason = 'signal';
+  if (!signal?.aborted) {
+    for (;;) {
+      let gate = stepper.gate();
+      if (gate !== undefined) {
+        if (typeof gate !== 'string') gate = await gate;
+        if (gate !== undefined) {
+          reason = gate;
+          break;
+        }
+      }
+      const rec = stepper.take();
+      let more = true;
+      for (const x of entities.observe(rec)) more = sink.write(x) && more;
+      more = sink.write(rec) && more;
+      if (!more) {
+        await sink.ready();
+        if (signal?.aborted) break;
+      }
+    }
+  }
+  // A duration covers [start, end): a step at the end itself belongs to the next run.
+  const end = reason === 'duration' ? endMs - 1 : entities.lastEventMs;
+  for (const x of entities.finish(end)) sink.write(x);
+  return reason;
+}

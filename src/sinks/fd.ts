@@ -27,6 +27,11 @@ export class FdSink<T> implements Sink<T> {
   private failure: UBPError | null = null;
   private closed = false;
   private flushScheduled = false;
+  /**
+   * Called before each chunk is written out: a file whose lines refer to lines of other files
+   * (events to their entity records) writes those first.
+   */
+  beforeChunk: (() => void) | null = null;
 
   constructor(fd: number, name: string, encoder: RecordEncoder<T>, listener: DeliveryListener, ownsFd: boolean) {
     if (encoder.maxBytes + 1 > CHUNK_BYTES)
@@ -135,6 +140,11 @@ export class FdSink<T> implements Sink<T> {
   }
 
   async flush(): Promise<void> {
+    this.flushNow();
+  }
+
+  /** Write out what is gathered, now (throws the sink's failure, if it failed). */
+  flushNow(): void {
     if (this.failure) throw this.failure;
     if (this.pendingCount > 0) this.writeChunk();
   }
@@ -150,6 +160,7 @@ export class FdSink<T> implements Sink<T> {
   }
 
   private writeChunk(): void {
+    this.beforeChunk?.();
     const count = this.pendingCount;
     const used = this.used;
     const tags = this.pendingTags;

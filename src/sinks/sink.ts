@@ -45,8 +45,8 @@ export const textRecords: RecordEncoder<TextRecord> = {
   tag: (item) => item.tag ?? 0,
 };
 
-/** Number of distinct tags a sink must keep apart in its reports. */
-export const TAG_COUNT = 16;
+/** Number of distinct tags a sink must keep apart in its reports: event types, then entity streams (a power of two). */
+export const TAG_COUNT = 32;
 
 export interface DeliveryListener {
   /** `count` records of `bytes` total value bytes were delivered; `byTag[t]` of them had tag t. */

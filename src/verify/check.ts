@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { TruthCheck } from './truth.ts';
+import type { EntityCheck } from './entities.ts';
 
 /** One record as read back: from a topic (with partition and key) or a line of a file. */
 export interface ReadBack {
@@ -28,7 +29,10 @@ export type CheckName =
   | 'timestamps'
   | 'headers'
   | 'truth_windows'
-  | 'late';
+  | 'late'
+  | 'users'
+  | 'products'
+  | 'orders';
 
 /** What the run was told to do, so the checks expect it. */
 export interface Expectations {
@@ -40,6 +44,8 @@ export interface Expectations {
   headers?: boolean;
   /** The run's answer key: the faults it lists are expected, and its windows must match. */
   truth?: TruthCheck;
+  /** The run's entity streams, already read: the events' references are checked against them. */
+  entities?: EntityCheck;
 }
 
 export interface CheckResult {
@@ -92,8 +98,9 @@ const MAX_EXAMPLES = 5;
  */
 export class RunVerifier {
   private readonly validate: ValidateFunction;
-  private readonly expect: Required<Omit<Expectations, 'truth'>>;
+  private readonly expect: Required<Omit<Expectations, 'truth' | 'entities'>>;
   private readonly truth: TruthCheck | null;
+  private readonly entities: EntityCheck | null;
   private expectedRepeats = 0;
   private readonly eventIds = new Set<string>();
   private readonly sessions = new Map<string, SessionSeen>();
@@ -112,12 +119,17 @@ export class RunVerifier {
     headers: { count: 0, examples: [] },
     truth_windows: { count: 0, examples: [] },
     late: { count: 0, examples: [] },
+    // The entity checks keep their own counts (EntityCheck).
+    users: { count: 0, examples: [] },
+    products: { count: 0, examples: [] },
+    orders: { count: 0, examples: [] },
   };
 
   constructor(expect: Expectations = {}, validate: ValidateFunction = loadValidator()) {
     this.validate = validate;
     this.expect = { key: expect.key ?? 'session_id', eventTimestamps: expect.eventTimestamps ?? true, headers: expect.headers ?? false };
     this.truth = expect.truth ?? null;
+    this.entities = expect.entities ?? null;
   }
 
   private problem(check: CheckName, example: string): void {
@@ -137,7 +149,8 @@ export class RunVerifier {
       user_id?: unknown;
       timestamp?: unknown;
       session_info?: { events_in_session?: unknown; session_start?: unknown };
-      event_data?: { order_value?: unknown };
+      page_info?: { product_id?: unknown };
+      event_data?: { order_value?: unknown; product_id?: unknown; price?: unknown; in_stock?: unknown; order_id?: unknown };
     };
     try {
       event = JSON.parse(record.value);
@@ -172,6 +185,7 @@ export class RunVerifier {
     const partition = (record.topic ?? 0) * 1_000_000 + (record.partition ?? 0);
     if (timeMs < this.firstEventMs) this.firstEventMs = timeMs;
     this.truth?.add(event, partition, timeMs, where);
+    this.entities?.addEvent(event, where);
     const seen = this.sessions.get(sessionId);
     if (seen === undefined) {
       const startMs = Date.parse(String(event.session_info?.session_start));
@@ -357,6 +371,7 @@ export class RunVerifier {
               detail: `${truth.lateStats.listed} late events in the answer key, ${truth.lateStats.seen} seen arriving after later events, ${f.late.count} of those not listed`,
             },
           ]),
+      ...(this.entities?.results() ?? []),
     ];
     return {
       source,

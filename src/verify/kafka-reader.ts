@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Consumer, FetchIsolationLevels, ListOffsetTimestamps, findErrorBy } from '@platformatic/kafka';
+import { Admin, Consumer, FetchIsolationLevels, ListOffsetTimestamps, findErrorBy } from '@platformatic/kafka';
 import { UBPError } from '../errors.ts';
 import { PLAINTEXT, type KafkaSecurity } from '../config/security.ts';
 import { connectionSecurity, securityFailure } from '../sinks/kafka/connection.ts';
@@ -193,6 +193,30 @@ export async function topicPartitionCount(
     return info.partitionsCount;
   } finally {
     await consumer.close(true).catch(() => {});
+  }
+}
+
+/** Which of `topics` exist (asked by listing the cluster's topics, which creates none). */
+export async function existingTopics(
+  options: Pick<ReadTopicOptions, 'bootstrapServers' | 'connectTimeoutMs' | 'security'>,
+  topics: readonly string[],
+): Promise<string[]> {
+  const admin = new Admin({
+    ...connectionSecurity(options.security ?? PLAINTEXT, options.bootstrapServers),
+    clientId: 'ubp-reader-admin',
+    bootstrapBrokers: [...options.bootstrapServers],
+    connectTimeout: options.connectTimeoutMs ?? 5_000,
+    retries: 3,
+    retryDelay: 500,
+    strict: true,
+  });
+  try {
+    const all = new Set(await admin.listTopics());
+    return topics.filter((t) => all.has(t));
+  } catch (error) {
+    throw readError(error, topics.join(', '), options.bootstrapServers.join(','), options.security);
+  } finally {
+    await admin.close().catch(() => {});
   }
 }
 

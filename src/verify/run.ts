@@ -8,6 +8,10 @@ import { isWireFormat, wireSchemaId } from '../events/wire.ts';
 import { topicsOf } from '../sinks/kafka/event-routing.ts';
 import { RunVerifier, type Expectations, type ReadBack, type VerifyReport } from './check.ts';
 import { loadTruth, TruthCheck } from './truth.ts';
+import { ENTITY_STREAMS, type EntityStream } from '../entities/records.ts';
+import { entityTopic } from '../config/options.ts';
+import { entityFile } from '../sinks/entity-files.ts';
+import { EntityCheck } from './entities.ts';
 
 /** Where a run is read from: an NDJSON file, or a topic (a `{event_type}` template: every routed topic). */
 export interface RunSource {
@@ -105,10 +109,36 @@ export async function* readRun(source: RunSource): AsyncGenerator<ReadBack> {
   }
 }
 
-/** Read a run back and check it: count, duplicates, split sessions, order, gaps, schema, keys. */
+/**
+ * The run's entity streams, when it has any: the files beside the input
+ * (`<stem>.<stream>.ndjson`), or the topics beside the topic (`<topic>.<stream>`).
+ */
+export async function entitySources(source: RunSource): Promise<{ stream: EntityStream; source: RunSource }[]> {
+  if (source.input !== undefined) {
+    const input = source.input;
+    return ENTITY_STREAMS.filter((s) => fs.existsSync(entityFile(input, s))).map((s) => ({
+      stream: s,
+      source: { input: entityFile(input, s) },
+    }));
+  }
+  const topics = ENTITY_STREAMS.map((s) => entityTopic(source.topic!, s));
+  const { existingTopics } = await import('./kafka-reader.ts');
+  const present = new Set(
+    await existingTopics({ bootstrapServers: source.bootstrapServers!, ...(source.security ? { security: source.security } : {}) }, topics),
+  );
+  return ENTITY_STREAMS.flatMap((s, i) => (present.has(topics[i]!) ? [{ stream: s, source: { ...source, topic: topics[i]! } }] : []));
+}
+
+/** Read a run back and check it: count, duplicates, split sessions, order, gaps, schema, keys, entity references. */
 export async function verifyRun(options: VerifyOptions): Promise<VerifyReport> {
   const truth = options.truth === undefined ? undefined : new TruthCheck(loadTruth(options.truth));
-  const verifier = new RunVerifier({ ...options.expect, ...(truth ? { truth } : {}) });
+  const streams = await entitySources(options);
+  let entities: EntityCheck | undefined;
+  if (streams.length > 0) {
+    entities = new EntityCheck(streams.map((s) => s.stream));
+    for (const { stream, source } of streams) for await (const record of readRun(source)) entities.addEntity(stream, record);
+  }
+  const verifier = new RunVerifier({ ...options.expect, ...(truth ? { truth } : {}), ...(entities ? { entities } : {}) });
   for await (const record of readRun(options)) verifier.add(record);
   return verifier.report(sourceName(options), options.expected ?? null);
 }

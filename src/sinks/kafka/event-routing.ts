@@ -1,4 +1,5 @@
-import { EVENT_TYPE_PLACEHOLDER, type KafkaConfig } from '../../config/options.ts';
+import { entityTopic, EVENT_TYPE_PLACEHOLDER, type KafkaConfig } from '../../config/options.ts';
+import { ENTITY_STREAMS, EntityRecord, type EntityStream } from '../../entities/records.ts';
 import type { EventRecord } from '../../model/activity.ts';
 import { EVENT_TYPES } from '../../model/event-types.ts';
 import type { KafkaRouting } from './routing.ts';
@@ -47,4 +48,29 @@ function typeHeaders(): Map<Buffer, Buffer>[] {
         [Buffer.from('content-type'), Buffer.from('application/json')],
       ]),
   );
+}
+
+/**
+ * The events' routing, plus a topic per entity stream (`<topic>.<stream>`, users and products
+ * compacted): an entity record is keyed by its entity's id and stamped with the time it takes
+ * effect (or the send time, as the events are). Both go through one client, so an entity
+ * record is sent with or before the first event that refers to it.
+ */
+export function withEntityTopics(
+  events: KafkaRouting<EventRecord>,
+  k: KafkaConfig,
+  streams: readonly EntityStream[],
+): KafkaRouting<EventRecord | EntityRecord> {
+  const base = events.topics.length;
+  // Topic index by stream index; the streams that are off get none.
+  const index = ENTITY_STREAMS.map((s) => (streams.includes(s) ? base + streams.indexOf(s) : -1));
+  const stamped = k.recordTimestamp === 'event';
+  return {
+    topics: [...events.topics, ...streams.map((s) => entityTopic(k.topic, s))],
+    compacted: [...events.topics.map(() => false), ...streams.map((s) => s !== 'orders')],
+    topicOf: (item) => (item instanceof EntityRecord ? index[item.stream]! : events.topicOf(item)),
+    key: (item) => (item instanceof EntityRecord ? item.key : events.key(item)),
+    timestampMs: (item) => (item instanceof EntityRecord ? (stamped ? item.timeMs : undefined) : events.timestampMs(item)),
+    headers: (item) => (item instanceof EntityRecord ? undefined : events.headers(item)),
+  };
 }

@@ -5,6 +5,8 @@
 export interface KafkaRouting<T> {
   /** Every topic a record may go to; each is created when missing. */
   readonly topics: readonly string[];
+  /** Per topic: created with `cleanup.policy=compact` (a table keyed by the record key) rather than delete. Default: none. */
+  readonly compacted?: readonly boolean[];
   /** Index into `topics`. */
   topicOf(item: T): number;
   /**

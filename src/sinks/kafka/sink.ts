@@ -156,7 +156,10 @@ export async function createKafkaSink<T>(
     let expirationMs = DEFAULT_PRODUCER_ID_EXPIRATION_MS;
     const start = async () => {
       const states: TopicState[] = [];
-      for (const topic of routing.topics) states.push(await ensureTopic(admin, topic, options, once));
+      for (const [i, topic] of routing.topics.entries()) {
+        const cleanupPolicy = routing.compacted?.[i] ? 'compact' : 'delete';
+        states.push(await ensureTopic(admin, topic, { ...options, cleanupPolicy }, once));
+      }
       expirationMs = idempotent ? await producerIdExpirationMs(admin) : DEFAULT_PRODUCER_ID_EXPIRATION_MS;
       // Fetching the producer id now surfaces a broker that refuses idempotence here rather than on the first batch.
       if (idempotent) await producer.initIdempotentProducer({});

@@ -10,6 +10,8 @@ export interface TopicRequest {
   replicationFactor: number;
   /** retention.ms of a topic we create (-1 = forever). */
   retentionMs: number;
+  /** cleanup.policy of a topic we create (default delete). */
+  cleanupPolicy?: 'compact' | 'delete';
 }
 
 export interface TopicState {
@@ -44,6 +46,7 @@ export async function ensureTopic(admin: Admin, topic: string, request: TopicReq
     const configs = [
       { name: 'retention.ms', value: String(request.retentionMs) },
       { name: 'compression.type', value: TOPIC_COMPRESSION },
+      ...(request.cleanupPolicy === 'compact' ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
       // Records carry their events' times; a run that gets ahead of the clock (from now at
       // --speed above 1) would be refused past Kafka's default of one hour ahead.
       { name: 'message.timestamp.after.max.ms', value: '9223372036854775807' },
@@ -54,7 +57,8 @@ export async function ensureTopic(admin: Admin, topic: string, request: TopicReq
       } catch (error) {
         // Brokers before Kafka 3.6 do not know the timestamp setting: create the topic without it.
         if (!findErrorBy(error as Error, 'apiId', 'INVALID_CONFIG')) throw error;
-        await admin.createTopics({ topics: [topic], partitions: request.partitions, replicas, configs: configs.slice(0, 2) });
+        const known = configs.filter((c) => c.name !== 'message.timestamp.after.max.ms');
+        await admin.createTopics({ topics: [topic], partitions: request.partitions, replicas, configs: known });
       }
       created = true;
       logger.info(`created topic ${topic}`, { topic, partitions: request.partitions, replicationFactor: replicas });
@@ -73,7 +77,8 @@ export async function ensureTopic(admin: Admin, topic: string, request: TopicReq
   const partitions = await waitForLeaders(admin, topic);
   if (created) await waitUntilServed(admin, topic, partitions);
   const retentionMs = created ? request.retentionMs : await warnAboutDifferences(admin, topic, request, partitions, replicas, logger);
-  return { partitions, created, brokers, retentionMs };
+  // A compacted topic keeps the latest record of every key, whatever its retention.ms.
+  return { partitions, created, brokers, retentionMs: request.cleanupPolicy === 'compact' ? -1 : retentionMs };
 }
 
 /**
@@ -142,7 +147,7 @@ async function warnAboutDifferences(
         {
           resourceType: ConfigResourceTypes.TOPIC,
           resourceName: topic,
-          configurationKeys: ['retention.ms', 'compression.type'],
+          configurationKeys: ['retention.ms', 'compression.type', 'cleanup.policy'],
         },
       ],
     });
@@ -162,6 +167,9 @@ async function warnAboutDifferences(
   if (retention !== String(request.retentionMs)) differences.push(`retention.ms ${retention} (wanted ${request.retentionMs})`);
   const compression = configs.get('compression.type');
   if (compression !== TOPIC_COMPRESSION) differences.push(`compression.type ${compression} (wanted ${TOPIC_COMPRESSION})`);
+  const policy = configs.get('cleanup.policy');
+  const wantPolicy = request.cleanupPolicy ?? 'delete';
+  if (policy !== undefined && policy !== null && policy !== wantPolicy) differences.push(`cleanup.policy ${policy} (wanted ${wantPolicy})`);
   if (differences.length > 0) {
     logger.warn(`topic ${topic} exists with other settings, using it as it is: ${differences.join(', ')}`, {
       topic,
