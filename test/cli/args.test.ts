@@ -126,6 +126,8 @@ describe('the command line reads the option table', () => {
         sink: 'file',
         output: 'out.jsonl',
         entities: [],
+        scenario: null,
+        printScenario: false,
         format: 'json',
         registry: { url: 'https://r:8081', username: null, password: null, caFile: '/sr-ca.pem', certFile: null, keyFile: null },
         autoRegister: false,

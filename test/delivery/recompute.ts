@@ -84,6 +84,8 @@ export function recompute(delivered: readonly Ev[], windowSeconds: number) {
       revenue: cents / 100,
       late: 0,
       duplicates: delivered.length - events.length,
+      // No episodes here: no bot wave.
+      bot_sessions: 0,
       first_event: times[0] ?? null,
       last_event: times.at(-1) ?? null,
     },

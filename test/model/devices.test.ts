@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEVICES, OS_MIX, OS_UA_MARKER, drawDevice, type DeviceProfile } from '../../src/model/devices.ts';
+import {
+  BOT_DEVICE_COUNT,
+  BOT_DEVICE_OFFSET,
+  DEVICES,
+  OS_MIX,
+  OS_UA_MARKER,
+  drawDevice,
+  type DeviceProfile,
+} from '../../src/model/devices.ts';
+
+/** The devices a shopper can have (a bot wave's crawlers come after them). */
+const SHOPPERS = DEVICES.slice(0, BOT_DEVICE_OFFSET);
 import { SeedSource } from '../../src/model/rng.ts';
 
 const TYPE_OF_OS: Record<DeviceProfile['os'], DeviceProfile['type']> = {
@@ -38,14 +49,14 @@ function size(text: string): [number, number] {
 }
 
 test('every device is consistent: type fits the OS, the user agent names the OS and the browser, the viewport fits the screen', () => {
-  assert.ok(DEVICES.length >= 100, `${DEVICES.length} devices`);
-  DEVICES.forEach((d, i) => {
+  assert.ok(SHOPPERS.length >= 100, `${SHOPPERS.length} devices`);
+  SHOPPERS.forEach((d, i) => {
     assert.equal(d.index, i, 'index is the position in DEVICES');
     assert.equal(d.type, TYPE_OF_OS[d.os], `${d.os} is a ${TYPE_OF_OS[d.os]}`);
     assert.ok(d.userAgent.startsWith('Mozilla/5.0 ('), d.userAgent);
     assert.ok(d.userAgent.includes(OS_UA_MARKER[d.os]), `${d.os}: ${d.userAgent}`);
     for (const [os, marker] of Object.entries(OS_UA_MARKER))
-      if (os !== d.os) assert.ok(!d.userAgent.includes(marker), `${d.os} agent carries ${os}'s marker: ${d.userAgent}`);
+      if (os !== d.os && marker !== '') assert.ok(!d.userAgent.includes(marker), `${d.os} agent carries ${os}'s marker: ${d.userAgent}`);
     assert.ok(browserMatchesAgent(d), `${d.os} ${d.browser}: ${d.userAgent}`);
     const [sw, sh] = size(d.screen);
     const [vw, vh] = size(d.viewport);
@@ -56,11 +67,22 @@ test('every device is consistent: type fits the OS, the user agent names the OS 
 
 test('every OS and browser of the mix has devices, and no browser appears on an OS it does not run on', () => {
   const browsers = new Map<string, Set<string>>();
-  for (const d of DEVICES) (browsers.get(d.os) ?? browsers.set(d.os, new Set()).get(d.os)!).add(d.browser);
+  for (const d of SHOPPERS) (browsers.get(d.os) ?? browsers.set(d.os, new Set()).get(d.os)!).add(d.browser);
   assert.deepEqual([...browsers.keys()].sort(), OS_MIX.map((o) => o.os).sort());
   assert.deepEqual([...browsers.get('iPadOS')!], ['Safari']);
   assert.ok(!browsers.get('iOS')!.has('Edge') && !browsers.get('macOS')!.has('Edge'));
   assert.ok(browsers.get('Android')!.has('Samsung Internet') && !browsers.get('Windows')!.has('Samsung Internet'));
+});
+
+test("a bot wave's crawlers come after the shoppers' devices: Linux, desktop, their own agents", () => {
+  const bots = DEVICES.slice(BOT_DEVICE_OFFSET);
+  assert.equal(bots.length, BOT_DEVICE_COUNT);
+  bots.forEach((d, k) => {
+    assert.equal(d.index, BOT_DEVICE_OFFSET + k);
+    assert.deepEqual([d.os, d.type], ['Linux', 'desktop']);
+    assert.match(d.userAgent, /bot|Headless|python-requests|Scrapy/i);
+  });
+  assert.equal(new Set(bots.map((d) => d.userAgent)).size, bots.length);
 });
 
 test('drawn devices come from the table and follow the shares (200,000 draws)', () => {
