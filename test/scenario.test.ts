@@ -386,3 +386,43 @@ test('weights the pinned transitions cannot meet are refused with the numbers in
     /^user-behavior-producer: event weights: begin_checkout 0\.0093 needs add_to_cart ≤ 0\.037 \(add_to_cart → begin_checkout is pinned at 0\.25\); got add_to_cart 0\.075\n$/,
   );
 });
+
+test('episodes and entity streams together pass verify: sale prices reach the products stream, crawlers the users stream', async () => {
+  const file = tmp(
+    'sale.yaml',
+    [
+      'run: {start: "2024-03-04T08:00:00Z", duration: 7200, rate: 30000}',
+      'episodes:',
+      '  - {kind: flash_sale, after: 30m, duration: 45m, traffic: 2, campaign: spring_sale, discount: 0.2}',
+      '  - {kind: bot_wave, after: 1h, duration: 30m, share: 0.2}',
+    ].join('\n'),
+  );
+  const out = path.join(path.dirname(file), 'events.ndjson');
+  const r = await runCli([
+    '--scenario',
+    file,
+    '--sink',
+    'file',
+    '--output',
+    out,
+    '--entities',
+    'users,products,orders',
+    '--seed',
+    '8',
+    '--speed',
+    'max',
+    '--quiet',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const v = await runCli(['verify', '--input', out]);
+  assert.equal(v.code, 0, v.stdout.toString() + v.stderr);
+  const products = fs
+    .readFileSync(path.join(path.dirname(file), 'events.products.ndjson'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { product_id: string; price: number });
+  const prices = new Map<string, Set<number>>();
+  for (const p of products) (prices.get(p.product_id) ?? prices.set(p.product_id, new Set()).get(p.product_id)!).add(p.price);
+  // A product seen before, in and after the sale has had two prices.
+  assert.ok([...prices.values()].filter((s) => s.size >= 2).length > 20);
+});

@@ -50,8 +50,8 @@ export class EntityTracker {
   private readonly seedHi: number;
   private readonly startDay: number;
   private readonly userState = new Map<string, number>();
-  /** By `Product.index`: price in cents × 2 + in stock. */
-  private readonly productState = new Map<number, number>();
+  /** By product id (a flash sale's discounted copy is the same product): price in cents × 2 + in stock. */
+  private readonly productState = new Map<string, number>();
   private readonly pending = new TimeHeap<PendingOrder>();
   private pendingSeq = 0;
   private out: EntityRecord[] = [];
@@ -169,13 +169,13 @@ export class EntityTracker {
 
   /** A product as an event shows it: its price and stock (null = the event does not show it). */
   private product(timeMs: number, product: Product, priceCents: number | null, inStock: boolean | null): void {
-    const before = this.productState.get(product.index);
+    const before = this.productState.get(product.id);
     // Before any event says otherwise, a product is in stock at its catalog price.
     const price = priceCents ?? (before === undefined ? product.priceCents : Math.floor(before / 2));
     const stock = inStock ?? (before === undefined ? true : (before & 1) === 1);
     const now = price * 2 + (stock ? 1 : 0);
     if (now === before) return;
-    this.productState.set(product.index, now);
+    this.productState.set(product.id, now);
     const value = JSON.stringify({
       product_id: product.id,
       updated_at: new Date(timeMs).toISOString(),
