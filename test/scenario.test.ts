@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig } from '../src/config/options.ts';
-import { loadScenario } from '../src/config/scenario.ts';
+import { loadScenario, parseScenario } from '../src/config/scenario.ts';
+import { EventSerializer } from '../src/events/serialize.ts';
 import type { EventRecord } from '../src/model/activity.ts';
 import { BOT_DEVICE_OFFSET } from '../src/model/devices.ts';
 import type { EpisodeSpec } from '../src/model/episodes.ts';
@@ -425,4 +426,76 @@ test('episodes and entity streams together pass verify: sale prices reach the pr
   for (const p of products) (prices.get(p.product_id) ?? prices.set(p.product_id, new Set()).get(p.product_id)!).add(p.price);
   // A product seen before, in and after the sale has had two prices.
   assert.ok([...prices.values()].filter((s) => s.size >= 2).length > 20);
+});
+
+test('a scenario shop: its own cities and address blocks, catalog, devices and hourly curve reach the events', () => {
+  const hourly = Array.from({ length: 7 }, () => Array.from({ length: 24 }, (_, h) => (h === 12 ? 4 : 1)));
+  const s = parseScenario({
+    cities: [
+      {
+        city: 'Lisbon',
+        country: 'PT',
+        state: 'LI',
+        timezone: 'Europe/Lisbon',
+        latitude: 38.72,
+        longitude: -9.14,
+        share: 0.6,
+        ipBlocks: ['100.64.0.0/16'],
+      },
+      { city: 'Porto', country: 'PT', state: 'PO', timezone: 'Europe/Lisbon', latitude: 41.15, longitude: -8.61, share: 0.4 },
+    ],
+    devices: { iOS: 0, Android: 1, Windows: 0, macOS: 0, iPadOS: 0 },
+    catalog: {
+      productsPerCategory: 20,
+      categories: [
+        {
+          id: 'tea',
+          title: 'Tea',
+          share: 1,
+          brands: ['Leafy', 'Steep'],
+          qualifiers: ['Green', 'Black', 'Herbal'],
+          items: [
+            ['Loose Tea', 4, 12],
+            ['Tea Bags', 2, 6],
+          ],
+          searchTerms: ['green tea'],
+        },
+      ],
+    },
+    time: { hourly },
+  });
+  const sim = new Simulation({
+    seed: 4,
+    startMs: Date.UTC(2024, 2, 4, 0, 0),
+    ratePerHour: 2500,
+    minSessionSeconds: 60,
+    maxSessionSeconds: 600,
+    timePatterns: true,
+    userPoolSize: 0,
+    shop: s.shop,
+  });
+  const serializer = new EventSerializer(sim.instanceTag, sim.model);
+  const byHour = new Array<number>(24).fill(0);
+  let lisbon = 0;
+  for (let i = 0; i < 60_000; i++) {
+    const rec = sim.next();
+    const e = JSON.parse(serializer.serialize(rec)) as {
+      timestamp: string;
+      location: { city: string };
+      device_info: { os: string };
+      technical_info: { ip_address: string };
+      page_info: { product_category?: string };
+    };
+    byHour[new Date(e.timestamp).getUTCHours()]!++;
+    assert.ok(['Lisbon', 'Porto'].includes(e.location.city));
+    assert.equal(e.device_info.os, 'Android');
+    if (e.page_info.product_category !== undefined) assert.equal(e.page_info.product_category, 'tea');
+    if (e.location.city === 'Lisbon') {
+      lisbon++;
+      assert.match(e.technical_info.ip_address, /^100\.64\./);
+    } else assert.doesNotMatch(e.technical_info.ip_address, /^100\.64\./);
+  }
+  assert.ok(Math.abs(lisbon / 60_000 - 0.6) < 0.03);
+  // Lisbon is UTC+0 in March: noon local is four times the other hours (ramps aside).
+  assert.ok(byHour[12]! > 2.5 * byHour[9]!, `noon ${byHour[12]} vs 9h ${byHour[9]}`);
 });

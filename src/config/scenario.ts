@@ -243,6 +243,19 @@ function mergeChecked(base: unknown, over: unknown, path: string, problems: stri
 function mergeShop(d: ScenarioDocument, problems: string[]): ShopSpec {
   const base = DEFAULT_SHOP;
   const merge = <T>(value: T, over: unknown, path: string): T => mergeChecked(value, over, path, problems) as T;
+  let behaviour = merge(base.behaviour, d.behaviour, 'behaviour') as Behaviour;
+  const categories = d.catalog?.categories;
+  if (categories !== undefined) {
+    // The default tilts are for the default categories: other categories are untilted unless the file tilts them.
+    const given = (d.behaviour?.device ?? {}) as Record<string, { categoryTilt?: unknown } | undefined>;
+    const device = Object.fromEntries(
+      Object.entries(behaviour.device).map(([k, v]) => [
+        k,
+        given[k]?.categoryTilt !== undefined ? v : { ...v, categoryTilt: categories.map(() => 1) },
+      ]),
+    ) as unknown as Behaviour['device'];
+    behaviour = { ...behaviour, device };
+  }
   return {
     eventWeights: merge(base.eventWeights, d.eventWeights, 'eventWeights'),
     segments: merge(base.segments, d.segments, 'segments'),
@@ -252,7 +265,7 @@ function mergeShop(d: ScenarioDocument, problems: string[]): ShopSpec {
     cities: d.cities ?? base.cities,
     catalog: { ...base.catalog, ...d.catalog },
     time: d.time?.hourly ? { ...base.time, ...d.time, hourly: d.time.hourly } : { ...base.time, ...d.time },
-    behaviour: merge(base.behaviour, d.behaviour, 'behaviour') as Behaviour,
+    behaviour,
   };
 }
 
@@ -308,7 +321,7 @@ function checkShop(shop: ShopSpec, d: ScenarioDocument, problems: string[]): voi
     }
   });
   for (const device of ['mobile', 'desktop', 'tablet'] as const) {
-    if (shop.behaviour.device[device].categoryTilt.length > shop.catalog.categories.length && d.catalog?.categories !== undefined) {
+    if (shop.behaviour.device[device].categoryTilt.length !== shop.catalog.categories.length && d.catalog?.categories !== undefined) {
       problems.push(
         `behaviour.device.${device}.categoryTilt: ${shop.behaviour.device[device].categoryTilt.length} values for ${shop.catalog.categories.length} categories`,
       );
