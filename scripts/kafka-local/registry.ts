@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
+import https from 'node:https';
 import path from 'node:path';
 import { KafkaLocalError } from './errors.ts';
 import { fileTail, sleep } from './exec.ts';
@@ -30,6 +31,11 @@ export interface RegistryOptions {
   /** Default SCHEMA_REGISTRY_START_TIMEOUT_MS or 90 s. */
   timeoutMs?: number;
   log?: (message: string) => void;
+  /**
+   * Serve HTTPS only, with this PEM (key, certificate and chain in one file, as the secure
+   * broker's `broker.pem`); `ca` is what clients, and the readiness probe, trust.
+   */
+  tls?: { keystore: string; ca: string };
 }
 
 export interface RegistryHandle {
@@ -45,6 +51,8 @@ export interface RegistryHandle {
 interface RegistryState {
   pid: number;
   port: number;
+  /** The CA to trust when it serves HTTPS. */
+  ca?: string;
   startedAt: string;
 }
 
@@ -62,7 +70,7 @@ export function defaultRegistryDir(): string {
   return path.join(defaultDir(), 'registry');
 }
 
-const urlOf = (port: number): string => `http://${HOST}:${port}${CCOMPAT_PATH}`;
+const urlOf = (port: number, tls = false): string => `${tls ? 'https' : 'http'}://${HOST}:${port}${CCOMPAT_PATH}`;
 
 function readState(L: RegistryLayout): RegistryState | undefined {
   try {
@@ -86,7 +94,8 @@ function isOurRegistry(pid: number | undefined, L: RegistryLayout): pid is numbe
 }
 
 /** Whether the Confluent API answers: a listening socket is not enough while Quarkus starts. */
-export async function probeRegistry(url: string, timeoutMs = 2000): Promise<{ ok: boolean; reason?: string }> {
+export async function probeRegistry(url: string, timeoutMs = 2000, ca?: string): Promise<{ ok: boolean; reason?: string }> {
+  if (url.startsWith('https:')) return probeHttps(url, timeoutMs, ca);
   try {
     const res = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
@@ -95,6 +104,18 @@ export async function probeRegistry(url: string, timeoutMs = 2000): Promise<{ ok
     const cause = (error as { cause?: { code?: string } }).cause;
     return { ok: false, reason: cause?.code ?? (error as Error).message };
   }
+}
+
+/** The same over HTTPS, trusting `ca` (fetch takes no CA). */
+function probeHttps(url: string, timeoutMs: number, ca?: string): Promise<{ ok: boolean; reason?: string }> {
+  return new Promise((resolve) => {
+    const req = https.get(`${url}/subjects`, { ca: ca === undefined ? undefined : readFileSync(ca), timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200 ? { ok: true } : { ok: false, reason: `HTTP ${res.statusCode}` }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, reason: error.code ?? error.message }));
+  });
 }
 
 /** Starts the registry of a state dir, or finds it already running there. */
@@ -116,8 +137,9 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
   const timeoutMs = options.timeoutMs ?? (Number(process.env.SCHEMA_REGISTRY_START_TIMEOUT_MS) || 90_000);
   const log = options.log ?? (() => {});
   let stopped = false;
+  const tls = options.tls;
   const handle = (pid: number, port: number, reused: boolean): RegistryHandle => ({
-    url: urlOf(port),
+    url: urlOf(port, tls !== undefined),
     port,
     pid,
     dir: L.dir,
@@ -136,8 +158,16 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
         `the local schema registry is already running on ${HOST}:${state.port} (pid ${state.pid}); run "npm run registry:stop" before changing SCHEMA_REGISTRY_PORT`,
       );
     }
-    const ready = await waitReady(urlOf(state.port), timeoutMs, () =>
-      isOurRegistry(state.pid, L) ? undefined : 'registry process exited',
+    if ((state.ca !== undefined) !== (tls !== undefined)) {
+      throw new KafkaLocalError(
+        `the local schema registry is already running on ${HOST}:${state.port} (pid ${state.pid}) ${state.ca !== undefined ? 'with' : 'without'} TLS; stop it first`,
+      );
+    }
+    const ready = await waitReady(
+      urlOf(state.port, tls !== undefined),
+      timeoutMs,
+      () => (isOurRegistry(state.pid, L) ? undefined : 'registry process exited'),
+      tls?.ca,
     );
     if (!ready.ok)
       throw new KafkaLocalError(
@@ -158,7 +188,16 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
     ...heap.split(/\s+/).filter(Boolean),
     marker(L),
     `-Dquarkus.http.host=${HOST}`,
-    `-Dquarkus.http.port=${port}`,
+    ...(tls === undefined
+      ? [`-Dquarkus.http.port=${port}`]
+      : [
+          // HTTPS only: plain requests are refused, and the plain port is any free one.
+          `-Dquarkus.http.port=${await freePort()}`,
+          `-Dquarkus.http.ssl-port=${port}`,
+          '-Dquarkus.http.insecure-requests=disabled',
+          `-Dquarkus.http.ssl.certificate.files=${tls.keystore}`,
+          `-Dquarkus.http.ssl.certificate.key-files=${tls.keystore}`,
+        ]),
     // Apicurio's default is NONE; Confluent's is BACKWARD, which is what users of --format meet.
     '-Dregistry.rules.global.compatibility=BACKWARD',
     '-jar',
@@ -175,7 +214,10 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
   }
   const pid = child.pid;
   child.unref();
-  writeFileSync(L.stateFile, `${JSON.stringify({ pid, port, startedAt: new Date().toISOString() } satisfies RegistryState)}\n`);
+  writeFileSync(
+    L.stateFile,
+    `${JSON.stringify({ pid, port, startedAt: new Date().toISOString(), ...(tls ? { ca: tls.ca } : {}) } satisfies RegistryState)}\n`,
+  );
   if (ephemeral) {
     // The registry must not outlive a test run that crashed or forgot stop().
     process.once('exit', () => {
@@ -191,7 +233,7 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
   log(`starting Apicurio Registry on ${HOST}:${port} (pid ${pid}, log ${L.log})`);
   const deadReason = (): string | undefined =>
     child.exitCode !== null || child.signalCode !== null ? `registry exited (${child.exitCode ?? child.signalCode})` : undefined;
-  const ready = await waitReady(urlOf(port), timeoutMs, deadReason);
+  const ready = await waitReady(urlOf(port, tls !== undefined), timeoutMs, deadReason, tls?.ca);
   if (!ready.ok) {
     await terminate(pid, { timeoutMs: 5_000 });
     rmSync(L.stateFile, { force: true });
@@ -222,17 +264,23 @@ export async function registryStatus(options: { dir?: string } = {}): Promise<Re
   const L = registryLayout(path.resolve(options.dir ?? defaultRegistryDir()));
   const state = readState(L);
   if (!state || !isOurRegistry(state.pid, L)) return { running: false, answering: false };
-  const probe = await probeRegistry(urlOf(state.port));
-  return { running: true, answering: probe.ok, url: urlOf(state.port), pid: state.pid, reason: probe.reason };
+  const url = urlOf(state.port, state.ca !== undefined);
+  const probe = await probeRegistry(url, 2000, state.ca);
+  return { running: true, answering: probe.ok, url, pid: state.pid, reason: probe.reason };
 }
 
-async function waitReady(url: string, timeoutMs: number, deadReason: () => string | undefined): Promise<{ ok: boolean; reason?: string }> {
+async function waitReady(
+  url: string,
+  timeoutMs: number,
+  deadReason: () => string | undefined,
+  ca?: string,
+): Promise<{ ok: boolean; reason?: string }> {
   const deadline = Date.now() + timeoutMs;
   let last = 'not started';
   while (Date.now() < deadline) {
     const dead = deadReason();
     if (dead !== undefined) return { ok: false, reason: dead };
-    const probe = await probeRegistry(url, 1500);
+    const probe = await probeRegistry(url, 1500, ca);
     if (probe.ok) return probe;
     last = probe.reason ?? last;
     await sleep(250);
