@@ -447,7 +447,7 @@ export class UserBehaviorProducer {
       } else if (c.sink === 'kafka') {
         const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
         const { withEntityTopics } = await import('./sinks/kafka/event-routing.ts');
-        const routing = withEntityTopics(eventRouting(c.kafka), c.kafka, c.entities);
+        const routing = withEntityTopics(eventRouting(c.kafka, c.format), c.kafka, c.entities);
         const sink = await createKafkaSink(c.kafka, withEntities(this.serializer), routing, this.metrics, this.logger);
         if (c.kafka.recordTimestamp === 'event') {
           this.warnAboutRetention(sink.retentionMs);
@@ -547,7 +547,7 @@ export class UserBehaviorProducer {
     // Loaded only for Kafka runs: stdout and file runs never pay for the client.
     const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
     const kafka = this.config.kafka;
-    const sink = await createKafkaSink(kafka, encoder, eventRouting(kafka), this.metrics, this.logger);
+    const sink = await createKafkaSink(kafka, encoder, eventRouting(kafka, this.config.format), this.metrics, this.logger);
     if (kafka.recordTimestamp === 'event') {
       this.warnAboutRetention(sink.retentionMs);
       this.warnAboutDeduplication(sink.producerIdExpirationMs);

@@ -127,7 +127,13 @@ export const recordTimestampRow = row({
 export const headersRow = row({
   kind: booleanKind(),
   default: false,
-  switches: [{ flag: 'headers', value: true, help: 'record headers `event_type`, `schema` and `content-type: application/json`' }],
+  switches: [
+    {
+      flag: 'headers',
+      value: true,
+      help: "record headers `event_type`, `schema` and `content-type` (`application/json`, or the registry format's)",
+    },
+  ],
   help: 'record headers',
   group: 'Kafka producer',
 });

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
 import type { TruthCheck } from './truth.ts';
 import type { EntityCheck } from './entities.ts';
+import { CONTENT_TYPES } from '../sinks/kafka/event-routing.ts';
 
 /** One record as read back: from a topic (with partition and key) or a line of a file. */
 export interface ReadBack {
@@ -16,6 +17,8 @@ export interface ReadBack {
   headers?: ReadonlyMap<string, string>;
   /** Offset in the partition, or line number in a file. */
   position: bigint | number;
+  /** The value came in the Confluent wire format (a registry format), decoded to `value`. */
+  wire?: boolean;
 }
 
 export type CheckName =
@@ -235,7 +238,13 @@ export class RunVerifier {
     }
     if (record.partition !== undefined && this.expect.headers) {
       const h = record.headers;
-      if (h?.get('event_type') !== event.event_type || h?.get('content-type') !== 'application/json' || !h?.get('schema')) {
+      // A registry format's content type names its payload (Avro, Protobuf or JSON behind the wire header).
+      const contentType = h?.get('content-type');
+      const typeFits =
+        record.wire === true
+          ? contentType !== undefined && Object.values(CONTENT_TYPES).includes(contentType)
+          : contentType === CONTENT_TYPES.json;
+      if (h?.get('event_type') !== event.event_type || !typeFits || !h?.get('schema')) {
         this.problem(
           'headers',
           `${where}: headers ${h === undefined ? 'missing' : JSON.stringify(Object.fromEntries(h))} do not match the event`,

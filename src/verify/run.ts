@@ -104,6 +104,7 @@ export async function* readRun(source: RunSource): AsyncGenerator<ReadBack> {
         position: r.offset,
         ...(r.timestamp !== undefined ? { timestampMs: Number(r.timestamp) } : {}),
         ...(r.headers !== undefined ? { headers: r.headers } : {}),
+        ...(isWireFormat(r.bytes) ? { wire: true } : {}),
       };
     }
   }

@@ -37,9 +37,20 @@ test('Avro through a registry over TLS: produced and verified with the CA to tru
   assert.match(registry.url, /^https:\/\/127\.0\.0\.1:\d+\/apis\/ccompat\/v7$/);
   const topic = `registry-tls-${randomUUID().slice(0, 8)}`;
   const trust = ['--schema-registry', registry.url, '--schema-registry-ca-location', tls.caCert];
-  const res = await runCli(['--topic', topic, '--bootstrap-servers', broker.bootstrap, '--format', 'avro', ...trust, ...RUN]);
+  const res = await runCli(['--topic', topic, '--bootstrap-servers', broker.bootstrap, '--format', 'avro', '--headers', ...trust, ...RUN]);
   assert.equal(res.code, 0, res.stderr);
-  const verify = await runCli(['verify', '--bootstrap-servers', broker.bootstrap, '--topic', topic, ...trust, '--expected', '2000']);
+  // --headers: verify checks each record's headers, content-type avro/binary included.
+  const verify = await runCli([
+    'verify',
+    '--bootstrap-servers',
+    broker.bootstrap,
+    '--topic',
+    topic,
+    ...trust,
+    '--expected',
+    '2000',
+    '--headers',
+  ]);
   assert.equal(verify.code, 0, verify.stdout.toString() + verify.stderr);
   assert.match(verify.stdout.toString(), /all checks passed/);
 });

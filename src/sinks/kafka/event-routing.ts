@@ -1,4 +1,4 @@
-import { entityTopic, EVENT_TYPE_PLACEHOLDER, type KafkaConfig } from '../../config/options.ts';
+import { entityTopic, EVENT_TYPE_PLACEHOLDER, type Format, type KafkaConfig } from '../../config/options.ts';
 import { ENTITY_STREAMS, EntityRecord, type EntityStream } from '../../entities/records.ts';
 import type { EventRecord } from '../../model/activity.ts';
 import { EVENT_TYPES } from '../../model/event-types.ts';
@@ -8,15 +8,26 @@ import type { EncodedEvent } from '../../events/encoded.ts';
 /** Names the event JSON Schema (schema/event.schema.json) and its version, in the `schema` header. */
 export const EVENT_SCHEMA_ID = 'user-behavior-producer/event@1';
 
+/**
+ * The `content-type` header of each format: what the value's payload is (for the registry
+ * formats, behind the 5-byte Confluent wire header that names its schema).
+ */
+export const CONTENT_TYPES: Readonly<Record<Format, string>> = {
+  json: 'application/json',
+  'json-schema': 'application/json',
+  avro: 'avro/binary',
+  protobuf: 'application/x-protobuf',
+};
+
 /** The topics of a topic name or `{event_type}` template, in event type order. */
 export function topicsOf(template: string): string[] {
   return template.includes(EVENT_TYPE_PLACEHOLDER) ? EVENT_TYPES.map((t) => template.replaceAll(EVENT_TYPE_PLACEHOLDER, t)) : [template];
 }
 
 /** How events become Kafka records: topic per the template, key, event-time or send-time stamps, headers. */
-export function eventRouting(k: KafkaConfig): KafkaRouting<EventRecord> {
+export function eventRouting(k: KafkaConfig, format: Format = 'json'): KafkaRouting<EventRecord> {
   const topics = topicsOf(k.topic);
-  const headersByType = typeHeaders();
+  const headersByType = typeHeaders(CONTENT_TYPES[format]);
   return {
     topics,
     topicOf: topics.length > 1 ? (rec) => rec.type : () => 0,
@@ -29,7 +40,7 @@ export function eventRouting(k: KafkaConfig): KafkaRouting<EventRecord> {
 /** The same routing for events kept as text (held back or repeated by the delivery layer). */
 export function encodedEventRouting(k: KafkaConfig): KafkaRouting<EncodedEvent> {
   const topics = topicsOf(k.topic);
-  const headersByType = typeHeaders();
+  const headersByType = typeHeaders(CONTENT_TYPES.json);
   return {
     topics,
     topicOf: topics.length > 1 ? (e) => e.type : () => 0,
@@ -39,13 +50,13 @@ export function encodedEventRouting(k: KafkaConfig): KafkaRouting<EncodedEvent> 
   };
 }
 
-function typeHeaders(): Map<Buffer, Buffer>[] {
+function typeHeaders(contentType: string): Map<Buffer, Buffer>[] {
   return EVENT_TYPES.map(
     (type) =>
       new Map([
         [Buffer.from('event_type'), Buffer.from(type)],
         [Buffer.from('schema'), Buffer.from(EVENT_SCHEMA_ID)],
-        [Buffer.from('content-type'), Buffer.from('application/json')],
+        [Buffer.from('content-type'), Buffer.from(contentType)],
       ]),
   );
 }
