@@ -158,7 +158,8 @@ test("every shopper's user agent names versions of the release table, consistent
 
 test('the release table: oldest first, known releases in their month, each Samsung Internet on a Chromium out before it', () => {
   for (const [product, releases] of Object.entries(RELEASES))
-    releases.forEach((r, k) => k > 0 && assert.ok(r.releasedMs >= releases[k - 1]!.releasedMs, `${product} ${r.version} out of order`));
+    for (let k = 1; k < releases.length; k++)
+      assert.ok(releases[k]!.releasedMs >= releases[k - 1]!.releasedMs, `${product} ${releases[k]!.version} out of order`);
   const month = (product: keyof typeof RELEASES, version: string): string =>
     new Date(RELEASES[product].find((r) => r.version === version)!.releasedMs).toISOString().slice(0, 7);
   assert.equal(month('chrome', '114'), '2023-05');
