@@ -276,12 +276,13 @@ const reduced = (l: Line, k: number): string => `${name(l, k)}.0.0.0`;
  * versions show in `Version/` only.
  */
 const appleOs = (k: number): string => (Number(name(APPLE, k).split('.')[0]) >= 26 ? '18_6' : name(APPLE, k).replace('.', '_'));
-const ANDROID_AT_LAUNCH = (phones: Line): number[] =>
+/** By phone of `phones`: the position in ANDROID of the version it launched on, the oldest it runs. */
+const androidAtLaunch = (phones: Line): number[] =>
   phones.releases.map((p) => ANDROID.releases.findIndex((a) => a.version === PHONE_RELEASES.find(([m]) => m === p.version)![2]));
-const PHONE = { line: PHONES } as const;
-const PHONE_ANDROID: Dim = { line: ANDROID, floorAfter: ANDROID_AT_LAUNCH(PHONES) };
-const SAMSUNG_PHONE = { line: SAMSUNG_PHONES } as const;
-const SAMSUNG_PHONE_ANDROID: Dim = { line: ANDROID, floorAfter: ANDROID_AT_LAUNCH(SAMSUNG_PHONES) };
+const PHONE: Dim = { line: PHONES };
+const PHONE_ANDROID: Dim = { line: ANDROID, floorAfter: androidAtLaunch(PHONES) };
+const SAMSUNG_PHONE: Dim = { line: SAMSUNG_PHONES };
+const SAMSUNG_PHONE_ANDROID: Dim = { line: ANDROID, floorAfter: androidAtLaunch(SAMSUNG_PHONES) };
 
 const BROWSERS: Record<string, Browser[]> = {
   iOS: [
