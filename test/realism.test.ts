@@ -11,6 +11,7 @@ import type { UserEvent } from '../src/events/event.ts';
 import { EVENT_TYPES, EVENT_WEIGHTS } from '../src/model/event-types.ts';
 import { OS_UA_MARKER } from '../src/model/devices.ts';
 import { BACKFILL_ARGS, CLI } from './helpers/cli.ts';
+import { newestReleaseMs } from './helpers/user-agent.ts';
 
 const START = Date.parse('2024-03-04T00:00:00Z');
 const END = START + 1_209_600_000;
@@ -75,6 +76,10 @@ interface SessionState {
   beginMs: number;
   purchased: boolean;
 }
+
+/** By user agent: when the newest version it names came out (NaN: one the release table lacks). */
+const agentReleases = new Map<string, number>();
+const agents = { checked: 0, unreleased: 0 };
 
 const violations: string[] = [];
 function violation(message: string): void {
@@ -200,6 +205,13 @@ function check(e: UserEvent): void {
   if (d.user_agent !== e.technical_info.user_agent) violation(`${e.event_id}: device and technical user agents differ`);
   if (!d.user_agent.includes(OS_UA_MARKER[d.os as keyof typeof OS_UA_MARKER]))
     violation(`${e.event_id}: user agent does not match ${d.os}`);
+  let released = agentReleases.get(d.user_agent);
+  if (released === undefined) agentReleases.set(d.user_agent, (released = newestReleaseMs(d.user_agent)));
+  agents.checked++;
+  if (!(released <= ms)) {
+    agents.unreleased++;
+    violation(`${e.event_id}: ${d.user_agent} names a version not out by ${e.timestamp}`);
+  }
   const edge = /Edg\/(\d+)\./.exec(d.user_agent);
   if (edge && /Chrome\/(\d+)\./.exec(d.user_agent)?.[1] !== edge[1]) violation(`${e.event_id}: Edge ${edge[1]} on another Chromium`);
   const expectedType = d.os === 'iPadOS' ? 'tablet' : d.os === 'Windows' || d.os === 'macOS' ? 'desktop' : 'mobile';
@@ -493,6 +505,12 @@ describe('a default 14-day backfill (seed 42)', () => {
         assert.ok(Math.abs(share / w - 1) <= 0.15 || Math.abs(share - w) <= 0.003, `${type}: ${(share * 100).toFixed(2)}% vs ${w * 100}%`);
       }
     }
+  });
+
+  test("user agents name only browser and OS versions out by the event's date, and many of them", (t) => {
+    t.diagnostic(`${agentReleases.size} user agents over ${agents.checked} events`);
+    assert.equal(agents.unreleased, 0, `${agents.unreleased} events name a version not out yet`);
+    assert.ok(agentReleases.size >= 100, `${agentReleases.size} user agents`);
   });
 
   test('segment, device and OS mix over sessions within ±2 pp', () => {

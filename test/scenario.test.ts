@@ -38,7 +38,7 @@ test('scenarios/default.yaml is the printed default scenario and gives the golde
   ]);
   assert.equal(r.code, 0, r.stderr);
   // The golden hash of test/golden.test.ts: restating the defaults changes nothing.
-  assert.equal(createHash('sha256').update(r.stdout).digest('hex'), '1759334f88d08e18df2b83563e0304286867b38b290a296ccf5a8a8ac69effb9');
+  assert.equal(createHash('sha256').update(r.stdout).digest('hex'), '3b1baa6f01c109f342e9d9e7610f7df04d32d7b8269ae59fa5e0e3c10acb9c36');
 });
 
 test('a bad scenario exits 2 with one line per error, each naming its path inside the file', async () => {

@@ -91,8 +91,9 @@ export class AvroEventWriter {
   private readonly startClock = new IsoClock();
   private readonly types = EVENT_TYPES.map((t) => strings(t));
   private readonly segments = SEGMENTS.map((s) => strings(s));
-  private readonly devices = DEVICES.map((d) => strings(d.type, d.os, d.browser, d.userAgent, d.screen, d.viewport));
-  private readonly userAgents = DEVICES.map((d) => strings(d.userAgent));
+  /** By `DeviceProfile.index`, encoded when first used: a run meets a few hundred of the table's thousands. */
+  private readonly devices: (Buffer | undefined)[] = new Array<Buffer | undefined>(DEVICES.length).fill(undefined);
+  private readonly userAgents: (Buffer | undefined)[] = new Array<Buffer | undefined>(DEVICES.length).fill(undefined);
   private readonly cities: Buffer[];
   private readonly referrers: Buffer[];
   private readonly categories: readonly Category[];
@@ -142,7 +143,11 @@ export class AvroEventWriter {
       else buf[pos++] = v ? 1 : 0;
     }
 
-    pos = copy(buf, pos, this.devices[device.index]!);
+    pos = copy(
+      buf,
+      pos,
+      (this.devices[device.index] ??= strings(device.type, device.os, device.browser, device.userAgent, device.screen, device.viewport)),
+    );
     pos = copy(buf, pos, this.cities[user.city]!);
     pos = copy(buf, pos, this.referrers[session.referrer.index]!);
 
@@ -152,7 +157,7 @@ export class AvroEventWriter {
     buf[pos++] = rec.index === 1 ? 1 : 0;
 
     pos = writeString(buf, pos, user.ip);
-    pos = copy(buf, pos, this.userAgents[device.index]!);
+    pos = copy(buf, pos, (this.userAgents[device.index] ??= strings(device.userAgent)));
     pos = writeLong(buf, pos, rec.pageLoadMs);
     return writeLong(buf, pos, rec.timeOnPageMs);
   }

@@ -28,92 +28,347 @@ export const OS_MIX = [
   { os: 'iPadOS', type: 'tablet', share: 0.05 },
 ] as const;
 
-type Browser = { name: string; share: number; ua: (v: OsVersion) => string };
-type OsVersion = { os: string; model: string };
+/**
+ * When each version a user agent names came out: approximate public release dates (stable
+ * channel, to the day where known, otherwise rounded late so a version never shows up before
+ * it existed), oldest first. A user draws only versions out by the time they are first seen,
+ * so a backfill of March 2024 shows no Chrome 130. Dates past the newest entry draw the
+ * newest entries; dates before the oldest, the oldest.
+ */
+const CHROME_RELEASES: ReadonlyArray<readonly [major: string, released: string]> = [
+  ['109', '2023-01-10'],
+  ['110', '2023-02-07'],
+  ['111', '2023-03-07'],
+  ['112', '2023-04-04'],
+  ['113', '2023-05-02'],
+  ['114', '2023-05-30'],
+  ['115', '2023-07-18'],
+  ['116', '2023-08-15'],
+  ['117', '2023-09-12'],
+  ['118', '2023-10-10'],
+  ['119', '2023-10-31'],
+  ['120', '2023-12-05'],
+  ['121', '2024-01-23'],
+  ['122', '2024-02-20'],
+  ['123', '2024-03-19'],
+  ['124', '2024-04-16'],
+  ['125', '2024-05-14'],
+  ['126', '2024-06-11'],
+  ['127', '2024-07-23'],
+  ['128', '2024-08-20'],
+  ['129', '2024-09-17'],
+  ['130', '2024-10-15'],
+  ['131', '2024-11-12'],
+  ['132', '2025-01-14'],
+  ['133', '2025-02-04'],
+  ['134', '2025-03-04'],
+  ['135', '2025-04-01'],
+  ['136', '2025-04-29'],
+  ['137', '2025-05-27'],
+  ['138', '2025-06-24'],
+  ['139', '2025-08-05'],
+  ['140', '2025-09-02'],
+  ['141', '2025-09-30'],
+  ['142', '2025-10-28'],
+  ['143', '2025-12-02'],
+  ['144', '2026-01-13'],
+];
+/** Edge ships each Chromium major within about a week of Chrome, under the same major. */
+const EDGE_LAG_MS = 7 * 86_400_000;
+const FIREFOX_RELEASES: ReadonlyArray<readonly [major: string, released: string]> = [
+  ['109', '2023-01-17'],
+  ['110', '2023-02-14'],
+  ['111', '2023-03-14'],
+  ['112', '2023-04-11'],
+  ['113', '2023-05-09'],
+  ['114', '2023-06-06'],
+  ['115', '2023-07-04'],
+  ['116', '2023-08-01'],
+  ['117', '2023-08-29'],
+  ['118', '2023-09-26'],
+  ['119', '2023-10-24'],
+  ['120', '2023-11-21'],
+  ['121', '2023-12-19'],
+  ['122', '2024-01-23'],
+  ['123', '2024-02-20'],
+  ['124', '2024-03-19'],
+  ['125', '2024-04-16'],
+  ['126', '2024-05-14'],
+  ['127', '2024-06-11'],
+  ['128', '2024-07-09'],
+  ['129', '2024-08-06'],
+  ['130', '2024-09-03'],
+  ['131', '2024-10-01'],
+  ['132', '2024-10-29'],
+  ['133', '2024-11-26'],
+  ['134', '2025-01-07'],
+  ['135', '2025-02-04'],
+  ['136', '2025-03-04'],
+  ['137', '2025-04-01'],
+  ['138', '2025-04-29'],
+  ['139', '2025-05-27'],
+  ['140', '2025-06-24'],
+  ['141', '2025-07-22'],
+  ['142', '2025-08-19'],
+  ['143', '2025-09-16'],
+  ['144', '2025-10-14'],
+  ['145', '2025-11-11'],
+  ['146', '2025-12-09'],
+  ['147', '2026-01-13'],
+];
+/**
+ * iOS and iPadOS versions, and Safari's, which ship with them (on macOS too): the later of
+ * the iOS and macOS dates.
+ */
+const APPLE_RELEASES: ReadonlyArray<readonly [version: string, released: string]> = [
+  ['16.3', '2023-01-23'],
+  ['16.4', '2023-03-27'],
+  ['16.5', '2023-05-18'],
+  ['16.6', '2023-07-24'],
+  ['17.0', '2023-09-26'],
+  ['17.1', '2023-10-25'],
+  ['17.2', '2023-12-11'],
+  ['17.3', '2024-01-22'],
+  ['17.4', '2024-03-05'],
+  ['17.5', '2024-05-13'],
+  ['17.6', '2024-07-29'],
+  ['18.0', '2024-09-16'],
+  ['18.1', '2024-10-28'],
+  ['18.2', '2024-12-11'],
+  ['18.3', '2025-01-27'],
+  ['18.4', '2025-03-31'],
+  ['18.5', '2025-05-12'],
+  ['18.6', '2025-07-29'],
+  ['26.0', '2025-09-15'],
+  ['26.1', '2025-11-03'],
+  ['26.2', '2025-12-12'],
+];
+const ANDROID_RELEASES: ReadonlyArray<readonly [version: string, released: string]> = [
+  ['12', '2021-10-04'],
+  ['13', '2022-08-15'],
+  ['14', '2023-10-04'],
+  ['15', '2024-10-15'],
+  ['16', '2025-06-10'],
+];
+/** Phones by launch, each with the Android it launched on (it runs that or newer). */
+const PHONE_RELEASES: ReadonlyArray<readonly [model: string, released: string, android: string]> = [
+  ['SM-A536B', '2022-04-01', '12'],
+  ['Pixel 7', '2022-10-13', '13'],
+  ['SM-S911B', '2023-02-17', '13'],
+  ['SM-A546B', '2023-03-24', '13'],
+  ['Pixel 7a', '2023-05-11', '13'],
+  ['Pixel 8', '2023-10-12', '14'],
+  ['SM-S921B', '2024-01-31', '14'],
+  ['SM-A556B', '2024-03-20', '14'],
+  ['Pixel 9', '2024-08-22', '14'],
+  ['SM-S931B', '2025-02-07', '15'],
+  ['Pixel 10', '2025-08-28', '16'],
+];
+/** Samsung Internet versions and the Chromium major each is built on (its user agent's `Chrome/`). */
+const SAMSUNG_RELEASES: ReadonlyArray<readonly [version: string, released: string, chromium: string]> = [
+  ['20.0', '2023-02-01', '106'],
+  ['21.0', '2023-05-01', '110'],
+  ['22.0', '2023-08-01', '111'],
+  ['23.0', '2023-11-01', '115'],
+  ['24.0', '2024-02-01', '117'],
+  ['25.0', '2024-05-01', '121'],
+  ['26.0', '2024-08-01', '122'],
+  ['27.0', '2024-12-01', '125'],
+  ['28.0', '2025-05-01', '130'],
+  ['29.0', '2025-10-01', '136'],
+];
 
-const IOS_VERSIONS = ['17_5_1', '17_6', '18_1', '18_3', '18_5'];
-const ANDROID_MODELS = ['Pixel 8', 'Pixel 7a', 'SM-S921B', 'SM-A546B', 'moto g 5G'];
-const ANDROID_VERSIONS = ['13', '14', '15'];
-const WINDOWS_VERSIONS = ['10.0'];
-const MAC_VERSIONS = ['10_15_7'];
-const CHROME = ['124.0.6367.118', '126.0.6478.127', '128.0.6613.137', '130.0.6723.91'];
-const FIREFOX = ['125.0', '127.0', '129.0'];
-/** Edge builds by the Chromium major they are built on (Edge's major is always its Chromium's). */
-const EDGE: Readonly<Record<string, string>> = { 124: '124.0.2478.80', 126: '126.0.2592.87', 128: '128.0.2739.79', 130: '130.0.2849.56' };
-const SAFARI = ['17.5', '17.6', '18.1'];
+/** A release: what a user agent calls it, and when it came out (Unix ms). */
+export interface Release {
+  readonly version: string;
+  readonly releasedMs: number;
+}
+
+const releases = (rows: ReadonlyArray<readonly [string, string, ...string[]]>, lagMs = 0): readonly Release[] =>
+  Object.freeze(rows.map(([version, date]) => Object.freeze({ version, releasedMs: Date.parse(`${date}T00:00:00Z`) + lagMs })));
+
+/** The release table by product, oldest first (tests read a user agent's versions against it). */
+export const RELEASES = Object.freeze({
+  chrome: releases(CHROME_RELEASES),
+  edge: releases(CHROME_RELEASES, EDGE_LAG_MS),
+  firefox: releases(FIREFOX_RELEASES),
+  apple: releases(APPLE_RELEASES),
+  android: releases(ANDROID_RELEASES),
+  phone: releases(PHONE_RELEASES),
+  samsungInternet: releases(SAMSUNG_RELEASES),
+});
+
+/** The Chromium major each Samsung Internet version is built on, by version. */
+export const SAMSUNG_CHROMIUM: Readonly<Record<string, string>> = Object.fromEntries(SAMSUNG_RELEASES.map(([v, , c]) => [v, c]));
+
+/**
+ * One product's releases and how users spread over them at a moment: the newest released one
+ * weighs most, each older one `decay` times the next (people update), only the newest `depth`
+ * are drawn, and a new release reaches its full weight `rampDays` after it comes out (updates
+ * roll out over days, OS updates over weeks).
+ */
+interface Line {
+  readonly releases: readonly Release[];
+  readonly decay: number;
+  readonly depth: number;
+  readonly rampMs: number;
+}
+
+const line = (releases: readonly Release[], decay: number, depth: number, rampDays: number): Line => ({
+  releases,
+  decay,
+  depth,
+  rampMs: rampDays * 86_400_000,
+});
+
+const CHROME = line(RELEASES.chrome, 0.5, 6, 14);
+const EDGE = line(RELEASES.edge, 0.5, 6, 14);
+const FIREFOX = line(RELEASES.firefox, 0.5, 6, 14);
+const APPLE = line(RELEASES.apple, 0.6, 8, 21);
+const ANDROID = line(RELEASES.android, 0.6, 4, 60);
+const SAMSUNG_INTERNET = line(RELEASES.samsungInternet, 0.5, 4, 30);
+/** Phones are kept for years: older models fade slowly. */
+const PHONES = line(RELEASES.phone, 0.85, 8, 30);
+const SAMSUNG_PHONES = line(
+  RELEASES.phone.filter((p) => p.version.startsWith('SM-')),
+  0.85,
+  5,
+  30,
+);
+
+/** A release of `l` for a user first seen at `atMs`, from `u` in [0, 1), no older than release `floor`. */
+function pickRelease(l: Line, atMs: number, floor: number, u: number): number {
+  const r = l.releases;
+  let top = r.length - 1;
+  while (top > floor && r[top]!.releasedMs > atMs) top--;
+  const bottom = Math.max(floor, top - l.depth + 1);
+  let total = 0;
+  for (let k = top, w = 1; k >= bottom; k--, w *= l.decay) total += w * Math.min(1, Math.max(0, atMs - r[k]!.releasedMs) / l.rampMs);
+  // Before the oldest release, or only just released: every weight may be 0.
+  if (!(total > 0)) return bottom;
+  let x = u * total;
+  for (let k = top, w = 1; k > bottom; k--, w *= l.decay) {
+    x -= w * Math.min(1, Math.max(0, atMs - r[k]!.releasedMs) / l.rampMs);
+    if (x < 0) return k;
+  }
+  return bottom;
+}
+
+/** One of a user agent's versions: a line, and for each release of the dimension before it the oldest release allowed here. */
+interface Dim {
+  readonly line: Line;
+  readonly floorAfter?: readonly number[];
+}
+
+type Browser = {
+  readonly name: string;
+  readonly share: number;
+  readonly dims: readonly Dim[];
+  /** The user agent of one release of each dimension (positions in the dimensions' lines). */
+  readonly ua: (v: readonly number[]) => string;
+};
+
+const name = (l: Line, k: number): string => l.releases[k]!.version;
+/** Since user-agent reduction a Chromium browser reports its major only. */
+const reduced = (l: Line, k: number): string => `${name(l, k)}.0.0.0`;
+/**
+ * The OS version an iPhone or iPad user agent reports: Safari 26 froze it at 18.6, so newer
+ * versions show in `Version/` only.
+ */
+const appleOs = (k: number): string => (Number(name(APPLE, k).split('.')[0]) >= 26 ? '18_6' : name(APPLE, k).replace('.', '_'));
+/** By phone of `phones`: the position in ANDROID of the version it launched on, the oldest it runs. */
+const androidAtLaunch = (phones: Line): number[] =>
+  phones.releases.map((p) => ANDROID.releases.findIndex((a) => a.version === PHONE_RELEASES.find(([m]) => m === p.version)![2]));
+const PHONE: Dim = { line: PHONES };
+const PHONE_ANDROID: Dim = { line: ANDROID, floorAfter: androidAtLaunch(PHONES) };
+const SAMSUNG_PHONE: Dim = { line: SAMSUNG_PHONES };
+const SAMSUNG_PHONE_ANDROID: Dim = { line: ANDROID, floorAfter: androidAtLaunch(SAMSUNG_PHONES) };
 
 const BROWSERS: Record<string, Browser[]> = {
   iOS: [
     {
       name: 'Safari',
       share: 0.8,
-      ua: (v) =>
-        `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1`,
+      dims: [{ line: APPLE }],
+      ua: ([a]) =>
+        `Mozilla/5.0 (iPhone; CPU iPhone OS ${appleOs(a!)} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${name(APPLE, a!)} Mobile/15E148 Safari/604.1`,
     },
     {
       name: 'Chrome',
       share: 0.2,
-      ua: (v) =>
-        `Mozilla/5.0 (iPhone; CPU iPhone OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/${v.model} Mobile/15E148 Safari/604.1`,
+      dims: [{ line: APPLE }, { line: CHROME }],
+      ua: ([a, c]) =>
+        `Mozilla/5.0 (iPhone; CPU iPhone OS ${appleOs(a!)} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/${reduced(CHROME, c!)} Mobile/15E148 Safari/604.1`,
     },
   ],
   Android: [
     {
       name: 'Chrome',
       share: 0.85,
-      ua: (v) =>
-        `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${CHROME[v.os.length % CHROME.length]} Mobile Safari/537.36`,
+      dims: [PHONE, PHONE_ANDROID, { line: CHROME }],
+      ua: ([p, a, c]) =>
+        `Mozilla/5.0 (Linux; Android ${name(ANDROID, a!)}; ${name(PHONES, p!)}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${reduced(CHROME, c!)} Mobile Safari/537.36`,
     },
     {
       name: 'Samsung Internet',
       share: 0.15,
-      ua: (v) =>
-        `Mozilla/5.0 (Linux; Android ${v.os}; ${v.model}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36`,
+      dims: [SAMSUNG_PHONE, SAMSUNG_PHONE_ANDROID, { line: SAMSUNG_INTERNET }],
+      ua: ([p, a, s]) =>
+        `Mozilla/5.0 (Linux; Android ${name(ANDROID, a!)}; ${name(SAMSUNG_PHONES, p!)}) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/${name(SAMSUNG_INTERNET, s!)} Chrome/${SAMSUNG_CHROMIUM[name(SAMSUNG_INTERNET, s!)]}.0.0.0 Mobile Safari/537.36`,
     },
   ],
+  // Windows 10 and 11 both report NT 10.0, and macOS is frozen at 10_15_7 (10.15 in Firefox).
   Windows: [
     {
       name: 'Chrome',
       share: 0.65,
-      ua: (v) => `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36`,
+      dims: [{ line: CHROME }],
+      ua: ([c]) =>
+        `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${reduced(CHROME, c!)} Safari/537.36`,
     },
     {
       name: 'Edge',
       share: 0.25,
-      ua: (v) =>
-        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36 Edg/${EDGE[v.model.split('.')[0]!]}`,
+      dims: [{ line: EDGE }],
+      ua: ([e]) =>
+        `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${reduced(EDGE, e!)} Safari/537.36 Edg/${reduced(EDGE, e!)}`,
     },
     {
       name: 'Firefox',
       share: 0.1,
-      ua: (v) =>
-        `Mozilla/5.0 (Windows NT ${v.os}; Win64; x64; rv:${FIREFOX[v.model.length % FIREFOX.length]}) Gecko/20100101 Firefox/${FIREFOX[v.model.length % FIREFOX.length]}`,
+      dims: [{ line: FIREFOX }],
+      ua: ([f]) => `Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:${name(FIREFOX, f!)}.0) Gecko/20100101 Firefox/${name(FIREFOX, f!)}.0`,
     },
   ],
   macOS: [
     {
       name: 'Safari',
       share: 0.5,
-      ua: (v) =>
-        `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${SAFARI[v.model.length % SAFARI.length]} Safari/605.1.15`,
+      dims: [{ line: APPLE }],
+      ua: ([a]) =>
+        `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${name(APPLE, a!)} Safari/605.1.15`,
     },
     {
       name: 'Chrome',
       share: 0.4,
-      ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${v.model} Safari/537.36`,
+      dims: [{ line: CHROME }],
+      ua: ([c]) =>
+        `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${reduced(CHROME, c!)} Safari/537.36`,
     },
     {
       name: 'Firefox',
       share: 0.1,
-      ua: (v) => `Mozilla/5.0 (Macintosh; Intel Mac OS X ${v.os.replace(/_/g, '.')}; rv:129.0) Gecko/20100101 Firefox/129.0`,
+      dims: [{ line: FIREFOX }],
+      ua: ([f]) => `Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:${name(FIREFOX, f!)}.0) Gecko/20100101 Firefox/${name(FIREFOX, f!)}.0`,
     },
   ],
   iPadOS: [
     {
       name: 'Safari',
       share: 1,
-      ua: (v) =>
-        `Mozilla/5.0 (iPad; CPU OS ${v.os} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${v.os.split('_').slice(0, 2).join('.')} Mobile/15E148 Safari/604.1`,
+      dims: [{ line: APPLE }],
+      ua: ([a]) =>
+        `Mozilla/5.0 (iPad; CPU OS ${appleOs(a!)} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${name(APPLE, a!)} Mobile/15E148 Safari/604.1`,
     },
   ],
 };
@@ -151,35 +406,19 @@ const SCREENS: Record<string, ReadonlyArray<readonly [string, string]>> = {
   ],
 };
 
-/** How many versions each OS's two version draws choose from: [os version, model or browser version]. */
-const VERSION_COUNTS: Readonly<Record<string, readonly [number, number]>> = {
-  iOS: [IOS_VERSIONS.length, CHROME.length],
-  Android: [ANDROID_VERSIONS.length, ANDROID_MODELS.length],
-  Windows: [WINDOWS_VERSIONS.length, CHROME.length],
-  macOS: [MAC_VERSIONS.length, CHROME.length],
-  iPadOS: [IOS_VERSIONS.length, CHROME.length],
-};
-
-function osVersion(os: string, a: number, b: number): OsVersion {
-  switch (os) {
-    case 'iOS':
-    case 'iPadOS':
-      return { os: IOS_VERSIONS[a]!, model: CHROME[b]! };
-    case 'Android':
-      return { os: ANDROID_VERSIONS[a]!, model: ANDROID_MODELS[b]! };
-    case 'Windows':
-      return { os: WINDOWS_VERSIONS[a]!, model: CHROME[b]! };
-    default:
-      return { os: MAC_VERSIONS[a]!, model: CHROME[b]! };
-  }
+/** Where one browser's devices sit in DEVICES: by screen, then by release of each dimension in turn. */
+interface BrowserTable {
+  readonly dims: readonly Dim[];
+  /** Devices per screen: the product of the dimensions' lengths. */
+  readonly combos: number;
+  readonly offset: number;
 }
 
-/** What `drawDevice` needs of one OS: its browser mix, and where its devices start in DEVICES. */
+/** What `DeviceMix.draw` needs of one OS: its browser mix and its browsers' tables. */
 interface OsTable {
   readonly browsers: Discrete;
   readonly screens: number;
-  readonly versions: readonly [number, number];
-  readonly offset: number;
+  readonly tables: readonly BrowserTable[];
 }
 
 function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
@@ -188,40 +427,40 @@ function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
   for (const { os, type } of OS_MIX) {
     const browsers = BROWSERS[os]!;
     const screens = SCREENS[os]!;
-    const versions = VERSION_COUNTS[os]!;
-    tables.push({ browsers: new Discrete(browsers.map((b) => b.share)), screens: screens.length, versions, offset: devices.length });
-    // Nested in the order `drawDevice` computes a position in.
+    const browserTables: BrowserTable[] = [];
     for (const browser of browsers) {
+      const sizes = browser.dims.map((d) => d.line.releases.length);
+      const combos = sizes.reduce((a, b) => a * b, 1);
+      browserTables.push({ dims: browser.dims, combos, offset: devices.length });
+      // Every release of every dimension, drawable or not at a given time, in the order `draw` computes a position in.
       for (const [screen, viewport] of screens) {
-        for (let a = 0; a < versions[0]; a++) {
-          for (let b = 0; b < versions[1]; b++) {
-            const userAgent = browser.ua(osVersion(os, a, b));
-            devices.push(
-              Object.freeze({
-                type,
-                os,
-                browser: browser.name,
-                userAgent,
-                screen,
-                viewport,
-                index: devices.length,
-                typeIndex: DEVICE_TYPES.indexOf(type),
-              }),
-            );
+        for (let c = 0; c < combos; c++) {
+          const v = sizes.map(() => 0);
+          for (let d = sizes.length - 1, rest = c; d >= 0; d--) {
+            v[d] = rest % sizes[d]!;
+            rest = Math.floor(rest / sizes[d]!);
           }
+          devices.push(
+            Object.freeze({
+              type,
+              os,
+              browser: browser.name,
+              userAgent: browser.ua(v),
+              screen,
+              viewport,
+              index: devices.length,
+              typeIndex: DEVICE_TYPES.indexOf(type),
+            }),
+          );
         }
       }
     }
+    tables.push({ browsers: new Discrete(browsers.map((b) => b.share)), screens: screens.length, tables: browserTables });
   }
   return { devices, tables };
 }
 
 const BUILT = buildDevices();
-/**
- * Every device a user can have, built once: there are only a few hundred, so each is shared
- * by every user who draws it (less memory per user, no string building per user). A device's
- * place here is the same in every run.
- */
 /** Crawlers and scrapers: the user agents of a bot wave's sessions, never drawn for a shopper. */
 const BOT_AGENTS: ReadonlyArray<readonly [browser: string, userAgent: string]> = [
   ['Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
@@ -249,6 +488,11 @@ for (const [browser, userAgent] of BOT_AGENTS) {
 }
 export const BOT_DEVICE_COUNT = BOT_AGENTS.length;
 
+/**
+ * Every device a user can have, built once from the whole release table (a user draws among
+ * those released by then): each is shared by every user who draws it (less memory per user,
+ * no string building per user), and its place here is the same in every run.
+ */
 export const DEVICES: readonly DeviceProfile[] = Object.freeze(BUILT.devices);
 const OS_TABLES: readonly OsTable[] = BUILT.tables;
 /** The operating systems, in the order of OS_MIX. */
@@ -271,15 +515,22 @@ export class DeviceMix {
     this.typeShare = DEVICE_TYPES.map((t) => OS_MIX.reduce((a, o, k) => a + (o.type === t ? osShare[k]! : 0), 0) / norm);
   }
 
-  /** A plausible, internally consistent device for a new user. */
-  draw(rng: Rng): DeviceProfile {
+  /**
+   * A plausible, internally consistent device for a user first seen at `atMs` (Unix ms): its
+   * OS and browser versions are out by then, mostly the latest.
+   */
+  draw(rng: Rng, atMs: number): DeviceProfile {
     const t = OS_TABLES[this.os.sample(rng)]!;
-    const browser = t.browsers.sample(rng);
+    const b = t.tables[t.browsers.sample(rng)]!;
     const screen = rng.int(t.screens);
-    // An OS with a single version draws none for it.
-    const a = t.versions[0] > 1 ? rng.int(t.versions[0]) : 0;
-    const b = rng.int(t.versions[1]);
-    return DEVICES[t.offset + ((browser * t.screens + screen) * t.versions[0] + a) * t.versions[1] + b]!;
+    let combo = 0;
+    let picked = 0;
+    for (let d = 0; d < b.dims.length; d++) {
+      const dim = b.dims[d]!;
+      picked = pickRelease(dim.line, atMs, dim.floorAfter === undefined ? 0 : dim.floorAfter[picked]!, rng.next());
+      combo = combo * dim.line.releases.length + picked;
+    }
+    return DEVICES[b.offset + screen * b.combos + combo]!;
   }
 }
 
@@ -288,9 +539,9 @@ export const DEFAULT_DEVICE_MIX = new DeviceMix();
 /** Share of users by device type, in the order of DEVICE_TYPES. */
 export const DEVICE_SHARE: readonly number[] = DEFAULT_DEVICE_MIX.typeShare;
 
-/** A device from the seed's mix. */
-export function drawDevice(rng: Rng): DeviceProfile {
-  return DEFAULT_DEVICE_MIX.draw(rng);
+/** A device from the seed's mix for a user first seen at `atMs`. */
+export function drawDevice(rng: Rng, atMs: number): DeviceProfile {
+  return DEFAULT_DEVICE_MIX.draw(rng, atMs);
 }
 
 /** The token every user agent of an OS carries (the realism test checks each event's user agent against it). */

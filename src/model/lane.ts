@@ -222,7 +222,7 @@ export class Lane {
       shop.model.segmentDuration[segment]!;
     // Warming up: a session whose budget runs out before the run starts is over by then, whatever it does.
     if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
-    const user = segment === S.NEW ? this.pool.create(city) : this.pool.startReturning(city, segment, atMs, rng);
+    const user = segment === S.NEW ? this.pool.create(city, atMs) : this.pool.startReturning(city, segment, atMs, rng);
     const budgetMs = Math.round(budgetSeconds * 1000);
     const session = newSession(
       seq,
@@ -246,7 +246,7 @@ export class Lane {
     const shop = this.shop;
     const seq = this.sessionSeq++;
     const rng = this.seeds.fork('session', seq);
-    const user = this.pool.create(city);
+    const user = this.pool.create(city, atMs);
     const device = DEVICES[BOT_DEVICE_OFFSET + rng.int(BOT_DEVICE_COUNT)]!;
     const budgetMs = Math.round(BOT_MIN_MS + rng.next() * (BOT_MAX_MS - BOT_MIN_MS));
     if (atMs + budgetMs < this.warmUntilMs) return;

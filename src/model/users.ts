@@ -245,13 +245,14 @@ export class UserPool {
   /**
    * A brand-new user, first-time visitor (no `segment`; slot -1) or a user of a returning
    * segment seen for the first time: the first occupant of a pool slot, or one made when the
-   * pool's are busy (slot -1).
+   * pool's are busy (slot -1). `atMs` is when the user is first seen: their device is one
+   * that exists by then.
    */
-  create(city: number, slot = -1, segment: number = S.NEW, atMs = 0): UserRef {
+  create(city: number, atMs: number, slot = -1, segment: number = S.NEW): UserRef {
     const num = this.nextNum++ * this.laneCount + this.lane;
     const rng = this.seeds.fork('user', num);
     const b = this.behaviour;
-    const device = this.model.devices.draw(rng);
+    const device = this.model.devices.draw(rng, atMs);
     const ip = this.model.addresses.draw(rng, city);
     const account = segment !== S.NEW && rng.next() < b.accounts.held[segment - 1]! ? 1 : 0;
     // A purchase before the run, not reviewed yet: a product by the shop's popularity.
@@ -288,7 +289,7 @@ export class UserPool {
     for (let attempt = 0; attempt < 4; attempt++) {
       const slot = start + rng.int(size);
       let user: UserRef;
-      if (this.num[slot]! < 0) user = this.create(city, slot, segment, atMs);
+      if (this.num[slot]! < 0) user = this.create(city, atMs, slot, segment);
       else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
         const device = DEVICES[this.device[slot]!]!;
         // A phone comes back on another network now and then: a new address, in the same city.
@@ -300,7 +301,7 @@ export class UserPool {
       this.lastStart[slot] = second;
       return user;
     }
-    return this.create(city, -1, segment);
+    return this.create(city, atMs, -1, segment);
   }
 
   /**

@@ -6,13 +6,18 @@ import {
   DEVICES,
   OS_MIX,
   OS_UA_MARKER,
+  RELEASES,
+  SAMSUNG_CHROMIUM,
   drawDevice,
   type DeviceProfile,
 } from '../../src/model/devices.ts';
+import { SeedSource } from '../../src/model/rng.ts';
+import { namedVersions, newestReleaseMs } from '../helpers/user-agent.ts';
 
 /** The devices a shopper can have (a bot wave's crawlers come after them). */
 const SHOPPERS = DEVICES.slice(0, BOT_DEVICE_OFFSET);
-import { SeedSource } from '../../src/model/rng.ts';
+/** The golden run's start: a date the mix's shares are judged at. */
+const AT = Date.parse('2024-03-04T00:00:00Z');
 
 const TYPE_OF_OS: Record<DeviceProfile['os'], DeviceProfile['type']> = {
   iOS: 'mobile',
@@ -92,7 +97,7 @@ test('drawn devices come from the table and follow the shares (200,000 draws)', 
   const byType = new Map<string, number>();
   const byBrowser = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    const d = drawDevice(rng);
+    const d = drawDevice(rng, AT);
     assert.equal(DEVICES[d.index], d);
     byOs.set(d.os, (byOs.get(d.os) ?? 0) + 1);
     byType.set(d.type, (byType.get(d.type) ?? 0) + 1);
@@ -121,20 +126,111 @@ test('drawn devices come from the table and follow the shares (200,000 draws)', 
 test('the same seed draws the same devices; another seed draws others', () => {
   const draw = (seed: number): number[] => {
     const rng = new SeedSource(seed).fork('devices');
-    return Array.from({ length: 1000 }, () => drawDevice(rng).index);
+    return Array.from({ length: 1000 }, () => drawDevice(rng, AT).index);
   };
   assert.deepEqual(draw(1), draw(1));
   assert.notDeepEqual(draw(1), draw(2));
-  assert.ok(new Set(draw(1)).size > 200, 'a thousand draws reach most of the table');
+  assert.ok(new Set(draw(1)).size > 200, 'a thousand draws reach hundreds of devices');
 });
 
-test("Edge's major version is its Chromium's", () => {
+test("every shopper's user agent names versions of the release table, consistently: Edge's major is its Chromium's, Samsung Internet's Chromium is its own, Firefox's rv: its version", () => {
   let edge = 0;
-  for (const d of DEVICES) {
-    const e = /Edg\/(\d+)\./.exec(d.userAgent);
-    if (!e) continue;
-    edge++;
-    assert.equal(/Chrome\/(\d+)\./.exec(d.userAgent)?.[1], e[1], d.userAgent);
+  for (const d of SHOPPERS) {
+    const named = namedVersions(d.userAgent);
+    assert.ok(named.length > 0, d.userAgent);
+    for (const n of named) assert.ok(n.releasedMs !== undefined, `${n.product} ${n.version} is not in the release table: ${d.userAgent}`);
+    const chromium = /(?:Chrome|CriOS)\/(\d+)\.0\.0\.0 /.exec(d.userAgent)?.[1];
+    const e = /Edg\/(\d+)\.0\.0\.0$/.exec(d.userAgent);
+    if (e) {
+      edge++;
+      assert.equal(chromium, e[1], d.userAgent);
+    }
+    const samsung = /SamsungBrowser\/(\d+\.\d+)/.exec(d.userAgent);
+    if (samsung) assert.equal(chromium, SAMSUNG_CHROMIUM[samsung[1]!], d.userAgent);
+    const firefox = /rv:(\d+\.0)\) Gecko\/20100101 Firefox\/(\d+\.0)$/.exec(d.userAgent);
+    if (d.browser === 'Firefox') assert.equal(firefox?.[1], firefox?.[2], d.userAgent);
+    // iPhones and iPads report the OS Safari ships with, frozen at 18.6 from Safari 26 on.
+    const ios = /OS (\d+)_(\d+) like Mac OS X.*Version\/(\d+)\.(\d+)/.exec(d.userAgent);
+    if (ios) assert.equal(`${ios[1]}.${ios[2]}`, Number(ios[3]) >= 26 ? '18.6' : `${ios[3]}.${ios[4]}`, d.userAgent);
   }
   assert.ok(edge > 0);
+});
+
+test('the release table: oldest first, known releases in their month, each Samsung Internet on a Chromium out before it', () => {
+  for (const [product, releases] of Object.entries(RELEASES))
+    for (let k = 1; k < releases.length; k++)
+      assert.ok(releases[k]!.releasedMs >= releases[k - 1]!.releasedMs, `${product} ${releases[k]!.version} out of order`);
+  const month = (product: keyof typeof RELEASES, version: string): string =>
+    new Date(RELEASES[product].find((r) => r.version === version)!.releasedMs).toISOString().slice(0, 7);
+  assert.equal(month('chrome', '114'), '2023-05');
+  assert.equal(month('chrome', '122'), '2024-02');
+  assert.equal(month('chrome', '130'), '2024-10');
+  assert.equal(month('chrome', '140'), '2025-09');
+  assert.equal(month('firefox', '128'), '2024-07');
+  assert.equal(month('apple', '17.0'), '2023-09');
+  assert.equal(month('apple', '18.0'), '2024-09');
+  assert.equal(month('apple', '26.0'), '2025-09');
+  assert.equal(month('android', '14'), '2023-10');
+  assert.equal(month('android', '15'), '2024-10');
+  assert.equal(month('phone', 'Pixel 8'), '2023-10');
+  for (const s of RELEASES.samsungInternet) {
+    const chromium = Number(SAMSUNG_CHROMIUM[s.version]);
+    const chrome = RELEASES.chrome.find((c) => Number(c.version) === chromium);
+    assert.ok(chrome === undefined ? chromium < Number(RELEASES.chrome[0]!.version) : chrome.releasedMs < s.releasedMs, s.version);
+  }
+});
+
+/** Dates at least two weeks after a Chrome release, so its rollout is done. */
+for (const date of ['2023-06-20', '2024-03-12', '2025-09-25']) {
+  test(`devices drawn on ${date} name only versions out by then (phones on an Android no older than their own), the newest Chrome is common, and Edge's major is its Chromium's (100,000 draws)`, () => {
+    const at = Date.parse(`${date}T12:00:00Z`);
+    const rng = new SeedSource(11).fork('devices', at);
+    const newestChrome = RELEASES.chrome.filter((r) => r.releasedMs <= at).at(-1)!.version;
+    let chrome = 0;
+    let onNewest = 0;
+    let edge = 0;
+    const phones = new Set<string>();
+    for (let i = 0; i < 100_000; i++) {
+      const d = drawDevice(rng, at);
+      const ua = d.userAgent;
+      assert.ok(newestReleaseMs(ua) <= at, `${date}: ${ua}`);
+      if (d.browser === 'Chrome') {
+        chrome++;
+        if (/(?:Chrome|CriOS)\/(\d+)\./.exec(ua)![1] === newestChrome) onNewest++;
+      }
+      const e = /Edg\/(\d+)\./.exec(ua);
+      if (e) {
+        edge++;
+        assert.equal(/Chrome\/(\d+)\./.exec(ua)![1], e[1], ua);
+      }
+      const phone = /Android (\d+); ([^)]+)\)/.exec(ua);
+      if (phone) {
+        phones.add(phone[2]!);
+        // A phone runs the Android that was current when it came out, or a newer one.
+        const launched = RELEASES.phone.find((p) => p.version === phone[2])!.releasedMs;
+        const current = RELEASES.android.filter((a) => a.releasedMs <= launched).at(-1)!;
+        assert.ok(Number(phone[1]) >= Number(current.version), ua);
+      }
+    }
+    assert.ok(onNewest / chrome >= 0.2, `${date}: Chrome ${newestChrome} on ${((100 * onNewest) / chrome).toFixed(1)}% of Chrome users`);
+    assert.ok(edge > 1000, `${edge} Edge users`);
+    assert.ok(phones.size >= 4, `${date}: ${[...phones].join(', ')}`);
+  });
+}
+
+test('a date before the release table draws its oldest versions; one after it, its newest ones', () => {
+  const rng = new SeedSource(3).fork('devices');
+  for (let i = 0; i < 2000; i++) {
+    const old = drawDevice(rng, Date.parse('2020-01-01T00:00:00Z'));
+    for (const n of namedVersions(old.userAgent))
+      if (n.product !== 'phone' && n.product !== 'android') assert.equal(n.version, RELEASES[n.product][0]!.version, old.userAgent);
+  }
+  const late = Date.parse('2030-01-01T00:00:00Z');
+  const newest = RELEASES.chrome.at(-1)!.version;
+  const majors = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
+    const m = /Chrome\/(\d+)\./.exec(drawDevice(rng, late).userAgent);
+    if (m) majors.add(m[1]!);
+  }
+  assert.ok(majors.has(newest), [...majors].join(', '));
 });

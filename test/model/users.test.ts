@@ -28,7 +28,7 @@ function drive(pool: UserPool, sessions: number, onStart: (u: UserRef, wasNew: b
     const second = 1_700_000_000 + 60 * i;
     const city = rng.int(CITIES.length);
     const segment = rng.next() < SEGMENT_MIX[S.NEW] ? S.NEW : 1 + rng.int(3);
-    const user = segment === S.NEW ? pool.create(city) : pool.startReturning(city, segment, second * 1000, rng);
+    const user = segment === S.NEW ? pool.create(city, second * 1000) : pool.startReturning(city, segment, second * 1000, rng);
     onStart(user, segment === S.NEW);
     active.push({ user, wasNew: segment === S.NEW, second });
     if (active.length > open) {
@@ -126,7 +126,7 @@ test('an address belongs to one city: the ranges are cut into blocks per city', 
   const cityOf = new Map<string, number>();
   for (let i = 0; i < 50_000; i++) {
     const city = i % CITIES.length;
-    const u = pool.create(city);
+    const u = pool.create(city, 1_700_000_000_000);
     const block = u.ip
       .split('.')
       .slice(0, u.ip.startsWith('10.') || u.ip.startsWith('172.') ? 2 : 3)
@@ -145,7 +145,7 @@ test('addresses come from private and documentation ranges only', () => {
   const ranges = [/^10\./, /^172\.(1[6-9]|2\d|3[01])\./, /^192\.168\./, /^192\.0\.2\./, /^198\.51\.100\./, /^203\.0\.113\./];
   const used = new Set<number>();
   for (let i = 0; i < 5_000; i++) {
-    const u = pool.create(i % CITIES.length);
+    const u = pool.create(i % CITIES.length, 1_700_000_000_000);
     const k = ranges.findIndex((r) => r.test(u.ip));
     assert.ok(k >= 0, u.ip);
     assert.ok(!/\.0$|\.255$/.test(u.ip), `${u.ip} is a host address`);
