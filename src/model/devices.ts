@@ -462,13 +462,14 @@ function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
 
 const BUILT = buildDevices();
 /** Crawlers and scrapers: the user agents of a bot wave's sessions, never drawn for a shopper. */
+// Versions out before the release table begins (January 2023), so a crawler is never newer than its date either.
 const BOT_AGENTS: ReadonlyArray<readonly [browser: string, userAgent: string]> = [
   ['Googlebot', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
   ['bingbot', 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)'],
   ['AhrefsBot', 'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)'],
-  ['HeadlessChrome', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/130.0.6723.91 Safari/537.36'],
-  ['python-requests', 'python-requests/2.32.3'],
-  ['Scrapy', 'Scrapy/2.11.2 (+https://scrapy.org)'],
+  ['YandexBot', 'Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)'],
+  ['python-requests', 'python-requests/2.28.1'],
+  ['Scrapy', 'Scrapy/2.7.1 (+https://scrapy.org)'],
 ];
 /** First bot in DEVICES. */
 export const BOT_DEVICE_OFFSET = BUILT.devices.length;
