@@ -873,7 +873,10 @@ describe('a default 14-day backfill (seed 42)', () => {
       `${searches.n} searches, ${(empty * 100).toFixed(2)}% without results, ${(notViewed * 100).toFixed(1)}% of the ${searches.afterEmpty} events after one not a product_view; ` +
         `${counts.length} distinct terms in the first ${first} (top 10: ${(top10 * 100).toFixed(1)}% of searches, ${(once * 100).toFixed(1)}% of terms seen once); ` +
         `${(misspelt * 100).toFixed(2)}% misspelt, ${(misspeltEmpty * 100).toFixed(1)}% of them without results; ` +
-        `mean results by words in the term: ${mean.slice(1).map((m) => m.toFixed(1)).join(', ')}; ${searches.resultsDiffer} term-days with two result counts`,
+        `mean results by words in the term: ${mean
+          .slice(1)
+          .map((m) => m.toFixed(1))
+          .join(', ')}; ${searches.resultsDiffer} term-days with two result counts`,
     );
     assert.ok(searches.n > 100_000, `${searches.n} searches`);
     assert.ok(Math.abs(empty - 0.1) <= 0.03, `${(empty * 100).toFixed(2)}% of searches without results`);

@@ -141,8 +141,7 @@ export class Episodes {
    */
   soldOut(ms: number): number {
     let share = 0;
-    for (const w of this.windows)
-      if (w.stockOut > share && ms >= w.fromMs && ms < Math.ceil(w.toMs / DAY_MS) * DAY_MS) share = w.stockOut;
+    for (const w of this.windows) if (w.stockOut > share && ms >= w.fromMs && ms < Math.ceil(w.toMs / DAY_MS) * DAY_MS) share = w.stockOut;
     return share;
   }
 

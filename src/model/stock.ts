@@ -12,12 +12,11 @@ function unit(product: number, day: number, salt: number): number {
 }
 
 /**
- * Whether a product is in stock, as the shop's state rather than a draw per view: each product
- * is out of stock for whole UTC days (`1 − inStock` of them, by a hash of product and day), so
- * every view, lane and shard of a day agrees and the stock changes at most at midnight. A flash
- * sale sells products out from its start to the end of the day (shelves are refilled overnight):
- * only products in stock the evening before, so a product's stock still changes at most once a
- * day, and as many more of them that the sale's `stockOut` share of views finds shelves empty.
+ * Whether a product is in stock: a state of the shop, not a draw per view. A product is out
+ * for whole UTC days (`1 − inStock` of them, by a hash of product and day), so every view,
+ * lane and shard agrees and stock changes only at midnight. A flash sale sells out products
+ * from its start to the end of the day (shelves are refilled overnight), only ones that were
+ * in stock the evening before: a product's stock still changes at most once a day.
  */
 export class Stock {
   private readonly inStockShare: number;
@@ -25,10 +24,10 @@ export class Stock {
   private readonly episodes: Episodes | null;
 
   /** `listed`: products at list price (`Catalog.listed`): a sale's discounted copy is the same product. */
-  constructor(inStock: number, listed: number, episodes: Episodes | null) {
+  constructor(inStock: number, listed: number, episodes: Episodes) {
     this.inStockShare = inStock;
     this.listed = listed;
-    this.episodes = episodes !== null && episodes.hasStockOuts ? episodes : null;
+    this.episodes = episodes.hasStockOuts ? episodes : null;
   }
 
   /** Whether the product with this `Product.index` is in stock at `ms`. */
@@ -41,8 +40,8 @@ export class Stock {
     if (unit(product, day, SHELF) >= this.inStockShare) return false;
     if (this.episodes === null) return true;
     const sale = this.episodes.soldOut(ms);
-    // Of the products a sale may sell out (in stock today and the evening before, ~inStock of
-    // them), this share goes, so that `sale` of all views find the shelf empty.
+    // ~inStock of the products in stock today were in stock last evening too: picking
+    // sale / inStock of them leaves inStock × (1 − sale) in stock, as the sale's share asks.
     if (sale === 0 || unit(product, day, SALE) >= sale / this.inStockShare) return true;
     return !this.at(product, day * DAY_MS - 1);
   }
