@@ -40,9 +40,17 @@ export class Stock {
     if (unit(product, day, SHELF) >= this.inStockShare) return false;
     if (this.episodes === null) return true;
     const sale = this.episodes.soldOut(ms);
-    // ~inStock of the products in stock today were in stock last evening too: picking
-    // sale / inStock of them leaves inStock × (1 − sale) in stock, as the sale's share asks.
-    if (sale === 0 || unit(product, day, SALE) >= sale / this.inStockShare) return true;
-    return !this.at(product, day * DAY_MS - 1);
+    if (sale === 0) return true;
+    const u = unit(product, day, SALE);
+    const midnight = this.episodes.soldOut(day * DAY_MS);
+    if (midnight > 0) {
+      // A sale running through midnight keeps its share of the shelves empty from the start of
+      // the day; what more it sells later (a bigger sale) is of products on the shelf last evening.
+      if (u < midnight) return false;
+      return u >= sale || this.at(product, day * DAY_MS - 1) === false;
+    }
+    // ~inStock of the products in stock today were in stock last evening too: selling out
+    // sale / inStock of them leaves inStock × (1 − sale) in stock, the share the sale asks.
+    return u >= sale / this.inStockShare || !this.at(product, day * DAY_MS - 1);
   }
 }
