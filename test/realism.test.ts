@@ -10,6 +10,7 @@ import { before, describe, test } from 'node:test';
 import type { UserEvent } from '../src/events/event.ts';
 import { EVENT_TYPES, EVENT_WEIGHTS } from '../src/model/event-types.ts';
 import { OS_UA_MARKER } from '../src/model/devices.ts';
+import { CATEGORIES, VARIANT_COLOURS } from '../src/model/catalog.ts';
 import { BACKFILL_ARGS, CLI } from './helpers/cli.ts';
 import { newestReleaseMs } from './helpers/user-agent.ts';
 
@@ -75,6 +76,10 @@ interface SessionState {
   pageViews: number;
   beginMs: number;
   purchased: boolean;
+  /** Products this session was shown out of stock. */
+  outOfStock: Set<string>;
+  /** Whether the session's latest event was a search that found nothing. */
+  emptySearch: boolean;
 }
 
 /** By user agent: when the newest version it names came out (NaN: one the release table lacks). */
@@ -165,6 +170,51 @@ const funnel = {
   beginToCompleteS: [] as number[],
 };
 const endedSessions = new Set<string>();
+
+const DAY_MS = 86_400_000;
+/** Words the shop's catalog and its common searches are made of (plural or not): a search with another word is misspelt. */
+const CATALOG_WORDS = new Set(
+  [
+    ...CATEGORIES.flatMap((c) => [c.id, c.title, ...c.brands, ...c.qualifiers, ...c.items.map(([item]) => item), ...c.searchTerms]),
+    ...VARIANT_COLOURS,
+  ].flatMap((text) => wordsOf(text)),
+);
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0)
+    .map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w));
+}
+const stock = {
+  /** By product: the UTC day of its latest view, in_stock then, and changes seen that day (the first view of a day counts a change since the last). */
+  byProduct: new Map<string, { day: number; inStock: boolean; changes: number }>(),
+  /** Products whose stock changed more than once within a UTC day. */
+  overOnce: 0,
+  /** Changes between two views of the same day. */
+  withinDay: 0,
+  /** Distinct products viewed per day, and those of them out of stock. */
+  productDays: new Set<string>(),
+  productDaysOut: 0,
+  addsOfShownOut: 0,
+  adds: 0,
+};
+const searches = {
+  n: 0,
+  empty: 0,
+  /** Events that followed an empty search in its session, and those that were product views. */
+  afterEmpty: 0,
+  afterEmptyProductViews: 0,
+  /** Terms of the first 100,000 searches, with their counts. */
+  firstTerms: new Map<string, number>(),
+  misspelt: 0,
+  misspeltEmpty: 0,
+  /** Results by term and UTC day: one count each (the shop's stock is fixed for the day). */
+  resultsByTermDay: new Map<string, number>(),
+  resultsDiffer: 0,
+  /** Sum and number of results by the number of words in the term (1, 2, 3 or more). */
+  byWords: [0, 0, 0, 0].map(() => ({ sum: 0, n: 0 })),
+};
 
 function closeSession(s: SessionState): void {
   sessions.delete(s.id);
@@ -299,6 +349,8 @@ function check(e: UserEvent): void {
       pageViews: 0,
       beginMs: Number.NaN,
       purchased: false,
+      outOfStock: new Set(),
+      emptySearch: false,
     };
     sessions.set(e.session_id, s);
     let id = identities.get(e.user_id);
@@ -325,6 +377,10 @@ function check(e: UserEvent): void {
     if (JSON.stringify([e.user_id, e.user_segment, d, e.location, e.referrer]) !== s.fixed)
       violation(`${e.session_id}: user, device, location or referrer changed within the session`);
     add(stats.transitions, `${s.lastType}>${e.event_type}`);
+    if (s.emptySearch) {
+      searches.afterEmpty++;
+      if (e.event_type === 'product_view') searches.afterEmptyProductViews++;
+    }
     s.count++;
     s.lastMs = ms;
     s.lastType = e.event_type;
@@ -358,10 +414,52 @@ function check(e: UserEvent): void {
         if (id.bought.has(data.product_id)) identity.knownReviewsOfBought++;
       }
       break;
-    case 'product_view':
+    case 'product_view': {
       if (data.quantity !== 1) violation(`${e.event_id}: product_view without quantity 1`);
+      const inStock = (e.event_data as { in_stock: boolean }).in_stock;
+      const day = Math.floor(ms / DAY_MS);
+      if (!inStock) s.outOfStock.add(data.product_id);
+      const seen = stock.byProduct.get(data.product_id);
+      if (seen === undefined) stock.byProduct.set(data.product_id, { day, inStock, changes: 0 });
+      else {
+        if (seen.day !== day) [seen.day, seen.changes] = [day, 0];
+        else if (seen.inStock !== inStock) stock.withinDay++;
+        if (seen.inStock !== inStock) {
+          seen.inStock = inStock;
+          if (++seen.changes === 2) stock.overOnce++;
+        }
+      }
+      const productDay = `${data.product_id}@${day}`;
+      if (!stock.productDays.has(productDay)) {
+        stock.productDays.add(productDay);
+        if (!inStock) stock.productDaysOut++;
+      }
       break;
+    }
+    case 'search': {
+      const { search_term: term, search_results_count: results } = e.event_data as { search_term: string; search_results_count: number };
+      searches.n++;
+      if (results === 0) searches.empty++;
+      if (searches.n <= 100_000) searches.firstTerms.set(term, (searches.firstTerms.get(term) ?? 0) + 1);
+      if (wordsOf(term).some((w) => !CATALOG_WORDS.has(w))) {
+        searches.misspelt++;
+        if (results === 0) searches.misspeltEmpty++;
+      }
+      const key = `${term}@${Math.floor(ms / DAY_MS)}`;
+      const before = searches.resultsByTermDay.get(key);
+      if (before === undefined) searches.resultsByTermDay.set(key, results);
+      else if (before !== results) searches.resultsDiffer++;
+      const b = searches.byWords[Math.min(3, term.split(' ').length)]!;
+      b.sum += results;
+      b.n++;
+      break;
+    }
     case 'add_to_cart': {
+      stock.adds++;
+      if (s.outOfStock.has(data.product_id)) {
+        stock.addsOfShownOut++;
+        violation(`${e.event_id}: add_to_cart of ${data.product_id}, shown out of stock earlier in the session`);
+      }
       s.added = true;
       s.pendingOrder = null;
       if (cart === null) break;
@@ -431,6 +529,7 @@ function check(e: UserEvent): void {
       identity.logoutSources.add((e.event_data as { logout_source: string }).logout_source);
       break;
   }
+  s.emptySearch = e.event_type === 'search' && (e.event_data as { search_results_count: number }).search_results_count === 0;
   add(stats.dwellSum, e.event_type, e.technical_info.time_on_page_ms);
   add(stats.dwellN, e.event_type);
 }
@@ -762,6 +861,52 @@ describe('a default 14-day backfill (seed 42)', () => {
     assert.ok(p99 <= 5, `p99 ${p99} users per address`);
     assert.ok(network.mobileReturns > 10_000);
     assert.ok(changed >= 0.4 && changed <= 0.6, `${(100 * changed).toFixed(1)}% of mobile return visits on a new address`);
+  });
+
+  test('stock is a state of the day: no product changes more than once a UTC day, ~7% of products are out, never added to a cart after it was shown out of stock', (t) => {
+    const out = stock.productDaysOut / stock.productDays.size;
+    t.diagnostic(
+      `${stock.byProduct.size} products viewed; ${stock.overOnce} changed more than once in a day, ${stock.withinDay} changes between views of the same day; ` +
+        `${(out * 100).toFixed(2)}% of ${stock.productDays.size} product-days out of stock; ${stock.addsOfShownOut} of ${stock.adds} add_to_cart of a product shown out of stock in the session`,
+    );
+    assert.equal(stock.overOnce, 0);
+    // Without a flash sale a product's stock changes only at midnight.
+    assert.equal(stock.withinDay, 0);
+    assert.ok(Math.abs(out - 0.07) <= 0.01, `${(out * 100).toFixed(2)}% of product-days out of stock`);
+    assert.ok(stock.adds > 100_000);
+    assert.equal(stock.addsOfShownOut, 0);
+  });
+
+  test('searches: 10 ± 3% find nothing, ≥ 90% of those are not followed by a product_view; ≥ 500 distinct terms per 100,000 with a long tail and some misspelt; results depend on the term', (t) => {
+    const empty = searches.empty / searches.n;
+    const notViewed = 1 - searches.afterEmptyProductViews / searches.afterEmpty;
+    const counts = [...searches.firstTerms.values()].sort((a, b) => b - a);
+    const first = counts.reduce((a, n) => a + n, 0);
+    const top10 = counts.slice(0, 10).reduce((a, n) => a + n, 0) / first;
+    const once = counts.filter((n) => n === 1).length / counts.length;
+    const misspelt = searches.misspelt / searches.n;
+    const misspeltEmpty = searches.misspeltEmpty / searches.misspelt;
+    const mean = searches.byWords.map((b) => b.sum / b.n);
+    t.diagnostic(
+      `${searches.n} searches, ${(empty * 100).toFixed(2)}% without results, ${(notViewed * 100).toFixed(1)}% of the ${searches.afterEmpty} events after one not a product_view; ` +
+        `${counts.length} distinct terms in the first ${first} (top 10: ${(top10 * 100).toFixed(1)}% of searches, ${(once * 100).toFixed(1)}% of terms seen once); ` +
+        `${(misspelt * 100).toFixed(2)}% misspelt, ${(misspeltEmpty * 100).toFixed(1)}% of them without results; ` +
+        `mean results by words in the term: ${mean
+          .slice(1)
+          .map((m) => m.toFixed(1))
+          .join(', ')}; ${searches.resultsDiffer} term-days with two result counts`,
+    );
+    assert.ok(searches.n > 100_000, `${searches.n} searches`);
+    assert.ok(Math.abs(empty - 0.1) <= 0.03, `${(empty * 100).toFixed(2)}% of searches without results`);
+    assert.ok(notViewed >= 0.9, `${(notViewed * 100).toFixed(1)}% of empty searches not followed by a product_view`);
+    assert.ok(counts.length >= (500 * first) / 100_000, `${counts.length} distinct terms in ${first} searches`);
+    // A long tail: the head is a minority of searches, and many terms are searched once.
+    assert.ok(top10 <= 0.35 && once >= 0.25, `top 10 ${(top10 * 100).toFixed(1)}%, seen once ${(once * 100).toFixed(1)}%`);
+    assert.ok(misspelt >= 0.01 && misspelt <= 0.06, `${(misspelt * 100).toFixed(2)}% misspelt`);
+    assert.ok(misspeltEmpty >= 0.8, `${(misspeltEmpty * 100).toFixed(1)}% of misspelt searches without results`);
+    // The same term on the same day finds the same products; broad terms find more than specific ones.
+    assert.equal(searches.resultsDiffer, 0);
+    assert.ok(mean[1]! > mean[2]! && mean[2]! > mean[3]!, `mean results by words: ${mean.slice(1).join(', ')}`);
   });
 
   test('coherence, ids, session fields and user agents: no violation at all', () => {

@@ -20,6 +20,9 @@ import {
 } from './behaviour.ts';
 import type { Catalog, Product } from './catalog.ts';
 import type { Episodes } from './episodes.ts';
+import type { SearchIndex } from './search.ts';
+import type { ShopModel } from './shop.ts';
+import type { Stock } from './stock.ts';
 import { Choice, lognormalWithMean } from './distributions.ts';
 import { T } from './event-types.ts';
 import { cartItemCount, cartValueCents, NO_CART, type CartLine, type Session } from './session.ts';
@@ -187,12 +190,18 @@ export class Activity {
   readonly supportChannels: Choice<SupportChannel>;
   readonly supportTopics: Choice<SupportTopic>;
   readonly rating: Choice<number>;
-  /** Flash sales' prices and stock-outs, or null (no episode changes either). */
+  /** Flash sales' prices, or null (no sale changes a price). */
   readonly episodes: Episodes | null;
+  readonly stock: Stock;
+  readonly search: SearchIndex;
 
-  constructor(b: Behaviour, episodes: Episodes | null = null) {
+  constructor(model: ShopModel) {
+    const b = model.behaviour;
+    const episodes = model.episodes;
     this.behaviour = b;
-    this.episodes = episodes !== null && (episodes.discounts.length > 0 || episodes.hasStockOuts) ? episodes : null;
+    this.episodes = episodes.discounts.length > 0 ? episodes : null;
+    this.stock = model.stock;
+    this.search = model.search;
     this.pages = new Choice(
       PAGE_KINDS.map((k) => PAGE[k]),
       PAGE_KINDS.map((k) => b.pageView.pages[k]),
@@ -224,6 +233,39 @@ function viewedProduct(session: Session, catalog: Catalog, b: Behaviour, episode
 function currentProduct(session: Session, catalog: Catalog, b: Behaviour, episodes: Episodes | null): Product {
   if (session.lastProduct !== null && session.rng.next() < b.currentProduct) return session.lastProduct;
   return viewedProduct(session, catalog, b, episodes);
+}
+
+/** Tries at a product the user may buy before looking through the catalog for one. */
+const PRODUCT_TRIES = 16;
+
+/**
+ * A product to put in the cart or on the wishlist: the one on screen or another found, but
+ * never one out of stock now, nor one this session was shown out of stock (it may have come
+ * back since midnight, but the user saw the notice and moved on).
+ */
+function productToBuy(session: Session, catalog: Catalog, act: Activity): Product {
+  let product = currentProduct(session, catalog, act.behaviour, act.episodes);
+  for (let tries = 0; !buyable(session, catalog, act, product); tries++) {
+    if (tries === PRODUCT_TRIES) return firstBuyable(session, catalog, act) ?? product;
+    product = viewedProduct(session, catalog, act.behaviour, act.episodes);
+  }
+  return product;
+}
+
+function buyable(session: Session, catalog: Catalog, act: Activity, product: Product): boolean {
+  return act.stock.inStock(product.index, session.timeMs) && !session.outOfStock.includes(product.index % catalog.listed);
+}
+
+/** The most popular product the user may buy, from their interest on; none when the whole shop is sold out (a scenario may ask for that). */
+function firstBuyable(session: Session, catalog: Catalog, act: Activity): Product | undefined {
+  const level = act.episodes === null ? 0 : act.episodes.discountLevel(session.timeMs);
+  for (let k = 0; k < catalog.categories.length; k++) {
+    for (const p of catalog.products[(session.interest + k) % catalog.categories.length]!) {
+      const product = catalog.priced(p, level);
+      if (buyable(session, catalog, act, product)) return product;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -264,23 +306,32 @@ export function performEvent(
       const product = viewedProduct(session, catalog, b, act.episodes);
       session.lastProduct = product;
       rec.product = product;
-      const inStock = act.episodes === null ? b.productView.inStock : b.productView.inStock * (1 - act.episodes.stockOut(session.timeMs));
-      rec.inStock = rng.next() < inStock;
+      // The product's stock that day, the same for everyone who looks (see `Stock`).
+      rec.inStock = act.stock.inStock(product.index, session.timeMs);
+      if (!rec.inStock) {
+        const listed = product.index % catalog.listed;
+        if (session.outOfStock.length === 0) session.outOfStock = [listed];
+        else if (!session.outOfStock.includes(listed)) session.outOfStock.push(listed);
+      }
       break;
     }
     case T.SEARCH: {
       const s = b.search;
       const category = rng.next() < s.categoryOfInterest ? session.interest : catalog.drawCategory(rng, session.user.device.typeIndex);
-      const terms = catalog.categories[category]!.searchTerms;
       session.interest = category;
       rec.category = category;
-      rec.searchTerm = terms[rng.int(terms.length)]!;
-      rec.resultsCount = rng.next() < s.zeroResults ? 0 : Math.round(lognormalWithMean(rng, s.results.mean, s.results.sigma));
+      const query = act.search.draw(rng, category);
+      rec.searchTerm = query.text;
+      // The shop lists what it can sell: the matching products in stock now.
+      let found = 0;
+      for (let k = 0; k < query.matches.length; k++) if (act.stock.inStock(query.matches[k]!, session.timeMs)) found++;
+      rec.resultsCount = found;
+      session.searchEmpty = found === 0;
       rec.searchDurationMs = Math.max(s.minDurationMs, Math.round(lognormalWithMean(rng, s.durationMs.mean, s.durationMs.sigma)));
       break;
     }
     case T.ADD_TO_CART: {
-      const product = currentProduct(session, catalog, b, act.episodes);
+      const product = productToBuy(session, catalog, act);
       const quantity = act.quantity[session.user.device.typeIndex]!.draw(rng);
       const line = session.cart.find((l) => l.product === product);
       if (line) line.quantity += quantity;
@@ -346,7 +397,7 @@ export function performEvent(
       break;
     }
     case T.WISHLIST_ADD: {
-      const product = currentProduct(session, catalog, b, act.episodes);
+      const product = productToBuy(session, catalog, act);
       session.lastProduct = product;
       session.wishlist++;
       rec.product = product;

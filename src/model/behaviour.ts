@@ -23,6 +23,16 @@ export const NEWSLETTER_SOURCES = ['footer', 'popup', 'checkout', 'account_page'
 export const SUPPORT_CHANNELS = ['chat', 'email', 'phone'] as const;
 export const SUPPORT_TOPICS = ['order_status', 'returns', 'payment', 'shipping', 'product_question', 'account'] as const;
 
+/**
+ * What a search asks for, by how it is put together from the catalog: the category's common
+ * terms, a kind of product ("headphones"), a qualifier or a brand with it ("wireless
+ * headphones", "voltra headphones"), a brand alone, the department, all three ("voltra
+ * wireless headphones") or a colour with a kind: from broad to specific, so from many results
+ * to none.
+ */
+export const QUERY_SHAPES = ['common', 'kind', 'qualified', 'branded', 'brand', 'department', 'long', 'colour'] as const;
+
+export type QueryShape = (typeof QUERY_SHAPES)[number];
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export type LoginMethod = (typeof LOGIN_METHODS)[number];
 export type LogoutSource = (typeof LOGOUT_SOURCES)[number];
@@ -182,9 +192,12 @@ export interface Behaviour {
   readonly search: {
     /** The search is in the session's current interest this often (else a category drawn by popularity, which becomes the interest). */
     readonly categoryOfInterest: number;
-    readonly zeroResults: number;
-    /** Result count of a search that finds something. */
-    readonly results: Lognormal;
+    /** Share of searches by the shape of what is typed (see QUERY_SHAPES). */
+    readonly queries: Mix<QueryShape>;
+    /** Within a shape, the terms' popularity falls off like 1/rank^termSkew: a long tail of rare queries. */
+    readonly termSkew: number;
+    /** Searches typed with a slip (a letter swapped, dropped or doubled): most of them find nothing. */
+    readonly misspelt: number;
     /** Time to the results page, in ms, at least `minDurationMs`. */
     readonly durationMs: Lognormal;
     readonly minDurationMs: number;
@@ -294,8 +307,9 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
   network: { rangeShares: [0.8, 0.07, 0.1, 0.01, 0.01, 0.01], mobileNewAddress: 0.5 },
   search: {
     categoryOfInterest: 0.75,
-    zeroResults: 0.04,
-    results: { mean: 180, sigma: 0.9 },
+    queries: { common: 0.38, kind: 0.225, qualified: 0.14, branded: 0.11, brand: 0.04, department: 0.03, long: 0.045, colour: 0.03 },
+    termSkew: 0.9,
+    misspelt: 0.035,
     durationMs: { mean: 420, sigma: 0.6 },
     minDurationMs: 40,
   },

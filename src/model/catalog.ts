@@ -254,6 +254,9 @@ export class Catalog {
   }
 }
 
+/** Colours that tell apart products of the same name. */
+export const VARIANT_COLOURS = ['Black', 'White', 'Blue', 'Grey', 'Green', 'Red'] as const;
+
 /** How shop prices end, in cents: mostly .99, but also .95, whole amounts, .49 and .50. */
 const PRICE_ENDINGS = [99, 95, 0, 49, 50] as const;
 const PRICE_ENDING = new Discrete([0.55, 0.12, 0.18, 0.1, 0.05]);
@@ -270,7 +273,7 @@ function buildCategory(c: Category, categoryIndex: number, count: number, rng: R
   while (products.length < count) {
     const [item, min, max] = c.items[rng.int(c.items.length)]!;
     const name = `${c.brands[rng.int(c.brands.length)]} ${c.qualifiers[rng.int(c.qualifiers.length)]} ${item}`;
-    const variant = names.has(name) ? `${name} (${['Black', 'White', 'Blue', 'Grey', 'Green', 'Red'][rng.int(6)]})` : name;
+    const variant = names.has(name) ? `${name} (${VARIANT_COLOURS[rng.int(VARIANT_COLOURS.length)]})` : name;
     if (names.has(variant)) continue;
     names.add(variant);
     // Log-uniform within the item's range, with an ending as shops price them.

@@ -19,7 +19,7 @@ export interface EpisodeSpec {
   readonly campaign: string | null;
   /** flash_sale: share off every price. */
   readonly discount: number;
-  /** flash_sale: share of product views that find the product out of stock (besides the usual). */
+  /** flash_sale: share of product views that find the product out of stock (besides the usual), from its start to the end of that day. */
   readonly stockOut: number;
   /** outage: the sessions it held back arrive in a burst after it. */
   readonly backlog: boolean;
@@ -40,6 +40,8 @@ interface Window {
   readonly stockOut: number;
   readonly botShare: number;
 }
+
+const DAY_MS = 86_400_000;
 
 /** A burst after an outage lasts a third of it, from 5 minutes to an hour. */
 function burstMs(outageMs: number): number {
@@ -132,10 +134,15 @@ export class Episodes {
     return 0;
   }
 
-  /** Extra share of product views out of stock at a moment. */
-  stockOut(ms: number): number {
-    for (const w of this.windows) if (w.stockOut > 0 && ms >= w.fromMs && ms < w.toMs) return w.stockOut;
-    return 0;
+  /**
+   * Share of products that flash sales have sold out at a moment (besides the usual stock-outs,
+   * see `Stock`): from a sale's start to the end of the UTC day it ends on, as shelves are
+   * refilled overnight. Within a day it only grows, so a product sold out stays out.
+   */
+  soldOut(ms: number): number {
+    let share = 0;
+    for (const w of this.windows) if (w.stockOut > share && ms >= w.fromMs && ms < Math.ceil(w.toMs / DAY_MS) * DAY_MS) share = w.stockOut;
+    return share;
   }
 
   /** Share of sessions arriving at a moment that are crawlers. */

@@ -86,7 +86,7 @@ export class Lane {
     this.seeds = shop.seeds.derive('lane', lane);
     this.arrivals = this.seeds.fork('arrivals');
     this.sessionsPerMs = sessionsPerMs;
-    this.activity = new Activity(shop.model.behaviour, shop.model.episodes);
+    this.activity = new Activity(shop.model);
     this.outages = shop.model.episodes.hasOutages ? shop.model.episodes : null;
     this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount, shop.model);
     this.nextArrivalMs = startMs - warmUpMs + this.arrivalGap();

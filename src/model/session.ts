@@ -16,6 +16,8 @@ export interface CartLine {
 
 /** The cart of a session that has none: shared, never changed (a cart is made on the first add). */
 export const NO_CART: readonly CartLine[] = Object.freeze([]);
+/** Shared by the many sessions that see nothing out of stock; a session makes its own list on the first. */
+const NO_PRODUCTS: readonly number[] = Object.freeze([]);
 
 /**
  * One visit, and its own random stream: a session extends the generator rather than holding
@@ -65,6 +67,10 @@ export class Session extends Sfc32 {
   /** A crawler of a bot wave, not a shopper (events do not say so; the answer key does). */
   bot = false;
   lastProduct: Product | null = null;
+  /** Products (`Product.index` at list price) this session was shown out of stock: it does not try to buy them. */
+  outOfStock: number[] = NO_PRODUCTS as number[];
+  /** Whether the latest search found nothing. */
+  searchEmpty = false;
   interest = 0;
   wishlist = 0;
   /** Dwell drawn by the latest `advance`: time on the current page. */
@@ -205,7 +211,9 @@ export function advance(session: Session, journey: SegmentJourney): number {
   if (next === T.BEGIN_CHECKOUT && session.added && u >= journey.pinnedMass[from]! && rng.next() >= journey.checkoutAfterAdding) {
     next = redrawFree(journey, from, rng.next());
   }
-  for (let tries = 0; next >= 0 && !isPossible(session, next); tries++) {
+  // A search that found nothing leaves no product to click: the user searches again, browses or leaves.
+  const noResults = from === T.SEARCH && session.searchEmpty;
+  for (let tries = 0; next >= 0 && (!isPossible(session, next) || (noResults && next === T.PRODUCT_VIEW)); tries++) {
     next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
   }
   const drawn = lognormalWithMean(rng, session.dwellMeanMs * journey.dwellFactor[from]!, journey.dwellSigma[from]!);

@@ -7,7 +7,9 @@ import { type Episodes, NO_EPISODES } from './episodes.ts';
 import { EVENT_WEIGHTS, type EventType } from './event-types.ts';
 import { CITIES, type City, ZoneClock } from './geo.ts';
 import { CAMPAIGNS, CHANNEL_SHARE, Referrers, type Campaigns } from './referrers.ts';
+import { SearchIndex } from './search.ts';
 import { SEGMENT_DURATION, SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENT_MIX, SEGMENTS, type Segment } from './segments.ts';
+import { Stock } from './stock.ts';
 import { buildCurve, DEFAULT_CURVE, DEFAULT_TIME, type Curve, type TimeSpec } from './time-patterns.ts';
 
 /** How a segment of users behaves: its share of sessions, its time budget, how long and how purposefully it browses. */
@@ -82,6 +84,10 @@ export class ShopModel {
   readonly devices: DeviceMix;
   readonly referrers: Referrers;
   readonly catalog: Catalog;
+  /** What the catalog is searched for, and what each search finds. */
+  readonly search: SearchIndex;
+  /** Which products are in stock when. */
+  readonly stock: Stock;
   readonly curve: Curve;
   readonly addresses: AddressPlan;
   readonly cityDistribution: Discrete;
@@ -108,6 +114,8 @@ export class ShopModel {
       episodes.campaigns,
     );
     this.catalog = new Catalog(spec.catalog, spec.behaviour, episodes.discounts);
+    this.search = new SearchIndex(this.catalog, spec.behaviour.search);
+    this.stock = new Stock(spec.behaviour.productView.inStock, this.catalog.listed, episodes);
     this.curve = spec.time === DEFAULT_TIME ? DEFAULT_CURVE : buildCurve(spec.time);
     this.addresses = new AddressPlan(
       spec.behaviour.network.rangeShares,
