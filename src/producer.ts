@@ -74,6 +74,8 @@ export class UserBehaviorProducer {
   /** With delivery faults or an answer key, events reach the sink through this stage instead. */
   private delivery: { stage: DeliveryStage; truth: TruthRecorder | null; sessionLines: string[] | null } | null = null;
   private encodedSink: Sink<EncodedEvent> | null = null;
+  /** The delivery layer's encoder when a registry format is in use (set with the encoded sink). */
+  private deliveryEncoder: RecordEncoder<EventRecord> | null = null;
   /** With entity streams: the sink of events and entity records, and the tracker that makes the records. */
   private entitySink: Sink<EventRecord | EntityRecord> | null = null;
   private entityTracker: EntityTracker | null = null;
@@ -467,7 +469,12 @@ export class UserBehaviorProducer {
     const sessionLines: string[] | null = d.truthSessions === null ? null : [];
     const onSession = sessionLines === null ? null : (s: TruthSession) => void sessionLines.push(JSON.stringify(s));
     const truth = d.truth !== null || d.truthSessions !== null ? new TruthRecorder(d.truthWindowSeconds, onSession) : null;
-    const stage = new DeliveryStage(new FaultPlan(d, this.config.seed), this.serializer, this.sim.instanceTag, truth);
+    const stage = new DeliveryStage(
+      new FaultPlan(d, this.config.seed),
+      this.deliveryEncoder ?? this.serializer,
+      this.sim.instanceTag,
+      truth,
+    );
     this.delivery = { stage, truth, sessionLines };
     return this.delivery;
   }
@@ -509,7 +516,9 @@ export class UserBehaviorProducer {
     if (this.config.sink === 'file') return FdSink.file(this.config.output!, encodedEvents, this.metrics);
     const { createKafkaSink } = await import('./sinks/kafka/sink.ts');
     const kafka = this.config.kafka;
-    const sink = await createKafkaSink(kafka, encodedEvents, encodedEventRouting(kafka), this.metrics, this.logger);
+    // A registry format: events are kept as their wire bytes while held (schemas registered first).
+    this.deliveryEncoder = await this.registryEncoder();
+    const sink = await createKafkaSink(kafka, encodedEvents, encodedEventRouting(kafka, this.config.format), this.metrics, this.logger);
     if (kafka.recordTimestamp === 'event') {
       this.warnAboutRetention(sink.retentionMs);
       this.warnAboutDeduplication(sink.producerIdExpirationMs);

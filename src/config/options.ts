@@ -222,8 +222,7 @@ export function resolveConfig(options: ProducerOptions, env: ResolveEnv, names: 
   const name = (key: keyof typeof RUN_OPTIONS): string => sources.names[key] ?? key;
   const security = resolveSecurity(o, sources.names);
   const registry = resolveRegistry(o, sources.names);
-  const faults = o.late > 0 || o.duplicates > 0 || o.truth !== null || o.truthSessions !== null;
-  checkFormat(o.format, o.sink, registry, sources.names, faults);
+  checkFormat(o.format, o.sink, registry, sources.names);
 
   if (o.sink === 'file' && o.output === null) throw usageError(`${name('sink')} file needs ${name('output')} FILE`);
   let maxSessionSeconds = o.maxSessionSeconds;

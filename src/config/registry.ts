@@ -57,13 +57,7 @@ export function resolveRegistry(o: RegistryValues, names: Readonly<Record<string
 }
 
 /** A registry format's needs: a registry, and the Kafka sink (the wire format frames one record). */
-export function checkFormat(
-  format: Format,
-  sink: string,
-  registry: RegistryConfig | null,
-  names: Readonly<Record<string, string>>,
-  faults: boolean,
-): void {
+export function checkFormat(format: Format, sink: string, registry: RegistryConfig | null, names: Readonly<Record<string, string>>): void {
   if (format === 'json') return;
   const name = (key: string): string => names[key] ?? key;
   if (registry === null)
@@ -73,9 +67,5 @@ export function checkFormat(
   if (sink !== 'kafka')
     throw usageError(
       `${name('format')} ${format} writes Kafka records in the Confluent wire format; use ${name('sink')} kafka (stdout and files take ${name('format')} json)`,
-    );
-  if (faults)
-    throw usageError(
-      `delivery faults and the answer key (--late, --duplicates, --truth, --truth-sessions) work with ${name('format')} json only (got ${format})`,
     );
 }

@@ -1,6 +1,5 @@
-import { encodeEvent, type EncodedEvent } from '../events/encoded.ts';
+import { encodeEvent, type EncodedEvent, type EventEncoder } from '../events/encoded.ts';
 import { eventId } from '../events/event.ts';
-import type { EventSerializer } from '../events/serialize.ts';
 import type { EventRecord } from '../model/activity.ts';
 import { TimeHeap } from '../model/heap.ts';
 import type { StopReason, Stepper } from '../runtime/runner.ts';
@@ -26,7 +25,7 @@ interface Held {
  */
 export class DeliveryStage {
   private readonly plan: FaultPlan;
-  private readonly serializer: EventSerializer;
+  private readonly encoder: EventEncoder;
   private readonly instanceTag: string;
   private readonly truth: TruthRecorder | null;
   private readonly held = new TimeHeap<Held>();
@@ -37,9 +36,9 @@ export class DeliveryStage {
   /** Most events held at once, for the memory bound. */
   maxHeld = 0;
 
-  constructor(plan: FaultPlan, serializer: EventSerializer, instanceTag: string, truth: TruthRecorder | null) {
+  constructor(plan: FaultPlan, encoder: EventEncoder, instanceTag: string, truth: TruthRecorder | null) {
     this.plan = plan;
-    this.serializer = serializer;
+    this.encoder = encoder;
     this.instanceTag = instanceTag;
     this.truth = truth;
   }
@@ -58,7 +57,7 @@ export class DeliveryStage {
     this.truth?.add(rec);
     const late = this.plan.lateness(rec);
     const lag = this.plan.duplicateLag();
-    const item = encodeEvent(rec, this.serializer);
+    const item = encodeEvent(rec, this.encoder);
     if (late > 0 || lag >= 0) {
       const id = eventId(rec, this.instanceTag);
       if (late > 0) this.truth?.lateDelivery(id, late);

@@ -29,16 +29,15 @@ test('json stays the default format and needs no registry', () => {
   assert.equal(c.autoRegister, true);
 });
 
-test('a registry format needs a registry, the Kafka sink and no delivery faults', () => {
+test('a registry format needs a registry and the Kafka sink; delivery faults combine with it', () => {
   usage(() => resolveConfig({ format: 'avro' }, env, FLAGS), /^--format avro needs --schema-registry URL/);
   usage(
     () => resolveConfig({ format: 'protobuf', schemaRegistry: 'http://r:8081', sink: 'stdout' }, env, FLAGS),
     /^--format protobuf writes Kafka records in the Confluent wire format; use --sink kafka/,
   );
-  usage(
-    () => resolveConfig({ format: 'avro', schemaRegistry: 'http://r:8081', late: 0.1 }, env, FLAGS),
-    /work with --format json only \(got avro\)$/,
-  );
+  const faulty = resolveConfig({ format: 'avro', schemaRegistry: 'http://r:8081', late: 0.1, truth: 'truth.json' }, env, FLAGS);
+  assert.equal(faulty.delivery.late, 0.1);
+  assert.equal(faulty.format, 'avro');
   usage(
     () => resolveConfig({ format: 'xml' as never }, env, FLAGS),
     /^--format must be one of json, avro, protobuf, json-schema \(got "xml"\)$/,

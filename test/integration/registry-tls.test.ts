@@ -74,3 +74,22 @@ test('a registry certificate nobody said to trust: exit 1 with one line naming t
   assert.match(lines[0]!, /127\.0\.0\.1/);
   assert.match(lines[0]!, /certificate|CA|TLS/i);
 });
+
+test('Avro with delivery faults: late and repeated events are kept as their wire bytes, and verify checks them against the answer key', {
+  timeout: 180_000,
+}, async () => {
+  const topic = `registry-faults-${randomUUID().slice(0, 8)}`;
+  const trust = ['--schema-registry', registry.url, '--schema-registry-ca-location', tls.caCert];
+  const truth = path.join(tmp, `${topic}.truth.json`);
+  const faults = ['--late', '0.05', '--late-delay', '30', '--late-max', '300', '--duplicates', '0.03', '--truth', truth];
+  const res = await runCli(['--topic', topic, '--bootstrap-servers', broker.bootstrap, '--format', 'avro', ...trust, ...faults, ...RUN]);
+  assert.equal(res.code, 0, res.stderr);
+  const key = JSON.parse(fs.readFileSync(truth, 'utf8')) as {
+    totals: { events: number; records: number; late: number; duplicates: number };
+  };
+  assert.equal(key.totals.events, 2000);
+  assert.ok(key.totals.late > 30 && key.totals.duplicates > 20, JSON.stringify(key.totals));
+  const verify = await runCli(['verify', '--bootstrap-servers', broker.bootstrap, '--topic', topic, ...trust, '--truth', truth]);
+  assert.equal(verify.code, 0, verify.stdout.toString() + verify.stderr);
+  assert.match(verify.stdout.toString(), /all checks passed/);
+});

@@ -38,9 +38,9 @@ export function eventRouting(k: KafkaConfig, format: Format = 'json'): KafkaRout
 }
 
 /** The same routing for events kept as text (held back or repeated by the delivery layer). */
-export function encodedEventRouting(k: KafkaConfig): KafkaRouting<EncodedEvent> {
+export function encodedEventRouting(k: KafkaConfig, format: Format = 'json'): KafkaRouting<EncodedEvent> {
   const topics = topicsOf(k.topic);
-  const headersByType = typeHeaders(CONTENT_TYPES.json);
+  const headersByType = typeHeaders(CONTENT_TYPES[format]);
   return {
     topics,
     topicOf: topics.length > 1 ? (e) => e.type : () => 0,
