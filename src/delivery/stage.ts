@@ -2,7 +2,7 @@ import { encodeEvent, type EncodedEvent, type EventEncoder } from '../events/enc
 import { eventId } from '../events/event.ts';
 import type { EventRecord } from '../model/activity.ts';
 import { TimeHeap } from '../model/heap.ts';
-import type { StopReason, Stepper } from '../runtime/runner.ts';
+import { runToSink, type StopReason, type Stepper } from '../runtime/runner.ts';
 import type { Sink } from '../sinks/sink.ts';
 import type { FaultPlan } from './faults.ts';
 import type { TruthRecorder } from './truth.ts';
@@ -108,22 +108,16 @@ export async function runWithFaults(
   sink: Sink<EncodedEvent>,
   signal?: AbortSignal,
 ): Promise<StopReason> {
-  let reason: StopReason | undefined = signal?.aborted ? 'signal' : undefined;
-  while (reason === undefined) {
-    let gate = stepper.gate();
-    if (gate !== undefined) {
-      if (typeof gate !== 'string') gate = await gate;
-      if (gate !== undefined) {
-        reason = gate;
-        break;
-      }
-    }
-    stage.accept(stepper.take());
-    for (let item = stage.next(); item !== undefined; item = stage.next()) {
-      if (!sink.write(item)) await sink.ready();
-    }
-    if (signal?.aborted) reason = 'signal';
-  }
+  const throughStage = {
+    write: (rec: EventRecord): boolean => {
+      stage.accept(rec);
+      let more = true;
+      for (let item = stage.next(); item !== undefined; item = stage.next()) more = sink.write(item) && more;
+      return more;
+    },
+    ready: () => sink.ready(),
+  };
+  const reason = await runToSink(stepper, throughStage, signal);
   stage.releaseAll();
   for (let item = stage.next(); item !== undefined; item = stage.next()) {
     if (!sink.write(item)) await sink.ready();

@@ -135,8 +135,15 @@ export class Stepper<R extends Stepped = EventRecord> {
   }
 }
 
-/** Hand events to the sink as the stepper allows, waiting for the sink when it is full. */
-export async function runToSink<R extends Stepped>(stepper: Stepper<R>, sink: Sink<R>, signal?: AbortSignal): Promise<StopReason> {
+/**
+ * Hand events to the sink as the stepper allows, waiting for the sink when it is full. The
+ * other run loops are this one with a sink in front that writes more than the event.
+ */
+export async function runToSink<R extends Stepped>(
+  stepper: Stepper<R>,
+  sink: Pick<Sink<R>, 'write' | 'ready'>,
+  signal?: AbortSignal,
+): Promise<StopReason> {
   if (signal?.aborted) return 'signal';
   for (;;) {
     let gate = stepper.gate();
@@ -172,27 +179,15 @@ export async function runWithEntities<R extends Stepped, X>(
   endMs: number,
   signal?: AbortSignal,
 ): Promise<StopReason> {
-  let reason: StopReason = 'signal';
-  if (!signal?.aborted) {
-    for (;;) {
-      let gate = stepper.gate();
-      if (gate !== undefined) {
-        if (typeof gate !== 'string') gate = await gate;
-        if (gate !== undefined) {
-          reason = gate;
-          break;
-        }
-      }
-      const rec = stepper.take();
+  const withEntities = {
+    write: (rec: R): boolean => {
       let more = true;
       for (const x of entities.observe(rec)) more = sink.write(x) && more;
-      more = sink.write(rec) && more;
-      if (!more) {
-        await sink.ready();
-        if (signal?.aborted) break;
-      }
-    }
-  }
+      return sink.write(rec) && more;
+    },
+    ready: () => sink.ready(),
+  };
+  const reason = await runToSink(stepper, withEntities, signal);
   // A duration covers [start, end): a step at the end itself belongs to the next run.
   const end = reason === 'duration' ? endMs - 1 : entities.lastEventMs;
   for (const x of entities.finish(end)) sink.write(x);
