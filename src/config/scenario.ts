@@ -121,8 +121,12 @@ export function parseScenario(doc: unknown, file = 'scenario'): Scenario {
   if (!(Object.values(start).reduce((a, b) => a + (b ?? 0), 0) > 0)) problems.push('journey.start: the start weights must not all be zero');
   const episodes = (d.episodes ?? []).map((e, k) => readEpisode(e, k, problems));
   if (problems.length > 0) fail(file, problems);
-  const journeyEdited =
-    d.journey?.transitions !== undefined || d.journey?.start !== undefined || !sameNumbers(shop.eventWeights, DEFAULT_SHOP.eventWeights);
+  // A file that restates the defaults changes nothing: no fit, the defaults' bytes.
+  const journeyEdited = !(
+    sameJourney(transitions, defaultJourneyTransitions()) &&
+    sameNumbers(start, defaultStartWeights()) &&
+    sameNumbers(shop.eventWeights, DEFAULT_SHOP.eventWeights)
+  );
   return {
     name: d.name ?? 'custom',
     description: d.description ?? null,
@@ -131,13 +135,7 @@ export function parseScenario(doc: unknown, file = 'scenario'): Scenario {
     shop,
     transitions,
     start,
-    journeyEdited:
-      journeyEdited &&
-      !(
-        sameJourney(transitions, defaultJourneyTransitions()) &&
-        sameNumbers(start, defaultStartWeights()) &&
-        sameNumbers(shop.eventWeights, DEFAULT_SHOP.eventWeights)
-      ),
+    journeyEdited,
     episodes,
     source: d as Record<string, unknown>,
   };

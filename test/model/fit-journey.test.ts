@@ -4,7 +4,7 @@ import { UBPError } from '../../src/errors.ts';
 import { EVENT_TYPES, EVENT_WEIGHTS, type EventType } from '../../src/model/event-types.ts';
 import { fitJourney } from '../../src/model/fit-journey.ts';
 import { defaultJourneyTransitions, defaultStartWeights, PINNED } from '../../src/model/journey.ts';
-import { Simulation } from '../../src/model/simulation.ts';
+import { measureJourney } from '../helpers/journey-mix.ts';
 
 const START = Date.UTC(2024, 2, 4);
 const EVENTS = 320_000;
@@ -15,36 +15,22 @@ function weightsWith(over: Partial<Record<EventType, number>>): Record<EventType
   return Object.fromEntries(EVENT_TYPES.map((t) => [t, w[t] / sum])) as Record<EventType, number>;
 }
 
-/** Event shares and the pinned transitions as measured on a seeded simulation (out of every event of the source type). */
+/** Event shares and the pinned transitions as measured on a seeded simulation of the fitted journey. */
 function measure(fit: ReturnType<typeof fitJourney>, seed: number): { share: Record<EventType, number>; pinned: number[] } {
-  const sim = new Simulation({
-    seed,
-    startMs: START,
-    ratePerHour: 10_000,
-    minSessionSeconds: 60,
-    maxSessionSeconds: 1800,
-    timePatterns: true,
-    userPoolSize: 0,
-    journeyTransitions: fit.transitions,
-    startWeights: fit.startWeights,
-  });
-  const counts = new Array<number>(EVENT_TYPES.length).fill(0);
-  const previous = new Map<object, number>();
-  const pairs = new Map<number, number>();
-  for (let i = 0; i < EVENTS; i++) {
-    const r = sim.next();
-    counts[r.type]!++;
-    const before = previous.get(r.session);
-    if (before !== undefined) pairs.set(before * 100 + r.type, (pairs.get(before * 100 + r.type) ?? 0) + 1);
-    if (r.last) previous.delete(r.session);
-    else previous.set(r.session, r.type);
-  }
-  const share = Object.fromEntries(EVENT_TYPES.map((t, j) => [t, counts[j]! / EVENTS])) as Record<EventType, number>;
-  const pinned = PINNED.map(([a, b]) => {
-    const i = EVENT_TYPES.indexOf(a);
-    return (pairs.get(i * 100 + EVENT_TYPES.indexOf(b)) ?? 0) / counts[i]!;
-  });
-  return { share, pinned };
+  return measureJourney(
+    {
+      seed,
+      startMs: START,
+      ratePerHour: 10_000,
+      minSessionSeconds: 60,
+      maxSessionSeconds: 1800,
+      timePatterns: true,
+      userPoolSize: 0,
+      journeyTransitions: fit.transitions,
+      startWeights: fit.startWeights,
+    },
+    EVENTS,
+  );
 }
 
 test('the default weights give back the default journey unchanged', () => {
