@@ -8,12 +8,12 @@ import { S } from './segments.ts';
 import { advance, type CartLine, NO_CART, newSession, type Session } from './session.ts';
 import { UserPool } from './users.ts';
 import { BOT_DEVICE_COUNT, BOT_DEVICE_OFFSET, DEVICES } from './devices.ts';
+import type { Episodes } from './episodes.ts';
+import type { ShopModel } from './shop.ts';
 
 /** A crawler's visit lasts from one to ten minutes. */
 const BOT_MIN_MS = 60_000;
 const BOT_MAX_MS = 600_000;
-import type { Episodes } from './episodes.ts';
-import type { ShopModel } from './shop.ts';
 
 /** What the lanes of a run share, read-only to them: the shop, the journey, the clock of demand. */
 export interface Shop {
