@@ -6,6 +6,7 @@ the deserializer gives it (Protobuf as MessageToDict with the .proto field names
 
 usage: read_topic.py --bootstrap HOST:PORT --topic NAME --registry URL --format FORMAT [--proto FILE]
 The Protobuf class is generated from --proto (schema/event.proto) with grpcio-tools' protoc.
+A registry with basic auth: SCHEMA_REGISTRY_USER_INFO=user:password in the environment.
 """
 
 import argparse
@@ -61,7 +62,10 @@ def main():
     parser.add_argument("--proto")
     args = parser.parse_args()
 
-    registry = SchemaRegistryClient({"url": args.registry})
+    conf = {"url": args.registry}
+    if os.environ.get("SCHEMA_REGISTRY_USER_INFO"):
+        conf["basic.auth.user.info"] = os.environ["SCHEMA_REGISTRY_USER_INFO"]
+    registry = SchemaRegistryClient(conf)
     deserialize, to_plain = deserializer(args.format, registry, args.proto)
     consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": "ubp-confluent-reader", "enable.auto.commit": False})
     try:

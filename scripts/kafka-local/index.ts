@@ -6,7 +6,8 @@ export { brokerStatus, resetBroker, startBroker, stopBroker, type BrokerHandle, 
 export { KafkaLocalError } from './errors.ts';
 export { runTool } from './java.ts';
 export { ensureJars } from './jars.ts';
-export { ensureRegistryApp } from './registry-app.ts';
+export { keycloakJavaHome, type OidcUser } from './keycloak.ts';
+export { ensureKeycloak, ensureRegistryApp } from './registry-app.ts';
 export {
   CCOMPAT_PATH,
   probeRegistry,

@@ -1,9 +1,9 @@
 // npm run registry:start|stop|status, and `fetch` for CI:
 //   node scripts/kafka-local/registry-cli.ts start|stop|status|fetch
 // env: SCHEMA_REGISTRY_PORT (8081), KAFKA_LOCAL_DIR (<repo>/.kafka: the app in apicurio/, state in
-//      registry/), SCHEMA_REGISTRY_HEAP_OPTS (-Xms64m -Xmx384m), SCHEMA_REGISTRY_START_TIMEOUT_MS (90000), JAVA_HOME
+//      registry/, Keycloak in keycloak/), SCHEMA_REGISTRY_HEAP_OPTS (-Xms64m -Xmx384m), SCHEMA_REGISTRY_START_TIMEOUT_MS (90000), JAVA_HOME
 import { KafkaLocalError } from './errors.ts';
-import { ensureRegistryApp } from './registry-app.ts';
+import { ensureKeycloak, ensureRegistryApp } from './registry-app.ts';
 import { registryStatus, startRegistry, stopRegistry } from './registry.ts';
 
 const USAGE = 'usage: registry-local start|stop|status|fetch';
@@ -41,7 +41,8 @@ async function main([command, ...rest]: string[]): Promise<number> {
       return 0;
     }
     case 'fetch':
-      process.stdout.write(`${await ensureRegistryApp({ log })}\n`);
+      // Keycloak too: the tests of a registry with basic auth start one beside it.
+      process.stdout.write(`${await ensureRegistryApp({ log })}\n${await ensureKeycloak({ log })}\n`);
       return 0;
     default:
       process.stderr.write(`${USAGE}\n`);

@@ -9,6 +9,7 @@ import { fileTail, sleep } from './exec.ts';
 import { javaBin, javaNotFound } from './java.ts';
 import { HOST, defaultDir, envPort } from './paths.ts';
 import { exited, freePort, pidAlive, portInUse, terminate } from './process.ts';
+import { REALM, REGISTRY_CLIENT, startKeycloak, type KeycloakHandle, type OidcUser } from './keycloak.ts';
 import { RUNNER_JAR, ensureRegistryApp } from './registry-app.ts';
 
 // A local Apicurio Registry with its Confluent-compatible API, for formats that register schemas
@@ -36,6 +37,11 @@ export interface RegistryOptions {
    * broker's `broker.pem`); `ca` is what clients, and the readiness probe, trust.
    */
   tls?: { keystore: string; ca: string };
+  /**
+   * Basic auth: only these users, with their passwords, may read or write. The registry checks
+   * them against a Keycloak started beside it (stopped with it). Ephemeral registries only.
+   */
+  auth?: { users: readonly OidcUser[] };
 }
 
 export interface RegistryHandle {
@@ -93,11 +99,21 @@ function isOurRegistry(pid: number | undefined, L: RegistryLayout): pid is numbe
   }
 }
 
-/** Whether the Confluent API answers: a listening socket is not enough while Quarkus starts. */
-export async function probeRegistry(url: string, timeoutMs = 2000, ca?: string): Promise<{ ok: boolean; reason?: string }> {
-  if (url.startsWith('https:')) return probeHttps(url, timeoutMs, ca);
+/**
+ * Whether the Confluent API answers: a listening socket is not enough while Quarkus starts. With
+ * basic auth, as `user`: a 200 then also proves the login server behind it works.
+ */
+export async function probeRegistry(
+  url: string,
+  timeoutMs = 2000,
+  ca?: string,
+  user?: OidcUser,
+): Promise<{ ok: boolean; reason?: string }> {
+  const headers: Record<string, string> =
+    user === undefined ? {} : { authorization: `Basic ${Buffer.from(`${user.name}:${user.password}`).toString('base64')}` };
+  if (url.startsWith('https:')) return probeHttps(url, timeoutMs, headers, ca);
   try {
-    const res = await fetch(`${url}/subjects`, { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${url}/subjects`, { headers, signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     return res.ok ? { ok: true } : { ok: false, reason: `HTTP ${res.status}` };
   } catch (error) {
@@ -107,12 +123,21 @@ export async function probeRegistry(url: string, timeoutMs = 2000, ca?: string):
 }
 
 /** The same over HTTPS, trusting `ca` (fetch takes no CA). */
-function probeHttps(url: string, timeoutMs: number, ca?: string): Promise<{ ok: boolean; reason?: string }> {
+function probeHttps(
+  url: string,
+  timeoutMs: number,
+  headers: Record<string, string>,
+  ca?: string,
+): Promise<{ ok: boolean; reason?: string }> {
   return new Promise((resolve) => {
-    const req = https.get(`${url}/subjects`, { ca: ca === undefined ? undefined : readFileSync(ca), timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200 ? { ok: true } : { ok: false, reason: `HTTP ${res.statusCode}` }));
-    });
+    const req = https.get(
+      `${url}/subjects`,
+      { headers, ca: ca === undefined ? undefined : readFileSync(ca), timeout: timeoutMs },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200 ? { ok: true } : { ok: false, reason: `HTTP ${res.statusCode}` }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, reason: error.code ?? error.message }));
   });
@@ -132,11 +157,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
 
 async function start(options: RegistryOptions): Promise<RegistryHandle> {
   const ephemeral = options.ephemeral === true;
+  if (options.auth !== undefined && !ephemeral)
+    throw new KafkaLocalError('a schema registry with basic auth is for one test run: ephemeral only');
   const L = registryLayout(path.resolve(options.dir ?? defaultRegistryDir()));
   const wantedPort = options.port ?? (ephemeral ? 0 : envPort('SCHEMA_REGISTRY_PORT', DEFAULT_PORT));
   const timeoutMs = options.timeoutMs ?? (Number(process.env.SCHEMA_REGISTRY_START_TIMEOUT_MS) || 90_000);
   const log = options.log ?? (() => {});
   let stopped = false;
+  let keycloak: KeycloakHandle | undefined;
   const tls = options.tls;
   const handle = (pid: number, port: number, reused: boolean): RegistryHandle => ({
     url: urlOf(port, tls !== undefined),
@@ -147,6 +175,7 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
     stop: async () => {
       stopped = true;
       await stopRegistry({ dir: L.dir });
+      await keycloak?.stop();
       if (ephemeral) rmSync(L.dir, { recursive: true, force: true });
     },
   });
@@ -182,6 +211,9 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
   if (await portInUse(port))
     throw new KafkaLocalError(`port ${port} is already in use by another process; set SCHEMA_REGISTRY_PORT to a free port`);
   mkdirSync(L.dir, { recursive: true });
+  if (options.auth !== undefined) {
+    keycloak = await startKeycloak({ users: options.auth.users, logFile: path.join(L.dir, 'keycloak.log'), timeoutMs, log });
+  }
   const out = openSync(L.log, 'w');
   const heap = process.env.SCHEMA_REGISTRY_HEAP_OPTS ?? DEFAULT_HEAP;
   const args = [
@@ -200,6 +232,18 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
         ]),
     // Apicurio's default is NONE; Confluent's is BACKWARD, which is what users of --format meet.
     '-Dregistry.rules.global.compatibility=BACKWARD',
+    ...(keycloak === undefined
+      ? []
+      : [
+          // Every request needs a user: Apicurio trades its basic-auth user and password for a
+          // token from the realm (client credentials), so a user is a client there.
+          '-Dregistry.auth.enabled=true',
+          '-Dregistry.auth.basic-auth-client-credentials.enabled=true',
+          `-Dregistry.keycloak.url=${keycloak.url}`,
+          `-Dregistry.keycloak.realm=${REALM}`,
+          `-Dquarkus.oidc.client-id=${REGISTRY_CLIENT}`,
+          `-Dregistry.auth.client-secret=${keycloak.registrySecret}`,
+        ]),
     '-jar',
     path.join(appDir, RUNNER_JAR),
   ];
@@ -210,6 +254,7 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
     child.once('spawn', () => resolve(undefined));
   });
   if (spawnError || child.pid === undefined) {
+    await keycloak?.stop();
     throw spawnError?.code === 'ENOENT' ? javaNotFound() : new KafkaLocalError(`could not start java: ${spawnError?.message ?? 'no pid'}`);
   }
   const pid = child.pid;
@@ -233,9 +278,10 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
   log(`starting Apicurio Registry on ${HOST}:${port} (pid ${pid}, log ${L.log})`);
   const deadReason = (): string | undefined =>
     child.exitCode !== null || child.signalCode !== null ? `registry exited (${child.exitCode ?? child.signalCode})` : undefined;
-  const ready = await waitReady(urlOf(port, tls !== undefined), timeoutMs, deadReason, tls?.ca);
+  const ready = await waitReady(urlOf(port, tls !== undefined), timeoutMs, deadReason, tls?.ca, options.auth?.users[0]);
   if (!ready.ok) {
     await terminate(pid, { timeoutMs: 5_000 });
+    await keycloak?.stop();
     rmSync(L.stateFile, { force: true });
     throw new KafkaLocalError(`the local schema registry did not come up: ${ready.reason} (log ${L.log})`, fileTail(L.log, 25));
   }
@@ -274,13 +320,14 @@ async function waitReady(
   timeoutMs: number,
   deadReason: () => string | undefined,
   ca?: string,
+  user?: OidcUser,
 ): Promise<{ ok: boolean; reason?: string }> {
   const deadline = Date.now() + timeoutMs;
   let last = 'not started';
   while (Date.now() < deadline) {
     const dead = deadReason();
     if (dead !== undefined) return { ok: false, reason: dead };
-    const probe = await probeRegistry(url, 1500, ca);
+    const probe = await probeRegistry(url, 1500, ca, user);
     if (probe.ok) return probe;
     last = probe.reason ?? last;
     await sleep(250);

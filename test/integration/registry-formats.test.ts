@@ -4,16 +4,16 @@
 // Schema Registry deserializers (independent of our code), and our own `verify`. Both must give
 // the events of the JSON run, field for field.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ensureReaderVenv, READER_SCRIPT } from '../../scripts/confluent-reader/venv.ts';
+import { ensureReaderVenv } from '../../scripts/confluent-reader/venv.ts';
 import type { RegistryFormat } from '../../src/events/formats.ts';
 import { readRun } from '../../src/verify/run.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
+import { readWithConfluentPython } from '../helpers/confluent-reader.ts';
 import { freePort, getBroker, getRegistry, type Broker, type Registry } from '../helpers/kafka.ts';
 
 const COUNT = 3000;
@@ -60,35 +60,6 @@ function withoutNulls(value: unknown): unknown {
   );
 }
 
-interface PythonRecord {
-  partition: number;
-  offset: number;
-  key: string | null;
-  value: Record<string, unknown>;
-}
-
-function readWithConfluentPython(topic: string, format: RegistryFormat): Promise<PythonRecord[]> {
-  return new Promise((resolve, reject) => {
-    const args = [READER_SCRIPT, '--bootstrap', broker.bootstrap, '--topic', topic, '--registry', registry.url, '--format', format];
-    const child = spawn(python, [...args, '--proto', path.join(ROOT, 'schema', 'event.proto')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`read_topic.py exited ${code}: ${err}`));
-      else
-        resolve(
-          out
-            .trimEnd()
-            .split('\n')
-            .map((line) => JSON.parse(line) as PythonRecord),
-        );
-    });
-  });
-}
-
 const produce = (topic: string, format: string, extra: string[] = []) =>
   runCli([
     '--topic',
@@ -110,7 +81,7 @@ describe('registry formats through Kafka and a real schema registry', () => {
       const res = await produce(topic, format);
       assert.equal(res.code, 0, res.stderr);
 
-      const records = await readWithConfluentPython(topic, format);
+      const records = await readWithConfluentPython(python, { bootstrap: broker.bootstrap, topic, registry: registry.url, format });
       assert.equal(records.length, COUNT);
       const seen = new Set<string>();
       for (const r of records) {
