@@ -7,7 +7,7 @@ import { runCli } from './helpers/cli.ts';
  * Golden output: six simulated hours of seed 42, hashed. Optimisations must keep these bytes;
  * a deliberate change of the model or the format updates the hash in the same commit.
  */
-const GOLDEN_SHA256 = 'af71892b1b145710aec298b70447fc4e8852a89a41ad21f1f7c0f79a62ced8db';
+const GOLDEN_SHA256 = 'f8c8a6199676d9923c297cdbda611359d65dbdcee2e960861b70ad8fdb03b3f1';
 
 test('seed 42 still produces the same bytes (golden hash of six simulated hours)', async () => {
   const r = await runCli([

@@ -196,6 +196,9 @@ const stock = {
   /** Distinct products viewed per day, and those of them out of stock. */
   productDays: new Set<string>(),
   productDaysOut: 0,
+  /** Product views by the cents of the price shown. */
+  cents: new Map<number, number>(),
+  views: 0,
   addsOfShownOut: 0,
   adds: 0,
 };
@@ -419,6 +422,9 @@ function check(e: UserEvent): void {
       const inStock = (e.event_data as { in_stock: boolean }).in_stock;
       const day = Math.floor(ms / DAY_MS);
       if (!inStock) s.outOfStock.add(data.product_id);
+      stock.views++;
+      const cents = Math.round(data.price * 100) % 100;
+      stock.cents.set(cents, (stock.cents.get(cents) ?? 0) + 1);
       const seen = stock.byProduct.get(data.product_id);
       if (seen === undefined) stock.byProduct.set(data.product_id, { day, inStock, changes: 0 });
       else {
@@ -875,6 +881,19 @@ describe('a default 14-day backfill (seed 42)', () => {
     assert.ok(Math.abs(out - 0.07) <= 0.01, `${(out * 100).toFixed(2)}% of product-days out of stock`);
     assert.ok(stock.adds > 100_000);
     assert.equal(stock.addsOfShownOut, 0);
+  });
+
+  test('price endings are mixed: at most 60% of the product views show a price ending in .99', (t) => {
+    const share = (cents: number): number => (stock.cents.get(cents) ?? 0) / stock.views;
+    t.diagnostic(
+      `price endings over ${stock.views} product views: ${[...stock.cents.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([c, n]) => `.${String(c).padStart(2, '0')} ${((n / stock.views) * 100).toFixed(1)}%`)
+        .join(', ')}`,
+    );
+    assert.ok(share(99) <= 0.6, `${(share(99) * 100).toFixed(1)}% end in .99`);
+    assert.ok(share(99) >= 0.3 && share(0) >= 0.05, 'still mostly shop prices: .99 common, whole amounts too');
   });
 
   test('searches: 10 ± 3% find nothing, ≥ 90% of those are not followed by a product_view; ≥ 500 distinct terms per 100,000 with a long tail and some misspelt; results depend on the term', (t) => {

@@ -257,9 +257,13 @@ export class Catalog {
 /** Colours that tell apart products of the same name. */
 export const VARIANT_COLOURS = ['Black', 'White', 'Blue', 'Grey', 'Green', 'Red'] as const;
 
-/** How shop prices end, in cents: mostly .99, but also .95, whole amounts, .49 and .50. */
+/**
+ * How shop prices end, in cents: .99 most often, but also .95, whole amounts, .49 and .50. Under
+ * half of the catalog ends in .99, so that the views, which favour the popular products, stay
+ * at most 60% .99 whichever products the seed makes popular.
+ */
 const PRICE_ENDINGS = [99, 95, 0, 49, 50] as const;
-const PRICE_ENDING = new Discrete([0.55, 0.12, 0.18, 0.1, 0.05]);
+const PRICE_ENDING = new Discrete([0.46, 0.14, 0.2, 0.13, 0.07]);
 
 function buildCategory(c: Category, categoryIndex: number, count: number, rng: Rng, endings: Rng): Product[] {
   const names = new Set<string>();

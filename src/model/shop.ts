@@ -124,7 +124,28 @@ export class ShopModel {
     this.cityDistribution = new Discrete([...this.cityShares]);
     this.segmentDistribution = new Discrete([...this.segmentMix]);
   }
+
+  /** The time curve's factor for a city at a moment: its local weekday and minute. */
+  timeFactor(city: number, utcMs: number): number {
+    const local = this.zones[city]!.localMs(utcMs);
+    const day = Math.floor(local / DAY_MS);
+    const minute = Math.floor((local - day * DAY_MS) / MINUTE_MS);
+    const weekday = (((day + EPOCH_WEEKDAY) % 7) + 7) % 7;
+    return this.curve.minutes[weekday * 1440 + minute]!;
+  }
+
+  /** The shop's expected event rate at a moment, as a multiple of --rate: all cities, no episodes. */
+  rateFactor(utcMs: number): number {
+    let m = 0;
+    for (let c = 0; c < this.cityShares.length; c++) m += this.cityShares[c]! * this.timeFactor(c, utcMs);
+    return m;
+  }
 }
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+/** 1970-01-01 was a Thursday (weekdays count from Monday = 0). */
+const EPOCH_WEEKDAY = 4;
 
 let defaultModel: ShopModel | undefined;
 

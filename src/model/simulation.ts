@@ -1,7 +1,6 @@
 import type { EventRecord } from './activity.ts';
 import type { Catalog } from './catalog.ts';
 import type { Discrete } from './distributions.ts';
-import type { ZoneClock } from './geo.ts';
 import {
   compileJourney,
   defaultJourneyTransitions,
@@ -48,14 +47,10 @@ export interface ModelOptions {
   readonly episodes?: readonly EpisodeSpec[];
 }
 
-const DAY_MS = 86_400_000;
 const WARM_UP_CAP_MS = 30 * 60_000;
 /** Arrivals the warm-up may look at (about a second of work): at 3.6M events/hour, 16 minutes. */
 const WARM_UP_MAX_ARRIVALS = 300_000;
 const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
-/** 1970-01-01 was a Thursday. */
-const EPOCH_WEEKDAY = 4;
 
 /**
  * Pool size for a rate: enough users for each visit tier to come back at its own rate (see
@@ -103,8 +98,6 @@ export class Simulation implements Shop {
   readonly lanes: readonly Lane[];
 
   journey: CompiledJourney;
-  private readonly zones: readonly ZoneClock[];
-  private readonly curve: Float64Array;
   private readonly episodes: Episodes | null;
   /** The lanes ordered by their next event (its own heap: the sessions' stays monomorphic). */
   private readonly merge: LaneHeap;
@@ -130,11 +123,9 @@ export class Simulation implements Shop {
     this.minSessionSeconds = options.minSessionSeconds;
     this.maxSessionSeconds = options.maxSessionSeconds;
     this.maxMultiplier = (options.timePatterns ? this.model.curve.max : 1) * this.model.episodes.maxTraffic;
-    this.curve = this.model.curve.minutes;
     this.cityShares = this.model.cityShares;
     this.cityDistribution = this.model.cityDistribution;
     this.segmentDistribution = this.model.segmentDistribution;
-    this.zones = this.model.zones;
     const poolSize =
       options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession, this.model);
     const warmUpMs = this.warmUpMs();
@@ -214,12 +205,7 @@ export class Simulation implements Shop {
   }
 
   private timeMultiplier(city: number, utcMs: number): number {
-    if (!this.options.timePatterns) return 1;
-    const local = this.zones[city]!.localMs(utcMs);
-    const day = Math.floor(local / DAY_MS);
-    const minute = Math.floor((local - day * DAY_MS) / MINUTE_MS);
-    const weekday = (((day + EPOCH_WEEKDAY) % 7) + 7) % 7;
-    return this.curve[weekday * 1440 + minute]!;
+    return this.options.timePatterns ? this.model.timeFactor(city, utcMs) : 1;
   }
 
   /** The expected event rate (per hour) at a moment, over all cities, for the lanes run. */
