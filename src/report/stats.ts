@@ -259,7 +259,6 @@ export class ReportStats {
   private accountCreates = 0;
   private accountCreatesNewVisitor = 0;
   private accountCreateAfterLogin = 0;
-  private reviews = 0;
   /** Reviews by users the run saw from their first visit, and of those, reviews of a product they bought in the run. */
   private knownReviews = 0;
   private reviewsOfBought = 0;
@@ -533,7 +532,6 @@ export class ReportStats {
         user.loggedIn = true;
         break;
       case 'review_write':
-        this.reviews++;
         if (s.segment === 'new_visitor') this.reviewsByNewVisitor++;
         if (user.known) {
           this.knownReviews++;
