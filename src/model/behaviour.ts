@@ -135,6 +135,12 @@ export interface Behaviour {
      */
     readonly checkoutAfterAdding: number;
     /**
+     * Deciding to buy takes longer than browsing: the page before an add_to_cart or a
+     * begin_checkout is read this many times the step's usual dwell (comparing products,
+     * reading the details, checking the cart), so a purchase comes minutes into a visit.
+     */
+    readonly deliberation: number;
+    /**
      * Share of each returning segment's users first seen with something left in their cart from
      * before the run (one item): the share of returning visits that find a cart, as the run
      * settles at it (measured), so the first days of a run check out as often as later ones.
@@ -254,7 +260,7 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     contact_support: { factor: 2, sigma: 0.9 },
   },
   accounts: { held: [0.32, 0.72, 0.8], committedJoinBias: 4, casualReturn: 0.2, returningSignup: 0.06, toReview: [0.2, 0.4, 0.5] },
-  cart: { checkoutAfterAdding: 0.1, heldAtStart: [0.04, 0.065, 0.09], keepDays: 7 },
+  cart: { checkoutAfterAdding: 0.1, deliberation: 5, heldAtStart: [0.04, 0.065, 0.09], keepDays: 7 },
   visits: {
     tiers: [
       [
@@ -278,8 +284,8 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     // Categories: electronics, clothing, home, sports, books, beauty, toys.
     mobile: { intent: 0.78, bounce: 0, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
     desktop: {
-      intent: 1.6,
-      bounce: 0.06,
+      intent: 1.75,
+      bounce: 0.08,
       pace: 0.92,
       categoryTilt: [1.2, 0.9, 1.1, 1.05, 0.9, 0.85, 0.9],
       quantity: [0.76, 0.17, 0.05, 0.02],

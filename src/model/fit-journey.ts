@@ -72,7 +72,7 @@ const REFINE_MODEL: ModelOptions = {
 /** Events of each measure (the simulation goes on from one to the next: its users come back warmer). */
 const REFINE_EVENTS = 60_000;
 /** Refits on measured mixes at most. */
-const REFINE_ROUNDS = 2;
+const REFINE_ROUNDS = 3;
 /** A measured mix this deep inside the accepted range (as a part of it) needs no further round. */
 const REFINE_GOOD_ENOUGH = 0.4;
 

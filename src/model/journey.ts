@@ -70,6 +70,8 @@ export interface SegmentJourney {
   readonly dwellSigma: Float64Array;
   /** See `Behaviour.cart.checkoutAfterAdding`. */
   readonly checkoutAfterAdding: number;
+  /** See `Behaviour.cart.deliberation`. */
+  readonly deliberation: number;
 }
 
 export interface CompiledJourney {
@@ -155,6 +157,7 @@ function botJourney(): SegmentJourney {
     dwellFactor: new Float64Array(TYPE_COUNT).fill(1),
     dwellSigma: new Float64Array(TYPE_COUNT).fill(0.5),
     checkoutAfterAdding: 0,
+    deliberation: 1,
   };
 }
 
@@ -279,6 +282,7 @@ function compileOne(
     dwellFactor: Float64Array.from(EVENT_TYPES, (t) => b.dwell[t].factor),
     dwellSigma: Float64Array.from(EVENT_TYPES, (t) => b.dwell[t].sigma),
     checkoutAfterAdding: b.cart.checkoutAfterAdding,
+    deliberation: b.cart.deliberation,
   };
 }
 

@@ -216,12 +216,16 @@ export function advance(session: Session, journey: SegmentJourney): number {
   for (let tries = 0; next >= 0 && (!isPossible(session, next) || (noResults && next === T.PRODUCT_VIEW)); tries++) {
     next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
   }
-  const drawn = lognormalWithMean(rng, session.dwellMeanMs * journey.dwellFactor[from]!, journey.dwellSigma[from]!);
+  const buying = next === T.ADD_TO_CART || next === T.BEGIN_CHECKOUT;
+  const factor = journey.dwellFactor[from]! * (buying ? journey.deliberation : 1);
+  const drawn = lognormalWithMean(rng, session.dwellMeanMs * factor, journey.dwellSigma[from]!);
   const dwellMs = Math.min(MAX_DWELL_MS, Math.max(MIN_DWELL_MS, Math.round(drawn)));
   session.dwellMs = dwellMs;
-  // A begun payment is finished even past the plan: nobody leaves the payment page because
-  // their browsing time is up (and the seed's begin_checkout → complete_checkout stays 0.60).
-  if (next < 0 || (session.timeMs + dwellMs > session.plannedEndMs && next !== T.COMPLETE_CHECKOUT)) return -1;
+  // A decision to buy is carried out even past the plan: nobody drops what they chose to add,
+  // or the payment they began, because their browsing time is up (and the seed's pinned
+  // transitions into add_to_cart, begin_checkout and complete_checkout hold, deliberation's
+  // long pages notwithstanding).
+  if (next < 0 || (session.timeMs + dwellMs > session.plannedEndMs && !buying && next !== T.COMPLETE_CHECKOUT)) return -1;
   return next;
 }
 
