@@ -12,7 +12,7 @@ import { EVENT_TYPES, EVENT_WEIGHTS } from '../src/model/event-types.ts';
 import { OS_UA_MARKER } from '../src/model/devices.ts';
 import { CATEGORIES, VARIANT_COLOURS } from '../src/model/catalog.ts';
 import { BACKFILL_ARGS, CLI } from './helpers/cli.ts';
-import { newestReleaseMs } from './helpers/user-agent.ts';
+import { newestReleaseMs } from '../src/report/user-agent.ts';
 
 const START = Date.parse('2024-03-04T00:00:00Z');
 const END = START + 1_209_600_000;

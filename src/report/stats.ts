@@ -4,6 +4,8 @@ import { EVENT_TYPES, EVENT_WEIGHTS, type EventType } from '../model/event-types
 import { CITIES } from '../model/geo.ts';
 import { SEGMENTS } from '../model/segments.ts';
 import { defaultShopModel } from '../model/shop.ts';
+import { BUSINESS, LATE_NIGHT, PEAK, WEEKEND_FACTOR } from '../model/time-patterns.ts';
+import { namedVersions } from './user-agent.ts';
 
 /**
  * The figures of the realism report, gathered in one pass over a run's events.
@@ -99,6 +101,8 @@ interface UserState {
   lastIp: string;
   accountCreates: number;
   loggedIn: boolean;
+  /** Made an account in the run (a user seen from their first visit had none before). */
+  account: boolean;
   cartOpen: boolean;
   /** Products added to the cart since the last purchase. */
   cart: Set<string> | null;
@@ -197,6 +201,14 @@ class LocalTime {
 }
 
 type Band = 'business' | 'peak' | 'late' | 'other';
+/** The hours inside each band, away from its edges: where its multiplier is the seed's (time-patterns.ts). */
+const INNER_HOURS: Record<Band, { factor: number; hours: number[] }> = {
+  business: { factor: BUSINESS.factor, hours: [10, 11, 12, 13, 14, 15] },
+  peak: { factor: PEAK.factor, hours: [20] },
+  late: { factor: LATE_NIGHT.factor, hours: [0, 1, 2, 3, 4] },
+  other: { factor: 1, hours: [7] },
+};
+
 function band(hour: number): Band {
   if (hour >= 9 && hour < 17) return 'business';
   if (hour >= 19 && hour < 22) return 'peak';
@@ -259,6 +271,13 @@ export class ReportStats {
   private accountCreates = 0;
   private accountCreatesNewVisitor = 0;
   private accountCreateAfterLogin = 0;
+  /** Logins by users seen from their first visit, and of those, logins before the user made an account. */
+  private knownLogins = 0;
+  private knownLoginsWithoutAccount = 0;
+  /** Sessions whose user agent names versions, and of those, a version out after the session began or not in the release table. */
+  private agentSessions = 0;
+  private agentsNotYetOut = 0;
+  private readonly agentReleases = new Map<string, number>();
   /** Reviews by users the run saw from their first visit, and of those, reviews of a product they bought in the run. */
   private knownReviews = 0;
   private reviewsOfBought = 0;
@@ -401,6 +420,7 @@ export class ReportStats {
         lastIp: e.technical_info.ip_address,
         accountCreates: 0,
         loggedIn: false,
+        account: false,
         cartOpen: false,
         cart: null,
         bought: null,
@@ -424,6 +444,17 @@ export class ReportStats {
     if (campaign !== null && HOLIDAY_CAMPAIGNS.has(campaign) && !HOLIDAY_MONTHS.has(new Date(ms).getUTCMonth()))
       this.holidayCampaignsOutOfSeason++;
 
+    let released = this.agentReleases.get(d.user_agent);
+    if (released === undefined) {
+      // Crawlers name no versions: not judged. A version the table lacks counts as not yet out.
+      const named = namedVersions(d.user_agent);
+      released = named.length === 0 ? Number.NEGATIVE_INFINITY : Math.max(...named.map((n) => n.releasedMs ?? Number.POSITIVE_INFINITY));
+      this.agentReleases.set(d.user_agent, released);
+    }
+    if (released !== Number.NEGATIVE_INFINITY) {
+      this.agentSessions++;
+      if (released > ms) this.agentsNotYetOut++;
+    }
     const edge = /Edg\/(\d+)/.exec(d.user_agent);
     if (edge) {
       this.edgeSessions++;
@@ -519,6 +550,10 @@ export class ReportStats {
         break;
       }
       case 'login':
+        if (user.known) {
+          this.knownLogins++;
+          if (!user.account) this.knownLoginsWithoutAccount++;
+        }
         if (data.success !== false) user.loggedIn = true;
         break;
       case 'logout':
@@ -530,6 +565,7 @@ export class ReportStats {
         if (s.segment === 'new_visitor') this.accountCreatesNewVisitor++;
         if (user.loggedIn) this.accountCreateAfterLogin++;
         user.loggedIn = true;
+        user.account = true;
         break;
       case 'review_write':
         if (s.segment === 'new_visitor') this.reviewsByNewVisitor++;
@@ -704,6 +740,43 @@ export class ReportStats {
       hours += exposure[i]!;
     }
     return [events, hours];
+  }
+
+  /**
+   * Each band's mean rate over its inner hours (away from its edges, where the curve blends into
+   * the next band), as a multiple of the run's rate: the run's events over what the default
+   * shop's curve expects of its span. The seed's factor, × WEEKEND_FACTOR at weekends.
+   */
+  private innerBandMultipliers(exposure: Float64Array): { rows: string[]; worst: number } {
+    const model = defaultShopModel();
+    let expected = 0;
+    for (let t = this.firstMs; t < this.lastMs; t += MINUTE_MS) expected += model.rateFactor(t + MINUTE_MS / 2) / 60;
+    const rate = this.events / expected;
+    const rows: string[] = [];
+    let worst = 0;
+    for (const [name, { factor, hours }] of Object.entries(INNER_HOURS)) {
+      const measured: string[] = [];
+      for (const weekend of [false, true]) {
+        let events = 0;
+        let exposed = 0;
+        for (const [c, city] of CITIES.entries()) {
+          for (let w = weekend ? 5 : 0; w < (weekend ? 7 : 5); w++) {
+            for (const hour of hours) {
+              const [e, x] = this.cell(exposure, c, w, hour * 12, hour * 12 + 12);
+              events += e;
+              exposed += x * city.share;
+            }
+          }
+        }
+        if (exposed < 1) continue;
+        const m = events / exposed / rate;
+        const want = factor * (weekend ? WEEKEND_FACTOR : 1);
+        worst = Math.max(worst, Math.abs(m / want - 1));
+        measured.push(num(m, 2));
+      }
+      if (measured.length > 0) rows.push(`${name} ${measured.join(' / ')}`);
+    }
+    return { rows, worst };
   }
 
   /**
@@ -882,7 +955,13 @@ export class ReportStats {
       step.buckets === 0 ? 'too few sessions to tell' : `${pct(step.step, 0)} at ${step.at}; ${num(step.sigmas, 1)} σ beyond 25%`,
       step.buckets === 0 ? null : step.sigmas <= STEP_SIGMAS,
     );
-    v2('band mean multipliers over inner hours', 'within ± 10% of the seed', 'not measured here (the seed band ratios are above)', null);
+    const bands = this.innerBandMultipliers(exposure);
+    v2(
+      'band mean multipliers over inner hours (× the run’s rate, weekday / weekend)',
+      'within ± 10% of the seed’s × 1 / × 1.8',
+      bands.rows.length === 0 ? 'too short a run to tell' : bands.rows.join(', '),
+      bands.rows.length === 0 ? null : bands.worst <= 0.1,
+    );
     // Against the shop's own curve, which may rise or fall within the first hour.
     const expected = (fromMin: number, toMin: number): number => {
       let sum = 0;
@@ -924,7 +1003,12 @@ export class ReportStats {
     const createNew = this.accountCreatesNewVisitor / this.accountCreates;
     v2('account_create in new_visitor sessions', '≥ 80%', pct(createNew), createNew >= 0.8);
     v2('account_create after that user’s login', '0', String(this.accountCreateAfterLogin), this.accountCreateAfterLogin === 0);
-    v2('login only with an account', 'always', 'not measurable from the stream alone (accounts made before the run are not in it)', null);
+    v2(
+      'login only with an account (users seen from their first visit)',
+      'always',
+      `${this.knownLoginsWithoutAccount} of ${this.knownLogins} logins without one`,
+      this.knownLogins === 0 ? null : this.knownLoginsWithoutAccount === 0,
+    );
     const bought = this.reviewsOfBought / this.knownReviews;
     v2(
       'review_write of a product the user bought earlier (users seen from their first visit)',
@@ -972,7 +1056,12 @@ export class ReportStats {
       `${this.edgeMismatch} of ${this.edgeSessions} sessions differ`,
       this.edgeMismatch === 0,
     );
-    v2('browser/OS versions not newer than the event date', 'always', 'not measured here (needs the release table)', null);
+    v2(
+      'browser/OS versions not newer than the event date (release table in src/model/devices.ts)',
+      'always',
+      `${this.agentsNotYetOut} of ${this.agentSessions} sessions name a version not yet out`,
+      this.agentSessions === 0 ? null : this.agentsNotYetOut === 0,
+    );
 
     // 8. Catalog and search.
     v2(

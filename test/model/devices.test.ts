@@ -12,7 +12,7 @@ import {
   type DeviceProfile,
 } from '../../src/model/devices.ts';
 import { SeedSource } from '../../src/model/rng.ts';
-import { namedVersions, newestReleaseMs } from '../helpers/user-agent.ts';
+import { namedVersions, newestReleaseMs } from '../../src/report/user-agent.ts';
 
 /** The devices a shopper can have (a bot wave's crawlers come after them). */
 const SHOPPERS = DEVICES.slice(0, BOT_DEVICE_OFFSET);

@@ -162,6 +162,8 @@ describe('report on a seeded two-day run', () => {
       'abandoned_cart emails to users whose cart the run saw empty',
       'largest step between consecutive local 5-minute buckets',
       'product prices ending in .99',
+      'login only with an account',
+      'browser/OS versions not newer than the event date',
     ]) {
       const row = json.scorecard.find((r) => r.name.startsWith(prefix));
       assert.equal(row?.pass, true, `${prefix}: ${row?.measured}`);

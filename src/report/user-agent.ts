@@ -1,4 +1,4 @@
-import { RELEASES } from '../../src/model/devices.ts';
+import { RELEASES } from '../model/devices.ts';
 
 type Product = keyof typeof RELEASES;
 
