@@ -186,9 +186,13 @@ describe('one run from many producers into one topic', () => {
       speed: 60,
       workers: 2,
     });
-    const run = producer.runContinuous({ durationSeconds: 300 });
-    await sleep(3000);
-    const status = producer.status();
+    const run = producer.runContinuous({ durationSeconds: 600 });
+    // The workers' first figures arrive once they have started and sent (later on a busy machine).
+    let status = producer.status();
+    for (let waited = 0; waited < 60_000 && !(status !== null && status.messagesSent > 0); waited += 500) {
+      await sleep(500);
+      status = producer.status();
+    }
     const final = await run;
     await producer.close();
     assert.ok(status !== null);
