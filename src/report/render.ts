@@ -229,8 +229,8 @@ ${scoreTable(seed)}
 </div>
 <div>
 <h2>Scorecard: realism v2 targets (${tally(v2)})</h2>
-<p class="note">The targets of issue 13 (behaviour that differs by device, channel and user; sound identities; smooth time). Many fail on
-today's model: they say what the next version of the model must do, and this table measures how far it is.</p>
+<p class="note">The targets of issue 13 (behaviour that differs by device, channel and user; sound identities; smooth time; funnel
+and timing; technical fields; catalog and search), measured on this input. A target the model misses says how far it is.</p>
 ${scoreTable(v2)}
 </div>
 </div>
