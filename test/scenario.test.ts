@@ -349,12 +349,6 @@ test('a scenario that changes the event weights gets the new mix: the journey is
   const { share, pinned } = measureJourney(
     {
       seed: 11,
-      startMs: START,
-      ratePerHour: 10_000,
-      minSessionSeconds: 60,
-      maxSessionSeconds: 1800,
-      timePatterns: true,
-      userPoolSize: 0,
       shop: s.shop,
       journeyTransitions: structuredClone(s.transitions),
       startWeights: s.startWeights,

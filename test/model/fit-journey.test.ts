@@ -6,7 +6,6 @@ import { fitJourney } from '../../src/model/fit-journey.ts';
 import { defaultJourneyTransitions, defaultStartWeights, PINNED } from '../../src/model/journey.ts';
 import { measureJourney } from '../helpers/journey-mix.ts';
 
-const START = Date.UTC(2024, 2, 4);
 const EVENTS = 320_000;
 
 function weightsWith(over: Partial<Record<EventType, number>>): Record<EventType, number> {
@@ -17,20 +16,7 @@ function weightsWith(over: Partial<Record<EventType, number>>): Record<EventType
 
 /** Event shares and the pinned transitions as measured on a seeded simulation of the fitted journey. */
 function measure(fit: ReturnType<typeof fitJourney>, seed: number): { share: Record<EventType, number>; pinned: number[] } {
-  return measureJourney(
-    {
-      seed,
-      startMs: START,
-      ratePerHour: 10_000,
-      minSessionSeconds: 60,
-      maxSessionSeconds: 1800,
-      timePatterns: true,
-      userPoolSize: 0,
-      journeyTransitions: fit.transitions,
-      startWeights: fit.startWeights,
-    },
-    EVENTS,
-  );
+  return measureJourney({ seed, journeyTransitions: fit.transitions, startWeights: fit.startWeights }, EVENTS);
 }
 
 test('the default weights give back the default journey unchanged', () => {
