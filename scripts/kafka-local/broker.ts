@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { SERVER_LOG4J, writeServerConfig } from './config.ts';
 import { KafkaLocalError } from './errors.ts';
-import { fileTail, run, sleep, tail } from './exec.ts';
+import { fileTail, run, tail, waitReady } from './exec.ts';
 import { TOOLS_LOG4J, classpathArgs, javaBin, javaNotFound } from './java.ts';
 import { ensureJars } from './jars.ts';
 import { HOST, defaultDir, defaultLibDir, envPort, layout, type Layout } from './paths.ts';
-import { probeBroker, type ProbeResult } from './probe.ts';
+import { probeBroker } from './probe.ts';
 import { clearState, exited, freePort, isOurBroker, portInUse, readState, terminate, writeState } from './process.ts';
 import {
   DEFAULT_SECURE_PORTS,
@@ -134,7 +134,7 @@ async function start(options: BrokerOptions, temporaryDir: boolean): Promise<Bro
       }
     }
     const alive = (): string | undefined => (isOurBroker(state.pid, L) ? undefined : 'broker process exited');
-    const ready = await waitReady(state.port, timeoutMs, alive);
+    const ready = await waitReady(() => probeBroker(state.port, 1500), timeoutMs, alive);
     if (!ready.ok)
       throw new KafkaLocalError(`local Kafka (pid ${state.pid}) is running but not answering: ${ready.reason}`, fileTail(L.serverLog, 30));
     let secure: SecureInfo | undefined;
@@ -235,7 +235,7 @@ async function start(options: BrokerOptions, temporaryDir: boolean): Promise<Bro
     const logTail = [fileTail(L.stdoutLog, 15), tail(readFileSync(L.serverLog, 'utf8').slice(logStart), 25)].filter(Boolean).join('\n');
     return new KafkaLocalError(`local Kafka did not come up: ${reason}${temporaryDir ? '' : ` (logs in ${L.logsDir})`}`, detail ?? logTail);
   };
-  const ready = await waitReady(port, timeoutMs, deadReason);
+  const ready = await waitReady(() => probeBroker(port, 1500), timeoutMs, deadReason);
   if (!ready.ok) throw await failed(ready.reason ?? 'not ready');
   if (secure) {
     try {
@@ -317,20 +317,6 @@ async function chooseSecurePorts(
     ports[k] = p;
   }
   return ports as SecurePorts;
-}
-
-async function waitReady(port: number, timeoutMs: number, deadReason: () => string | undefined): Promise<ProbeResult> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'not started';
-  while (Date.now() < deadline) {
-    const dead = deadReason();
-    if (dead !== undefined) return { ok: false, reason: dead };
-    const probe = await probeBroker(port, 1500);
-    if (probe.ok) return probe;
-    last = probe.reason ?? last;
-    await sleep(250);
-  }
-  return { ok: false, reason: `not ready after ${Math.round(timeoutMs / 1000)} s (${last})` };
 }
 
 /** Kafka's Uuid text form; a leading '-' is avoided as Kafka does, since CLI parsers take it for a flag. */

@@ -37,3 +37,26 @@ export function fileTail(file: string, lines: number): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Probes a starting server every `pollMs` until it answers ok, its process dies (`deadReason`
+ * says why) or `timeoutMs` passes; the last probe's reason goes into the timeout's.
+ */
+export async function waitReady<R extends { ok: boolean; reason?: string }>(
+  probe: () => Promise<R>,
+  timeoutMs: number,
+  deadReason: () => string | undefined,
+  pollMs = 250,
+): Promise<R | { ok: false; reason: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'not started';
+  while (Date.now() < deadline) {
+    const dead = deadReason();
+    if (dead !== undefined) return { ok: false, reason: dead };
+    const result = await probe();
+    if (result.ok) return result;
+    last = result.reason ?? last;
+    await sleep(pollMs);
+  }
+  return { ok: false, reason: `not ready after ${Math.round(timeoutMs / 1000)} s (${last})` };
+}

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { KafkaLocalError } from './errors.ts';
-import { fileTail, sleep } from './exec.ts';
+import { fileTail, waitReady } from './exec.ts';
 import { HOST } from './paths.ts';
 import { exited, freePort, terminate } from './process.ts';
 import { ensureKeycloak } from './registry-app.ts';
@@ -132,9 +132,13 @@ export async function startKeycloak(options: {
   };
   try {
     options.log?.(`starting Keycloak on ${HOST}:${port} (pid ${pid}, log ${options.logFile})`);
-    await waitReady(url, options.timeoutMs, () =>
-      child.exitCode !== null || child.signalCode !== null ? `Keycloak exited (${child.exitCode ?? child.signalCode})` : undefined,
+    const ready = await waitReady(
+      () => probeKeycloak(url),
+      options.timeoutMs,
+      () => (child.exitCode !== null || child.signalCode !== null ? `Keycloak exited (${child.exitCode ?? child.signalCode})` : undefined),
+      500,
     );
+    if (!ready.ok) throw new KafkaLocalError(`Keycloak did not come up: ${ready.reason}`);
     const token = await adminToken(url, admin);
     await createRealm(url, token, [{ name: REGISTRY_CLIENT, password: handle.registrySecret }, ...options.users]);
     return handle;
@@ -145,23 +149,15 @@ export async function startKeycloak(options: {
   }
 }
 
-async function waitReady(url: string, timeoutMs: number, deadReason: () => string | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'not started';
-  while (Date.now() < deadline) {
-    const dead = deadReason();
-    if (dead !== undefined) throw new KafkaLocalError(`Keycloak did not come up: ${dead}`);
-    try {
-      const res = await fetch(`${url}/realms/master`, { signal: AbortSignal.timeout(1500) });
-      await res.arrayBuffer();
-      if (res.ok) return;
-      last = `HTTP ${res.status}`;
-    } catch (error) {
-      last = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    }
-    await sleep(500);
+/** Whether Keycloak serves its master realm. */
+async function probeKeycloak(url: string): Promise<{ ok: boolean; reason?: string }> {
+  try {
+    const res = await fetch(`${url}/realms/master`, { signal: AbortSignal.timeout(1500) });
+    await res.arrayBuffer();
+    return res.ok ? { ok: true } : { ok: false, reason: `HTTP ${res.status}` };
+  } catch (error) {
+    return { ok: false, reason: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message };
   }
-  throw new KafkaLocalError(`Keycloak did not come up: not ready after ${Math.round(timeoutMs / 1000)} s (${last})`);
 }
 
 async function adminToken(url: string, admin: OidcUser): Promise<string> {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import https from 'node:https';
 import path from 'node:path';
 import { KafkaLocalError } from './errors.ts';
-import { fileTail, sleep } from './exec.ts';
+import { fileTail, waitReady } from './exec.ts';
 import { javaBin, javaNotFound } from './java.ts';
 import { HOST, defaultDir, envPort } from './paths.ts';
 import { exited, freePort, pidAlive, portInUse, terminate } from './process.ts';
@@ -192,11 +192,11 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
         `the local schema registry is already running on ${HOST}:${state.port} (pid ${state.pid}) ${state.ca !== undefined ? 'with' : 'without'} TLS; stop it first`,
       );
     }
+    const url = urlOf(state.port, tls !== undefined);
     const ready = await waitReady(
-      urlOf(state.port, tls !== undefined),
+      () => probeRegistry(url, 1500, tls?.ca),
       timeoutMs,
       () => (isOurRegistry(state.pid, L) ? undefined : 'registry process exited'),
-      tls?.ca,
     );
     if (!ready.ok)
       throw new KafkaLocalError(
@@ -278,7 +278,8 @@ async function start(options: RegistryOptions): Promise<RegistryHandle> {
   log(`starting Apicurio Registry on ${HOST}:${port} (pid ${pid}, log ${L.log})`);
   const deadReason = (): string | undefined =>
     child.exitCode !== null || child.signalCode !== null ? `registry exited (${child.exitCode ?? child.signalCode})` : undefined;
-  const ready = await waitReady(urlOf(port, tls !== undefined), timeoutMs, deadReason, tls?.ca, options.auth?.users[0]);
+  const url = urlOf(port, tls !== undefined);
+  const ready = await waitReady(() => probeRegistry(url, 1500, tls?.ca, options.auth?.users[0]), timeoutMs, deadReason);
   if (!ready.ok) {
     await terminate(pid, { timeoutMs: 5_000 });
     await keycloak?.stop();
@@ -313,24 +314,4 @@ export async function registryStatus(options: { dir?: string } = {}): Promise<Re
   const url = urlOf(state.port, state.ca !== undefined);
   const probe = await probeRegistry(url, 2000, state.ca);
   return { running: true, answering: probe.ok, url, pid: state.pid, reason: probe.reason };
-}
-
-async function waitReady(
-  url: string,
-  timeoutMs: number,
-  deadReason: () => string | undefined,
-  ca?: string,
-  user?: OidcUser,
-): Promise<{ ok: boolean; reason?: string }> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'not started';
-  while (Date.now() < deadline) {
-    const dead = deadReason();
-    if (dead !== undefined) return { ok: false, reason: dead };
-    const probe = await probeRegistry(url, 1500, ca, user);
-    if (probe.ok) return probe;
-    last = probe.reason ?? last;
-    await sleep(250);
-  }
-  return { ok: false, reason: `not ready after ${Math.round(timeoutMs / 1000)} s (${last})` };
 }
