@@ -5,7 +5,7 @@ import { CITIES } from '../model/geo.ts';
 import { SEGMENTS } from '../model/segments.ts';
 import { defaultShopModel } from '../model/shop.ts';
 import { BUSINESS, LATE_NIGHT, PEAK, WEEKEND_FACTOR } from '../model/time-patterns.ts';
-import { namedVersions } from './user-agent.ts';
+import { namedVersions, newestOf } from './user-agent.ts';
 
 /**
  * The figures of the realism report, gathered in one pass over a run's events.
@@ -209,6 +209,17 @@ const INNER_HOURS: Record<Band, { factor: number; hours: number[] }> = {
   other: { factor: 1, hours: [7] },
 };
 
+/**
+ * Minutes of --rate that the default shop's daily curve expects in [fromMs, toMs): its factor
+ * at the middle of each minute, summed.
+ */
+function expectedMinutes(fromMs: number, toMs: number): number {
+  const model = defaultShopModel();
+  let sum = 0;
+  for (let t = fromMs; t < toMs; t += MINUTE_MS) sum += model.rateFactor(t + MINUTE_MS / 2);
+  return sum;
+}
+
 function band(hour: number): Band {
   if (hour >= 9 && hour < 17) return 'business';
   if (hour >= 19 && hour < 22) return 'peak';
@@ -277,7 +288,8 @@ export class ReportStats {
   /** Sessions whose user agent names versions, and of those, a version out after the session began or not in the release table. */
   private agentSessions = 0;
   private agentsNotYetOut = 0;
-  private readonly agentReleases = new Map<string, number>();
+  /** By user agent: when its newest version came out (NaN: one the table lacks); null for a crawler, which names none. */
+  private readonly agentReleases = new Map<string, number | null>();
   /** Reviews by users the run saw from their first visit, and of those, reviews of a product they bought in the run. */
   private knownReviews = 0;
   private reviewsOfBought = 0;
@@ -446,14 +458,13 @@ export class ReportStats {
 
     let released = this.agentReleases.get(d.user_agent);
     if (released === undefined) {
-      // Crawlers name no versions: not judged. A version the table lacks counts as not yet out.
       const named = namedVersions(d.user_agent);
-      released = named.length === 0 ? Number.NEGATIVE_INFINITY : Math.max(...named.map((n) => n.releasedMs ?? Number.POSITIVE_INFINITY));
-      this.agentReleases.set(d.user_agent, released);
+      this.agentReleases.set(d.user_agent, (released = named.length === 0 ? null : newestOf(named)));
     }
-    if (released !== Number.NEGATIVE_INFINITY) {
+    // Crawlers are not judged; a version the table lacks (NaN) counts as not yet out.
+    if (released !== null) {
       this.agentSessions++;
-      if (released > ms) this.agentsNotYetOut++;
+      if (!(released <= ms)) this.agentsNotYetOut++;
     }
     const edge = /Edg\/(\d+)/.exec(d.user_agent);
     if (edge) {
@@ -748,10 +759,7 @@ export class ReportStats {
    * shop's curve expects of its span. The seed's factor, × WEEKEND_FACTOR at weekends.
    */
   private innerBandMultipliers(exposure: Float64Array): { rows: string[]; worst: number } {
-    const model = defaultShopModel();
-    let expected = 0;
-    for (let t = this.firstMs; t < this.lastMs; t += MINUTE_MS) expected += model.rateFactor(t + MINUTE_MS / 2) / 60;
-    const rate = this.events / expected;
+    const rate = this.events / (expectedMinutes(this.firstMs, this.lastMs) / 60);
     const rows: string[] = [];
     let worst = 0;
     for (const [name, { factor, hours }] of Object.entries(INNER_HOURS)) {
@@ -963,12 +971,9 @@ export class ReportStats {
       bands.rows.length === 0 ? null : bands.worst <= 0.1,
     );
     // Against the shop's own curve, which may rise or fall within the first hour.
-    const expected = (fromMin: number, toMin: number): number => {
-      let sum = 0;
-      for (let m = fromMin; m < toMin; m++) sum += defaultShopModel().rateFactor(this.runStartMs + m * MINUTE_MS + 30_000);
-      return sum;
-    };
-    const early = this.firstTenMinutes.early / expected(0, 10) / (this.firstTenMinutes.rest / expected(10, 60));
+    const at = (minutes: number): number => this.runStartMs + minutes * MINUTE_MS;
+    const early =
+      this.firstTenMinutes.early / expectedMinutes(at(0), at(10)) / (this.firstTenMinutes.rest / expectedMinutes(at(10), at(60)));
     v2(
       'first 10 minutes’ event rate / rest of the first hour, each against the curve’s expected rate',
       '1 ± 10%',

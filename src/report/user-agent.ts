@@ -39,7 +39,11 @@ export function namedVersions(ua: string): NamedVersion[] {
 
 /** When the newest thing a user agent names came out: NaN when it names none, or one the table lacks. */
 export function newestReleaseMs(ua: string): number {
-  const named = namedVersions(ua);
+  return newestOf(namedVersions(ua));
+}
+
+/** When the newest of these versions came out: NaN for none, or for one the table lacks. */
+export function newestOf(named: readonly NamedVersion[]): number {
   if (named.length === 0) return Number.NaN;
   return named.reduce((a, n) => Math.max(a, n.releasedMs ?? Number.NaN), Number.NEGATIVE_INFINITY);
 }
