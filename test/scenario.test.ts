@@ -40,7 +40,7 @@ test('scenarios/default.yaml is the printed default scenario and gives the golde
   ]);
   assert.equal(r.code, 0, r.stderr);
   // The golden hash of test/golden.test.ts: restating the defaults changes nothing.
-  assert.equal(createHash('sha256').update(r.stdout).digest('hex'), 'd3e5d5247fa093c6e189fd6c82db2390c8dfeb46eeeceb2103e48596688341ad');
+  assert.equal(createHash('sha256').update(r.stdout).digest('hex'), 'c4130e6e7428c61c4a522277109b99a8c757c9e5113447c78e061025cf101aaa');
 });
 
 test('a bad scenario exits 2 with one line per error, each naming its path inside the file', async () => {
@@ -383,7 +383,7 @@ test('weights the pinned transitions cannot meet are refused with the numbers in
   assert.equal(r.code, 2);
   assert.match(
     r.stderr,
-    /^user-behavior-producer: event weights: begin_checkout 0\.0093 needs add_to_cart ≤ 0\.037 \(add_to_cart → begin_checkout is pinned at 0\.25\); got add_to_cart 0\.075\n$/,
+    /^user-behavior-producer: event weights: complete_checkout 0\.075 needs begin_checkout ≥ 0\.12 \(begin_checkout → complete_checkout is pinned at 0\.6\); got begin_checkout 0\.0093\n$/,
   );
 });
 

@@ -127,13 +127,18 @@ export interface Behaviour {
   };
   readonly cart: {
     /**
-     * Shoppers who have just added something to their cart often keep browsing or leave it
-     * for later: a free step into begin_checkout (not the seed's pinned add_to_cart →
-     * begin_checkout) in a session that added to the cart is taken this often, else redrawn
-     * among the other free steps. Carts persist per user, so the checkout comes on a later
-     * visit, as a real shop sees it.
+     * A free step into begin_checkout (not the seed's pinned add_to_cart → begin_checkout) in
+     * a session that added to the cart is taken this often, else another free step is drawn:
+     * below 1, shoppers who have just added something keep browsing or leave it for later.
+     * Carts persist per user, so the checkout comes on a later visit, as a real shop sees it.
      */
     readonly checkoutAfterAdding: number;
+    /**
+     * A cart kept from an earlier visit is often only looked at: a free step into
+     * begin_checkout in a session that has not added to the cart is taken this often, else
+     * another free step is drawn.
+     */
+    readonly checkoutOnReturn: number;
     /**
      * Deciding to buy takes longer than browsing: the page before an add_to_cart or a
      * begin_checkout is read this many times the step's usual dwell (comparing products,
@@ -260,7 +265,7 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     contact_support: { factor: 2, sigma: 0.9 },
   },
   accounts: { held: [0.32, 0.72, 0.8], committedJoinBias: 4, casualReturn: 0.2, returningSignup: 0.06, toReview: [0.2, 0.4, 0.5] },
-  cart: { checkoutAfterAdding: 0.1, deliberation: 5, heldAtStart: [0.04, 0.065, 0.09], keepDays: 7 },
+  cart: { checkoutAfterAdding: 1, checkoutOnReturn: 0.5, deliberation: 5, heldAtStart: [0.2, 0.28, 0.32], keepDays: 7 },
   visits: {
     tiers: [
       [
@@ -284,8 +289,8 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     // Categories: electronics, clothing, home, sports, books, beauty, toys.
     mobile: { intent: 0.78, bounce: 0, pace: 1, categoryTilt: [0.85, 1.15, 0.95, 1, 1, 1.2, 1.1], quantity: [0.84, 0.12, 0.03, 0.01] },
     desktop: {
-      intent: 1.75,
-      bounce: 0.08,
+      intent: 1.35,
+      bounce: 0.035,
       pace: 0.92,
       categoryTilt: [1.2, 0.9, 1.1, 1.05, 0.9, 0.85, 0.9],
       quantity: [0.76, 0.17, 0.05, 0.02],

@@ -73,6 +73,10 @@ const REFINE_MODEL: ModelOptions = {
 const REFINE_EVENTS = 60_000;
 /** Refits on measured mixes at most. */
 const REFINE_ROUNDS = 3;
+/** A round's step (log of a type's scale) large enough to read the type's response from. */
+const MIN_STEP = 0.05;
+/** The smallest response read: a type's next step is at most 1 / MIN_RESPONSE times as large (in log). */
+const MIN_RESPONSE = 0.3;
 /** A measured mix this deep inside the accepted range (as a part of it) needs no further round. */
 const REFINE_GOOD_ENOUGH = 0.4;
 
@@ -87,9 +91,10 @@ const REFINE_GOOD_ENOUGH = 0.4;
  * the journey's Markov chain (every segment × device × channel, with bounces), aimed at the
  * weights times the ratio of the chain's mix to the simulated mix at the defaults
  * (`DEFAULT_MIX`): that ratio holds what the chain does not see (coherence rules such as a
- * checkout needing a cart, redraws into exit, time budgets). Up to REFINE_ROUNDS short
- * simulations with a fixed seed then measure the fitted journey and scale each type's inflow
- * by its weight over its measured share; the best measured journey is returned, so the fit
+ * checkout needing a cart, time budgets). Up to REFINE_ROUNDS short simulations with a
+ * fixed seed then measure the fitted journey and scale each type's inflow by its weight over
+ * its measured share, a larger step for a type whose share answered the last step less than
+ * in proportion; the best measured journey is returned, so the fit
  * depends on the weights and base only. begin_checkout is aimed a little under its weight
  * when complete_checkout (pinned at 0.6 of it) would otherwise pass its allowed excess.
  *
@@ -115,15 +120,13 @@ export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: 
   // What the simulation makes of each type relative to the chain, measured at the defaults.
   const atDefaults = analyticMix(toChain(defaultJourneyTransitions(), defaultStartWeights()), variants).share;
   const bias = EVENT_TYPES.map((t, j) => (atDefaults[j]! > 0 ? DEFAULT_MIX[t] / atDefaults[j]! : 1));
-  const mix = fit.scaleTo(
-    aimFor(
-      target,
-      EVENT_TYPES.map((t) => DEFAULT_MIX[t]),
-      scalable,
-    ),
-    bias,
+  const aimed = aimFor(
+    target,
+    EVENT_TYPES.map((t) => DEFAULT_MIX[t]),
+    scalable,
   );
-  checkReached(target, normalize(mix.share.map((m, j) => m * bias[j]!)), mix, scalable);
+  const mix = fit.scaleTo(aimed, bias);
+  checkReached(target, aimed, normalize(mix.share.map((m, j) => m * bias[j]!)), mix, scalable);
 
   // The chain misses coherence rules whose effect depends on the journey (a logout needs a
   // login, a checkout a cart): short simulations of the fitted journey measure it again.
@@ -135,6 +138,7 @@ export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: 
     startWeights: first.startWeights,
   });
   let best = { miss: Infinity, chain: fit.snapshot() };
+  let last: { measured: number[]; factor: number[] } | undefined;
   for (let round = 0; ; round++) {
     const measured = simulatedMix(sim, chain, from, REFINE_EVENTS);
     const miss = worstMiss(target, measured, scalable);
@@ -142,8 +146,17 @@ export function fitJourney(weights: Readonly<Record<EventType, number>>, base?: 
     if (round === REFINE_ROUNDS || miss < REFINE_GOOD_ENOUGH) break;
     // Straight on the simulation: refitting the chain to a re-measured bias overshoots, as
     // the rules it misses respond more steeply than it does.
+    // A type whose share answered the last round's scaling less than in proportion (a
+    // checkout needs a cart, and empties it) takes a step as much larger.
     const aim = aimFor(target, measured, scalable);
-    fit.scale(aim.map((w, j) => (scalable[j] && measured[j]! > 0 ? w / measured[j]! : 1)));
+    const factor = aim.map((w, j) => {
+      if (!scalable[j] || !(measured[j]! > 0)) return 1;
+      const step = Math.log(last?.factor[j] ?? 1);
+      const answered = Math.abs(step) > MIN_STEP && last!.measured[j]! > 0 ? Math.log(measured[j]! / last!.measured[j]!) / step : 1;
+      return (w / measured[j]!) ** (1 / Math.min(1, Math.max(MIN_RESPONSE, answered)));
+    });
+    fit.scale(factor);
+    last = { measured, factor };
   }
   fit.restore(best.chain);
   return fromChain(chain, from.transitions, from.startWeights);
@@ -415,15 +428,25 @@ function analyticMix(chain: Chain, variants: readonly Variant[]): Mix {
   return { share: Array.from(visits, (x) => x / total), pinnedFlow: pinnedFlow.map((x) => x / total) };
 }
 
-/** Throw if a type's reachable share is too far from its weight, naming what stands in the way. */
-function checkReached(target: readonly number[], reached: readonly number[], mix: Mix, scalable: readonly boolean[]): void {
+/**
+ * Throw if a type's reachable share is too far from its weight, naming what stands in the way.
+ * A type aimed away from its weight to feed a pinned transition (`aimed`) may land between the two.
+ */
+function checkReached(
+  target: readonly number[],
+  aimed: readonly number[],
+  reached: readonly number[],
+  mix: Mix,
+  scalable: readonly boolean[],
+): void {
   let worst = -1;
   let worstMiss = 0;
   for (let j = 0; j < TYPE_COUNT; j++) {
     const w = target[j]!;
+    const [lo, hi] = [Math.min(w, aimed[j]!), Math.max(w, aimed[j]!)];
     const r = reached[j]!;
     const over = scalable[j] ? FEASIBLE : PINNED_ONLY_EXCESS;
-    const miss = w === 0 ? (r > ABSENT ? Infinity : 0) : r < w * (1 - FEASIBLE) ? 1 - r / w : r > w * (1 + over) ? r / w - 1 : 0;
+    const miss = w === 0 ? (r > ABSENT ? Infinity : 0) : r < lo * (1 - FEASIBLE) ? 1 - r / lo : r > hi * (1 + over) ? r / hi - 1 : 0;
     if (miss > worstMiss) [worst, worstMiss] = [j, miss];
   }
   if (worst < 0) return;

@@ -70,6 +70,8 @@ export interface SegmentJourney {
   readonly dwellSigma: Float64Array;
   /** See `Behaviour.cart.checkoutAfterAdding`. */
   readonly checkoutAfterAdding: number;
+  /** See `Behaviour.cart.checkoutOnReturn`. */
+  readonly checkoutOnReturn: number;
   /** See `Behaviour.cart.deliberation`. */
   readonly deliberation: number;
 }
@@ -157,6 +159,7 @@ function botJourney(): SegmentJourney {
     dwellFactor: new Float64Array(TYPE_COUNT).fill(1),
     dwellSigma: new Float64Array(TYPE_COUNT).fill(0.5),
     checkoutAfterAdding: 0,
+    checkoutOnReturn: 0,
     deliberation: 1,
   };
 }
@@ -282,6 +285,7 @@ function compileOne(
     dwellFactor: Float64Array.from(EVENT_TYPES, (t) => b.dwell[t].factor),
     dwellSigma: Float64Array.from(EVENT_TYPES, (t) => b.dwell[t].sigma),
     checkoutAfterAdding: b.cart.checkoutAfterAdding,
+    checkoutOnReturn: b.cart.checkoutOnReturn,
     deliberation: b.cart.deliberation,
   };
 }
@@ -310,12 +314,15 @@ export function nextType(journey: SegmentJourney, from: number, u: number): numb
 }
 
 /**
- * A redraw after an impossible step: among the free transitions and exit only, in their
- * proportions. Pinned transitions are never redrawn into, so they keep their exact values.
+ * A redraw after an impossible step: among the free transitions only, in their proportions,
+ * so the possible ones share the chance of the impossible one and the row's exit keeps its
+ * value (or -1 for a row without free transitions). Pinned transitions are never redrawn
+ * into, so they keep their exact values.
  */
 export function redrawFree(journey: SegmentJourney, from: number, u: number): number {
   const pinned = journey.pinnedMass[from]!;
-  return nextType(journey, from, pinned + u * (1 - pinned));
+  const go = journey.cumulative[from * TYPE_COUNT + TYPE_COUNT - 1]!;
+  return go > pinned ? nextType(journey, from, pinned + u * (go - pinned)) : -1;
 }
 
 export function firstType(journey: SegmentJourney, u: number): number {

@@ -193,8 +193,14 @@ export function isPossible(session: Session, type: number): boolean {
   }
 }
 
-/** Redraws before giving up on a possible step and showing a page view. */
+/** Redraws before giving up on a possible step and showing a page view (a session's first event). */
 const MAX_REDRAWS = 8;
+/**
+ * Redraws of a next step before the session ends instead: the free steps that are possible
+ * share the chance of the impossible ones in proportion (with exit, which is always possible),
+ * so this bound is reached only by a row whose possible steps are all but absent.
+ */
+const MAX_NEXT_REDRAWS = 64;
 
 /**
  * Decide what follows the event just emitted: sets `session.dwellMs` (the time spent on the
@@ -206,15 +212,19 @@ export function advance(session: Session, journey: SegmentJourney): number {
   const from = session.type;
   const u = rng.next();
   let next = nextType(journey, from, u);
+  const free = u >= journey.pinnedMass[from]!;
   // A bounce takes the place of a free step after the first page, never of a pinned one.
-  if (session.count === 1 && next >= 0 && u >= journey.pinnedMass[from]! && journey.bounce > 0 && rng.next() < journey.bounce) next = -1;
-  if (next === T.BEGIN_CHECKOUT && session.added && u >= journey.pinnedMass[from]! && rng.next() >= journey.checkoutAfterAdding) {
-    next = redrawFree(journey, from, rng.next());
-  }
+  if (session.count === 1 && next >= 0 && free && journey.bounce > 0 && rng.next() < journey.bounce) next = -1;
+  // Having just added to the cart, or back to a cart from an earlier visit, a shopper goes to
+  // the checkout only so often of the times a free step would take them there; otherwise
+  // they do something else.
+  const notNow =
+    next === T.BEGIN_CHECKOUT && free && rng.next() >= (session.added ? journey.checkoutAfterAdding : journey.checkoutOnReturn);
   // A search that found nothing leaves no product to click: the user searches again, browses or leaves.
   const noResults = from === T.SEARCH && session.searchEmpty;
-  for (let tries = 0; next >= 0 && (!isPossible(session, next) || (noResults && next === T.PRODUCT_VIEW)); tries++) {
-    next = tries < MAX_REDRAWS ? redrawFree(journey, from, rng.next()) : T.PAGE_VIEW;
+  let tries = 0;
+  while (next >= 0 && (!isPossible(session, next) || (noResults && next === T.PRODUCT_VIEW) || (notNow && next === T.BEGIN_CHECKOUT))) {
+    next = tries++ < MAX_NEXT_REDRAWS ? redrawFree(journey, from, rng.next()) : -1;
   }
   const buying = next === T.ADD_TO_CART || next === T.BEGIN_CHECKOUT;
   const factor = journey.dwellFactor[from]! * (buying ? journey.deliberation : 1);
