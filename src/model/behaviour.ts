@@ -265,7 +265,7 @@ export const BEHAVIOUR: Behaviour = deepFreeze({
     contact_support: { factor: 2, sigma: 0.9 },
   },
   accounts: { held: [0.32, 0.72, 0.8], committedJoinBias: 4, casualReturn: 0.2, returningSignup: 0.06, toReview: [0.2, 0.4, 0.5] },
-  cart: { checkoutAfterAdding: 1, checkoutOnReturn: 0.5, deliberation: 5, heldAtStart: [0.2, 0.28, 0.32], keepDays: 7 },
+  cart: { checkoutAfterAdding: 1, checkoutOnReturn: 0.6, deliberation: 5, heldAtStart: [0.2, 0.28, 0.32], keepDays: 7 },
   visits: {
     tiers: [
       [

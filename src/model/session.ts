@@ -212,19 +212,23 @@ export function advance(session: Session, journey: SegmentJourney): number {
   const from = session.type;
   const u = rng.next();
   let next = nextType(journey, from, u);
-  const free = u >= journey.pinnedMass[from]!;
+  let free = u >= journey.pinnedMass[from]!;
   // A bounce takes the place of a free step after the first page, never of a pinned one.
   if (session.count === 1 && next >= 0 && free && journey.bounce > 0 && rng.next() < journey.bounce) next = -1;
   // Having just added to the cart, or back to a cart from an earlier visit, a shopper goes to
-  // the checkout only so often of the times a free step would take them there; otherwise
-  // they do something else.
-  const notNow =
-    next === T.BEGIN_CHECKOUT && free && rng.next() >= (session.added ? journey.checkoutAfterAdding : journey.checkoutOnReturn);
+  // the checkout only so often of the times a free step would take them there (decided once
+  // a step: 1 go, 0 not now); otherwise they do something else.
+  let checkout = -1;
   // A search that found nothing leaves no product to click: the user searches again, browses or leaves.
   const noResults = from === T.SEARCH && session.searchEmpty;
-  let tries = 0;
-  while (next >= 0 && (!isPossible(session, next) || (noResults && next === T.PRODUCT_VIEW) || (notNow && next === T.BEGIN_CHECKOUT))) {
-    next = tries++ < MAX_NEXT_REDRAWS ? redrawFree(journey, from, rng.next()) : -1;
+  for (let tries = 0; next >= 0; tries++) {
+    if (next === T.BEGIN_CHECKOUT && free && checkout < 0) {
+      checkout = rng.next() < (session.added ? journey.checkoutAfterAdding : journey.checkoutOnReturn) ? 1 : 0;
+    }
+    const wanted = next === T.BEGIN_CHECKOUT && free ? checkout === 1 : !(noResults && next === T.PRODUCT_VIEW);
+    if (wanted && isPossible(session, next)) break;
+    next = tries < MAX_NEXT_REDRAWS ? redrawFree(journey, from, rng.next()) : -1;
+    free = true;
   }
   const buying = next === T.ADD_TO_CART || next === T.BEGIN_CHECKOUT;
   const factor = journey.dwellFactor[from]! * (buying ? journey.deliberation : 1);

@@ -63,6 +63,26 @@ test('nextType follows the cumulative row and exits beyond it; redraws never lan
   for (let u = 0; u < 1; u += 0.001) assert.notEqual(redrawFree(seg, T.BEGIN_CHECKOUT, u), T.COMPLETE_CHECKOUT);
 });
 
+test('a redraw replaces an impossible step by the free steps of the row, in their proportions: never exit, never a pinned step', () => {
+  const seg = compileJourney(defaultJourneyTransitions(), defaultStartWeights()).segments[1]!;
+  const base = T.PAGE_VIEW * TYPE_COUNT;
+  const free = new Map<number, number>();
+  for (let k = 0; k < TYPE_COUNT; k++) {
+    const p = seg.cumulative[base + k]! - (k === 0 ? 0 : seg.cumulative[base + k - 1]!);
+    if (p > 0 && seg.cumulative[base + k]! > seg.pinnedMass[T.PAGE_VIEW]!) free.set(seg.order[base + k]!, p);
+  }
+  const freeMass = [...free.values()].reduce((a, b) => a + b, 0);
+  const drawn = new Map<number, number>();
+  const n = 100_000;
+  for (let i = 0; i < n; i++) {
+    const next = redrawFree(seg, T.PAGE_VIEW, (i + 0.5) / n);
+    drawn.set(next, (drawn.get(next) ?? 0) + 1);
+  }
+  assert.equal(drawn.get(-1), undefined, 'no exit');
+  assert.equal(drawn.get(T.PRODUCT_VIEW), undefined, 'no pinned step');
+  for (const [type, p] of free) assert.ok(Math.abs(drawn.get(type)! / n - p / freeMass) < 0.001, `${EVENT_TYPES[type]}`);
+});
+
 test('expected visits solve the chain: a two-state loop has the geometric answer', () => {
   // From page_view: 0.5 back to page_view, else exit; start always at page_view → 2 visits.
   const m = new Float64Array(TYPE_COUNT * TYPE_COUNT);

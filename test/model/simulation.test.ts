@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { EVENT_TYPES, T } from '../../src/model/event-types.ts';
 import { defaultJourneyTransitions, defaultStartWeights } from '../../src/model/journey.ts';
 import { Simulation, type ModelOptions } from '../../src/model/simulation.ts';
+import { BEHAVIOUR } from '../../src/model/behaviour.ts';
+import { DEFAULT_SHOP } from '../../src/model/shop.ts';
 import { IdPermutation } from '../../src/model/users.ts';
 
 const OPTIONS: ModelOptions = {
@@ -199,4 +201,34 @@ test('arrivals follow the rate: about rate × multiplier events per simulated ho
   }
   // ±6% covers session-level clumping (the warm start leaves no ramp-up).
   assert.ok(Math.abs(n / 6 / 20_000 - 1) < 0.06, `${n / 6} events/hour`);
+});
+
+test('cart.checkoutOnReturn and checkoutAfterAdding gate the free steps into checkout: at 0, only the pinned add_to_cart → begin_checkout checks out', () => {
+  const count = (checkoutOnReturn: number, checkoutAfterAdding: number) => {
+    const cart = { ...BEHAVIOUR.cart, checkoutOnReturn, checkoutAfterAdding };
+    const sim = new Simulation({ ...OPTIONS, shop: { ...DEFAULT_SHOP, behaviour: { ...BEHAVIOUR, cart } } });
+    let withoutAdding = 0;
+    let notAfterAdd = 0;
+    let begins = 0;
+    let previous = -1;
+    const last = new Map<string, number>();
+    for (let i = 0; i < 200_000; i++) {
+      const r = sim.next();
+      previous = last.get(r.session.id) ?? -1;
+      last.set(r.session.id, r.type);
+      if (r.last) last.delete(r.session.id);
+      if (r.type !== T.BEGIN_CHECKOUT) continue;
+      begins++;
+      if (!r.session.added) withoutAdding++;
+      // (A session open at the start may have added before it: its first event says nothing.)
+      if (previous >= 0 && previous !== T.ADD_TO_CART) notAfterAdd++;
+    }
+    return { begins, withoutAdding, notAfterAdd };
+  };
+  const open = count(1, 1);
+  assert.ok(open.withoutAdding > 0.1 * open.begins, `kept carts are checked out: ${open.withoutAdding} of ${open.begins}`);
+  const closed = count(0, 0);
+  assert.equal(closed.withoutAdding, 0, 'no checkout of a cart from an earlier visit');
+  assert.equal(closed.notAfterAdd, 0, 'every checkout follows an add_to_cart');
+  assert.ok(closed.begins > 0.1 * open.begins);
 });
