@@ -197,8 +197,8 @@ export function isPossible(session: Session, type: number): boolean {
 const MAX_REDRAWS = 8;
 /**
  * Redraws of a next step before the session ends instead: the free steps that are possible
- * share the chance of the impossible ones in proportion (with exit, which is always possible),
- * so this bound is reached only by a row whose possible steps are all but absent.
+ * share the chance of the impossible ones in proportion, so this bound is reached only by a
+ * row whose possible free steps are all but absent.
  */
 const MAX_NEXT_REDRAWS = 64;
 
