@@ -159,8 +159,9 @@ for (let it = 0; it < ITERATIONS; it++) {
 }
 
 const round = (x: number): number => Number(x.toPrecision(4));
-// Redraws that end in exit and time-budget cuts make sessions shorter than the Markov
-// chain says: record the measured ratio per segment so arrival rates and dwell times use it.
+// Steps that cannot happen (replaced by the row's other free steps) and time-budget cuts make
+// sessions longer or shorter than the Markov chain says: record the measured ratio per
+// segment so arrival rates and dwell times use it.
 const final = measure(7777);
 const analytic = final.sim.compiledJourney.segments.map((s) => s.expectedEvents);
 const correction = final.perSegment.map((m, s) => round((m * CORRECTION_IN_USE[s]!) / analytic[s]!));

@@ -36,8 +36,8 @@ export function defaultStartWeights(): StartWeights {
 
 /**
  * Sampling tables derived from the transitions for one segment. In each row the pinned
- * transitions come first, so a redraw limited to `[pinnedMass, 1)` chooses among the free
- * transitions and exit only (see `redrawFree`).
+ * transitions come first, so a redraw limited to `[pinnedMass, continuation)` chooses among
+ * the free transitions only (see `redrawFree`).
  */
 export interface SegmentJourney {
   /** order[from * TYPE_COUNT + k]: the type at position k of the row. */
@@ -48,7 +48,7 @@ export interface SegmentJourney {
   readonly start: Float64Array;
   /**
    * Expected events per session: the Markov chain's expectation times a measured correction
-   * for what the chain does not see (impossible steps redrawn into exit, time-budget cuts).
+   * for what the chain does not see (coherence rules, time-budget cuts).
    */
   readonly expectedEvents: number;
   /** Chance to leave after the first event instead of taking a free step (see `Context.bounce`). */
