@@ -210,11 +210,10 @@ test('cart.checkoutOnReturn and checkoutAfterAdding gate the free steps into che
     let withoutAdding = 0;
     let notAfterAdd = 0;
     let begins = 0;
-    let previous = -1;
     const last = new Map<string, number>();
     for (let i = 0; i < 200_000; i++) {
       const r = sim.next();
-      previous = last.get(r.session.id) ?? -1;
+      const previous = last.get(r.session.id) ?? -1;
       last.set(r.session.id, r.type);
       if (r.last) last.delete(r.session.id);
       if (r.type !== T.BEGIN_CHECKOUT) continue;
