@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(config.scenario!.text);
     return 0;
   }
-  tuneHeap(request.lowMemory, config.sink === 'kafka');
+  tuneHeap(request.lowMemory, config.sink === 'kafka', config.workers);
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,9 +1,7 @@
 // A generating thread of a run with --workers: it runs a share of the lanes (see runtime/workers.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { UBPError } from '../errors.ts';
-import { EventSerializer } from '../events/serialize.ts';
-import { Simulation } from '../model/simulation.ts';
-import { ChannelWriter } from './channel.ts';
+import { LineMaker } from './line-maker.ts';
 import type { WorkerInput, WorkerMessage } from './workers.ts';
 
 const input = workerData as WorkerInput;
@@ -19,20 +17,15 @@ function testCrashAfter(index: number): number {
 
 /** Lines mode: make this worker's events and hand them, encoded, to the main thread's merge. */
 function makeLines(input: Extract<WorkerInput, { mode: 'lines' }>): void {
-  const sim = new Simulation(input.model);
-  const serializer = new EventSerializer(sim.instanceTag, sim.model);
-  const writer = new ChannelWriter(input.channel, () => post({ kind: 'batch' }));
-  const stats = (): number[] => [sim.activeSessions, sim.sessionCount, sim.usersCreated, sim.usersInPool];
+  const maker = new LineMaker(input.model, input.endMs, input.channel, () => post({ kind: 'batch' }));
   const crashAfter = testCrashAfter(input.index);
-  for (let made = 0; ; made++) {
+  let made = 0;
+  for (;;) {
     if (made === crashAfter) throw new Error(`test crash after ${made} events (${CRASH_ENV})`);
-    if (sim.peekTimeMs() >= input.endMs) break;
-    if (!writer.hasRoom) writer.publish(stats());
-    const key = sim.peekKey();
-    writer.add(sim.next(), key, serializer);
+    const n = maker.fill(crashAfter < 0 ? undefined : crashAfter - made);
+    if (n === false) break;
+    made += n;
   }
-  if (writer.pending > 0) writer.publish(stats());
-  writer.finish();
 }
 
 /** Kafka mode: a whole producer of this worker's lanes, with its own client; the main thread adds up the figures. */

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { CLI, runCli } from '../helpers/cli.ts';
+import { LANE_COUNT, shardLanes } from '../../src/model/simulation.ts';
+import { threadLanes } from '../../src/runtime/workers.ts';
 
 const RUN = ['--seed', '8', '--start', '2024-03-09T18:00:00Z', '--rate', '40000', '--speed', 'max', '--quiet'];
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -148,5 +150,26 @@ describe('--workers', () => {
       assert.match(r.stderr, message);
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
     }
+  });
+
+  test('threadLanes: every lane on exactly one thread, the main thread a little under its 1/K (it also merges)', () => {
+    for (const lanes of [shardLanes(0, 1), shardLanes(1, 3), [5]]) {
+      for (const k of [2, 3, 4, 8, 12, 64]) {
+        const shares = threadLanes(lanes, k);
+        assert.equal(shares.length, k);
+        assert.deepEqual(
+          shares.flat().sort((a, b) => a - b),
+          [...lanes],
+          `${lanes.length} lanes on ${k} threads`,
+        );
+        const workers = shares.slice(1).map((s) => s.length);
+        assert.ok(Math.max(...workers) - Math.min(...workers) <= 1, `workers' shares ${workers.join(',')}`);
+        assert.ok(shares[0]!.length <= Math.min(...workers), `the main thread's ${shares[0]!.length} lanes, workers' ${workers.join(',')}`);
+      }
+    }
+    const [main, worker] = threadLanes(shardLanes(0, 1), 2);
+    assert.equal(main!.length + worker!.length, LANE_COUNT);
+    assert.ok(main!.length >= 26 && main!.length < 32, `${main!.length} lanes of ${LANE_COUNT} on the main thread`);
+    assert.deepEqual(threadLanes(shardLanes(0, 1), 12)[0], [], 'with 12 threads merging is all the main thread does');
   });
 });
