@@ -138,6 +138,8 @@ class WorkerThread {
  */
 export class LineMerge implements EventSource<LineRef> {
   private readonly readers: LineSource[] = [];
+  /** The main thread's own lanes (the first reader). */
+  private readonly local: LocalLines;
   /** The worker behind each reader, with its channel; null for the main thread's own lanes. */
   private readonly workers: ({ thread: WorkerThread; channel: ChannelReader } | null)[] = [];
   private readonly line: LineRef = { type: 0, timeMs: 0, key: 0, buf: Buffer.alloc(0) as LineRef['buf'], start: 0, end: 0 };
@@ -148,13 +150,12 @@ export class LineMerge implements EventSource<LineRef> {
   private bound = Infinity;
 
   constructor(model: ModelOptions & { lanes: readonly number[] }, k: number, endMs: number, logger: Logger) {
-    const shares = threadLanes(model.lanes, k);
-    shares.forEach((lanes, w) => {
-      if (w === 0) {
-        this.readers.push(new LocalLines({ ...model, lanes }, endMs));
-        this.workers.push(null);
-        return;
-      }
+    const [own, ...shares] = threadLanes(model.lanes, k);
+    this.local = new LocalLines({ ...model, lanes: own! }, endMs);
+    this.readers.push(this.local);
+    this.workers.push(null);
+    shares.forEach((lanes, i) => {
+      const w = i + 1;
       const channel = newChannelMemory();
       const input: WorkerInput = { mode: 'lines', index: w, model: { ...model, lanes }, endMs, channel };
       const thread = new WorkerThread(w, input, logger, new Set(), (f) => {
@@ -239,8 +240,7 @@ export class LineMerge implements EventSource<LineRef> {
   private async waitFor(w: number): Promise<void> {
     const worker = this.workers[w]!;
     // Rather than wait idle, make the main thread's own lines ahead while the worker catches up.
-    const local = this.readers[0] instanceof LocalLines ? this.readers[0] : null;
-    while (!worker.channel.hasLine() && !worker.channel.finished && local?.makeAhead());
+    while (!worker.channel.hasLine() && !worker.channel.finished && this.local.makeAhead());
     const batch = worker.thread.nextBatch();
     // The batch may have come between the look and the request to be woken.
     if (worker.channel.armWake()) await batch;

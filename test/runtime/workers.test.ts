@@ -95,6 +95,16 @@ describe('--workers', () => {
     assert.equal(short.code, 1, 'two shards’ counts are not the whole run’s');
   });
 
+  test('a shard of one lane on two threads (the worker makes it all, the main thread only merges): the bytes of one thread', async () => {
+    const args = ['--sink', 'stdout', ...RUN, '--duration', '1800', '--shard', '63/64'];
+    const r1 = await runCli(args);
+    const r2 = await runCli([...args, '--workers', '2']);
+    assert.equal(r1.code, 0, r1.stderr);
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.ok(lines(r1.stdout).length > 200, `${lines(r1.stdout).length} events`);
+    assert.equal(sha(r2.stdout), sha(r1.stdout));
+  });
+
   test('a worker that fails ends the run with exit 1 and a clear message; whole lines before it are written', async () => {
     const dir = tmp();
     const file = path.join(dir, 'events.ndjson');
