@@ -151,20 +151,18 @@ export class LineMerge implements EventSource<LineRef> {
 
   constructor(model: ModelOptions & { lanes: readonly number[] }, k: number, endMs: number, logger: Logger) {
     const [own, ...shares] = threadLanes(model.lanes, k);
-    this.local = new LocalLines({ ...model, lanes: own! }, endMs);
-    this.readers.push(this.local);
-    this.workers.push(null);
-    shares.forEach((lanes, i) => {
-      const w = i + 1;
+    // The workers first: they start up (a quarter of a second) while this thread builds its own simulation.
+    const workers = shares.map((lanes, i) => {
       const channel = newChannelMemory();
-      const input: WorkerInput = { mode: 'lines', index: w, model: { ...model, lanes }, endMs, channel };
-      const thread = new WorkerThread(w, input, logger, new Set(), (f) => {
+      const input: WorkerInput = { mode: 'lines', index: i + 1, model: { ...model, lanes }, endMs, channel };
+      const thread = new WorkerThread(i + 1, input, logger, new Set(), (f) => {
         this.failure ??= f;
       });
-      const reader = new ChannelReader(channel);
-      this.readers.push(reader);
-      this.workers.push({ thread, channel: reader });
+      return { thread, channel: new ChannelReader(channel) };
     });
+    this.local = new LocalLines({ ...model, lanes: own! }, endMs);
+    this.readers.push(this.local, ...workers.map((w) => w.channel));
+    this.workers.push(null, ...workers);
   }
 
   ready(): Promise<void> | undefined {
