@@ -114,14 +114,45 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
-/** A port that was free a moment ago. */
-export function freePort(): Promise<number> {
+/** The lowest port `freePort` picks itself: above the well-known and the usual service ports. */
+const PORT_FLOOR = 20_000;
+
+/**
+ * A port that was free a moment ago. Where the kernel says which ports it hands out as the
+ * source ports of outgoing connections (Linux), the port is drawn below that range: a port
+ * from it can be taken by any connection on the machine between this look and the server's
+ * bind, and a broker restarted on its old ports then failed now and then with "Address
+ * already in use".
+ */
+export async function freePort(): Promise<number> {
+  const top = ephemeralLow();
+  if (top !== null && top - PORT_FLOOR >= 1000) {
+    for (let tries = 0; tries < 50; tries++) {
+      const port = PORT_FLOOR + Math.floor(Math.random() * (top - PORT_FLOOR));
+      if ((await listenOnce(port).catch(() => null)) !== null) return port;
+    }
+  }
+  return listenOnce(0);
+}
+
+/** The first port of the kernel's range for outgoing connections, or null where it cannot be read. */
+function ephemeralLow(): number | null {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) ? low : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Listen on `port` (0: any) for a moment; resolves with the port listened on. */
+function listenOnce(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen({ port: 0, host: HOST }, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+    server.listen({ port, host: HOST }, () => {
+      const bound = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(bound));
     });
   });
 }
