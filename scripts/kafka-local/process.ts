@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
 import net from 'node:net';
 import { sleep } from './exec.ts';
 import { HOST, type Layout } from './paths.ts';
@@ -128,12 +129,18 @@ export async function freePort(): Promise<number> {
   const top = ephemeralLow();
   if (top !== null && top - PORT_FLOOR >= 1000) {
     for (let tries = 0; tries < 50; tries++) {
-      const port = PORT_FLOOR + Math.floor(Math.random() * (top - PORT_FLOOR));
-      if ((await listenOnce(port).catch(() => null)) !== null) return port;
+      const port = randomInt(PORT_FLOOR, top);
+      // A port handed out a moment ago is free until its server binds it: never hand it out twice.
+      if (handedOut.has(port) || (await listenOnce(port).catch(() => null)) === null) continue;
+      handedOut.add(port);
+      return port;
     }
   }
   return listenOnce(0);
 }
+
+/** The ports `freePort` has handed out in this process. */
+const handedOut = new Set<number>();
 
 /** The first port of the kernel's range for outgoing connections, or null where it cannot be read. */
 function ephemeralLow(): number | null {
