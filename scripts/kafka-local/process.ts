@@ -118,6 +118,9 @@ export function portInUse(port: number): Promise<boolean> {
 /** The lowest port `freePort` picks itself: above the well-known and the usual service ports. */
 const PORT_FLOOR = 20_000;
 
+/** The ports `freePort` has handed out in this process. */
+const handedOut = new Set<number>();
+
 /**
  * A port that was free a moment ago. Where the kernel says which ports it hands out as the
  * source ports of outgoing connections (Linux), the port is drawn below that range: a port
@@ -138,9 +141,6 @@ export async function freePort(): Promise<number> {
   }
   return listenOnce(0);
 }
-
-/** The ports `freePort` has handed out in this process. */
-const handedOut = new Set<number>();
 
 /** The first port of the kernel's range for outgoing connections, or null where it cannot be read. */
 function ephemeralLow(): number | null {
