@@ -28,16 +28,19 @@ export const CITIES: readonly City[] = [
 ];
 
 const HOUR_MS = 3_600_000;
+/** Hours a ZoneClock keeps: ten years. */
+const HOURS_KEPT = 87_600;
 
 /**
- * UTC offsets of a time zone, cached per UTC hour. Offsets only change on the hour or half
+ * UTC offsets of a time zone, kept per UTC hour. Offsets only change on the hour or half
  * hour in the zones we use, and DST transitions happen on the hour there, so the offset at
- * the start of a UTC hour holds for the whole hour.
+ * the start of a UTC hour holds for the whole hour. Every hour asked for is kept (a year is
+ * under 9,000 entries; emptied past HOURS_KEPT): the lanes' next arrivals straddle each hour
+ * boundary for a while, asking for two hours in turn, and the zone's formatter is slow.
  */
 export class ZoneClock {
   private readonly format: Intl.DateTimeFormat;
-  private cachedHour = Number.NaN;
-  private cachedOffsetMs = 0;
+  private readonly offsets = new Map<number, number>();
 
   constructor(timezone: string) {
     this.format = new Intl.DateTimeFormat('en-US', {
@@ -54,11 +57,13 @@ export class ZoneClock {
 
   offsetMs(utcMs: number): number {
     const hour = Math.floor(utcMs / HOUR_MS);
-    if (hour !== this.cachedHour) {
-      this.cachedHour = hour;
-      this.cachedOffsetMs = this.computeOffset(hour * HOUR_MS);
+    let offset = this.offsets.get(hour);
+    if (offset === undefined) {
+      if (this.offsets.size >= HOURS_KEPT) this.offsets.clear();
+      offset = this.computeOffset(hour * HOUR_MS);
+      this.offsets.set(hour, offset);
     }
-    return this.cachedOffsetMs;
+    return offset;
   }
 
   /** Local wall-clock time, as milliseconds of a fake UTC date (read with getUTC*). */
