@@ -50,10 +50,10 @@ export class Metrics implements DeliveryListener {
     this.lastEventMs = timeMs;
   }
 
-  /** `count` events generated at once, `byType[t]` of type t, the last at `lastTimeMs`. */
-  generatedRun(count: number, byType: ArrayLike<number>, lastTimeMs: number): void {
+  /** `count` events generated at once, their types in `types[at, at + count)`, the last at `lastTimeMs`. */
+  generatedRun(count: number, types: Uint8Array, at: number, lastTimeMs: number): void {
     this.eventsGenerated += count;
-    for (let t = 0; t < EVENT_TYPES.length; t++) this.byType[t]! += byType[t]!;
+    for (let i = at, end = at + count; i < end; i++) this.byType[types[i]!]!++;
     this.lastEventMs = lastTimeMs;
   }
 

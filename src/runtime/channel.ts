@@ -1,6 +1,7 @@
 import type { Latin1Buffer } from '../events/bytes.ts';
 import { MAX_EVENT_BYTES, type EventSerializer } from '../events/serialize.ts';
 import type { EventRecord } from '../model/activity.ts';
+import type { EncodedLines } from '../sinks/fd.ts';
 import type { RecordEncoder } from '../sinks/sink.ts';
 
 /**
@@ -152,6 +153,25 @@ export interface LineRef {
   end: number;
 }
 
+/**
+ * A run of lines read from a channel at once (see `ChannelReader.takeRun`): the last one's
+ * key; valid until the reader moves on.
+ */
+export interface LineRun extends EncodedLines {
+  buf: Latin1Buffer;
+  start: number;
+  end: number;
+  count: number;
+  types: Uint8Array;
+  typesAt: number;
+  key: number;
+}
+
+/** An empty run, to be filled by `takeRun`. */
+export function newLineRun(): LineRun {
+  return { buf: Buffer.alloc(0) as Latin1Buffer, start: 0, end: 0, count: 0, types: new Uint8Array(0), typesAt: 0, key: 0 };
+}
+
 /** The main thread's end of one channel. */
 export class ChannelReader {
   private readonly v: Views;
@@ -207,20 +227,22 @@ export class ChannelReader {
 
   /**
    * Take the lines from here whose merge keys are below `bound`, at most `max` of them (at
-   * least one): counts their types into `byType`, and returns their count; `run` gets their bytes.
+   * least one) into `run`, and return their count.
    */
-  takeRun(bound: number, max: number, byType: Uint32Array, run: LineRef): number {
+  takeRun(bound: number, max: number, run: LineRun): number {
     const v = this.v;
     const base = this.region * REGION_LINES;
     const first = this.index;
-    let i = first;
+    let i = first + 1;
     const stop = Math.min(this.count, first + max);
-    do byType[v.types[base + i]!]!++;
-    while (++i < stop && v.keys[base + i]! < bound);
+    while (i < stop && v.keys[base + i]! < bound) i++;
     run.buf = v.regions[this.region]!;
     run.start = first === 0 ? 0 : v.ends[base + first - 1]!;
     run.end = v.ends[base + i - 1]!;
     run.key = v.keys[base + i - 1]!;
+    run.types = v.types;
+    run.typesAt = base + first;
+    run.count = i - first;
     this.index = i;
     return i - first;
   }

@@ -1,6 +1,6 @@
 import { EventSerializer } from '../events/serialize.ts';
 import { Simulation, type ModelOptions } from '../model/simulation.ts';
-import { ChannelReader, ChannelWriter, newChannelMemory, type ChannelMemory, type LineRef } from './channel.ts';
+import { ChannelReader, ChannelWriter, newChannelMemory, type ChannelMemory, type LineRef, type LineRun } from './channel.ts';
 
 /**
  * A share of a run's lanes, made into encoded lines batch by batch: the generating half of a
@@ -55,7 +55,7 @@ export interface LineSource {
   hasLine(): boolean;
   readonly finished: boolean;
   headKey(): number;
-  takeRun(bound: number, max: number, byType: Uint32Array, run: LineRef): number;
+  takeRun(bound: number, max: number, run: LineRun): number;
   take(line: LineRef): void;
   stat(which: number): number;
 }
@@ -87,8 +87,8 @@ export class LocalLines implements LineSource {
     return this.reader.headKey();
   }
 
-  takeRun(bound: number, max: number, byType: Uint32Array, run: LineRef): number {
-    return this.reader.takeRun(bound, max, byType, run);
+  takeRun(bound: number, max: number, run: LineRun): number {
+    return this.reader.takeRun(bound, max, run);
   }
 
   take(line: LineRef): void {

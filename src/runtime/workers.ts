@@ -7,16 +7,17 @@ import { LANE_COUNT, type ModelOptions } from '../model/simulation.ts';
 import {
   ChannelReader,
   newChannelMemory,
+  newLineRun,
   STAT_ACTIVE,
   STAT_POOL,
   STAT_SESSIONS,
   STAT_USERS,
   type ChannelMemory,
   type LineRef,
+  type LineRun,
 } from './channel.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { FdSink } from '../sinks/fd.ts';
-import { TAG_COUNT } from '../sinks/sink.ts';
 import { yieldToEventLoop } from './clock.ts';
 import { LocalLines, type LineSource } from './line-maker.ts';
 import type { EventSource, RunLimits, StopReason } from './runner.ts';
@@ -53,19 +54,24 @@ export type WorkerMessage =
   | { kind: 'failed'; code: ErrorCode; message: string };
 
 /**
- * How much of the main thread's time goes to merging and writing: on 2 cores, merging and
- * writing the lines costs about a tenth of making them (measured with --cpu-prof and per-thread
- * CPU time), so with K threads the main thread makes a little less than 1/K of the lanes.
+ * What merging and writing a line costs the main thread, as a share of what making it costs
+ * a thread: about 7% (per-thread CPU time of a two-thread run, 3M events to /dev/null).
  */
-const MERGE_SHARE = 0.1;
+const MERGE_SHARE = 0.07;
 
 /**
  * The lanes of each generating thread of a lines run with `k` threads, from the lanes of the
- * process: [the main thread's, worker 1's, …, worker k−1's]. The main thread takes its share
- * less the merge's (none from about 11 threads on, where merging is all it has time for).
+ * process: [the main thread's, worker 1's, …, worker k−1's].
+ *
+ * With two threads the main thread takes as many as the worker: it merges in time it would
+ * otherwise wait, while the worker starts up (a quarter of a second) and while the worker's
+ * garbage is collected on the cores they share. Measured on 2 cores, 3M events interleaved: 29
+ * of 64 lanes on the main thread was 5.7% slower, 34 was 2.5% slower. Each further worker's
+ * lines cost the main thread MERGE_SHARE more of its time (an estimate: this machine has two
+ * cores), so it makes fewer lanes, and none from 16 threads on, where merging is all it does.
  */
 export function threadLanes(lanes: readonly number[], k: number): number[][] {
-  const own = Math.round(lanes.length * Math.max(0, (1 - MERGE_SHARE * (k - 1)) / k));
+  const own = Math.round(lanes.length * Math.max(0, (1 - MERGE_SHARE * Math.max(0, k - 2)) / k));
   const rest = lanes.slice(own);
   return [lanes.slice(0, own), ...Array.from({ length: k - 1 }, (_, w) => workerLanes(rest, w, k - 1))];
 }
@@ -201,12 +207,11 @@ export class LineMerge implements EventSource<LineRef> {
   }
 
   /**
-   * The next run of lines from one worker, in merge order (call after `ready`): at most `max`
-   * lines, their types counted into `byType`; returns the count, `run` gets their bytes and the
-   * last one's key. For unpaced runs, which need not look at each event.
+   * The next run of lines from one thread, in merge order (call after `ready`): at most `max`
+   * lines into `run`; returns their count. For unpaced runs, which need not look at each event.
    */
-  nextRun(max: number, byType: Uint32Array, run: LineRef): number {
-    return this.readers[this.current]!.takeRun(this.bound, max, byType, run);
+  nextRun(max: number, run: LineRun): number {
+    return this.readers[this.current]!.takeRun(this.bound, max, run);
   }
 
   get activeSessions(): number {
@@ -313,8 +318,7 @@ const RUN_MAX = 4096;
  * run rather than a step per event, so the main thread keeps up with many workers.
  */
 export async function runLinesUnpaced(merge: LineMerge, sink: FdSink<LineRef>, limits: RunLimits, metrics: Metrics): Promise<StopReason> {
-  const tags = new Uint32Array(TAG_COUNT);
-  const run: LineRef = { type: 0, timeMs: 0, key: 0, buf: Buffer.alloc(0) as LineRef['buf'], start: 0, end: 0 };
+  const run = newLineRun();
   let emitted = 0;
   for (let runs = 1; ; runs++) {
     if (limits.signal?.aborted) return 'signal';
@@ -325,11 +329,10 @@ export async function runLinesUnpaced(merge: LineMerge, sink: FdSink<LineRef>, l
       continue;
     }
     if (merge.peekTimeMs() >= limits.endMs) return 'duration';
-    tags.fill(0);
-    const n = merge.nextRun(Math.min(limits.count - emitted, RUN_MAX), tags, run);
+    const n = merge.nextRun(Math.min(limits.count - emitted, RUN_MAX), run);
     emitted += n;
-    metrics.generatedRun(n, tags, Math.floor(run.key / LANE_COUNT));
-    sink.writeLines(run.buf, run.start, run.end, n, tags);
+    metrics.generatedRun(n, run.types, run.typesAt, Math.floor(run.key / LANE_COUNT));
+    sink.writeLines(run);
     // Let signals and the sink's idle flush through now and then.
     if ((runs & 255) === 0) await yieldToEventLoop();
   }

@@ -3,6 +3,19 @@ import { UBPError } from '../errors.ts';
 import type { Latin1Buffer } from '../events/bytes.ts';
 import { TAG_COUNT, type DeliveryListener, type RecordEncoder, type Sink } from './sink.ts';
 
+/**
+ * Whole lines already encoded, newlines included: `count` of them in `buf[start, end)`, the
+ * type (tag) of each in `types[typesAt, typesAt + count)`.
+ */
+export interface EncodedLines {
+  readonly buf: Buffer;
+  readonly start: number;
+  readonly end: number;
+  readonly count: number;
+  readonly types: Uint8Array;
+  readonly typesAt: number;
+}
+
 /** Lines are gathered into chunks of about this size before a write. */
 const CHUNK_BYTES = 256 * 1024;
 
@@ -66,30 +79,28 @@ export class FdSink<T> implements Sink<T> {
     return true;
   }
 
-  /**
-   * Whole lines already encoded, newlines included: `count` of them in `buf[start, end)`,
-   * `byTag[t]` of them with tag t. (A run with workers hands over its workers' bytes so.)
-   */
-  writeLines(buf: Buffer, start: number, end: number, count: number, byTag: Uint32Array): void {
+  /** Lines already encoded (a run with workers hands over its threads' bytes so). */
+  writeLines(lines: EncodedLines): void {
     if (this.failure) throw this.failure;
+    const { buf, start, end, count } = lines;
     const length = end - start;
     if (this.used + length > CHUNK_BYTES && this.pendingCount > 0) {
       try {
         this.writeChunk();
       } catch (err) {
         // These lines are lost with the chunk: count them, so nothing goes missing unaccounted.
-        this.listener.failed(count, err as Error, byTag);
+        this.listener.failed(count, err as Error, countTags(lines, new Uint32Array(TAG_COUNT)));
         throw err;
       }
     }
     if (length > CHUNK_BYTES) {
-      this.writeOut(buf.subarray(start, end), count, byTag);
+      this.writeOut(buf.subarray(start, end), count, countTags(lines, new Uint32Array(TAG_COUNT)));
       return;
     }
     buf.copy(this.chunk, this.used, start, end);
     this.used += length;
     this.pendingCount += count;
-    for (let t = 0; t < TAG_COUNT; t++) this.pendingTags[t]! += byTag[t]!;
+    countTags(lines, this.pendingTags);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flushWhenIdle());
@@ -204,6 +215,13 @@ export class FdSink<T> implements Sink<T> {
     }
     this.listener.delivered(count, buffer.length - count, tags);
   }
+}
+
+/** Add the lines' tags to `byTag`, and return it. */
+function countTags(lines: EncodedLines, byTag: Uint32Array): Uint32Array {
+  const { types, typesAt } = lines;
+  for (let i = typesAt, end = typesAt + lines.count; i < end; i++) byTag[types[i]! & (TAG_COUNT - 1)]!++;
+  return byTag;
 }
 
 function describeWriteError(err: NodeJS.ErrnoException, name: string, count: number, seekable: boolean): UBPError {
