@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import YAML from 'yaml';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
+import type Yaml from 'yaml';
 import { usageError } from '../errors.ts';
 import { parseBlock } from '../model/addresses.ts';
 import type { Behaviour } from '../model/behaviour.ts';
@@ -9,6 +10,12 @@ import { EVENT_TYPES, type EventType } from '../model/event-types.ts';
 import { defaultJourneyTransitions, defaultStartWeights, type JourneyTransitions, type StartWeights } from '../model/journey.ts';
 import { DEFAULT_SHOP, type ShopSpec } from '../model/shop.ts';
 import type { EpisodeSpec } from '../model/episodes.ts';
+
+// The validator and the YAML parser are loaded when a scenario is first read: most runs have
+// none, and loading both cost every run's start-up about 45 ms.
+const require = createRequire(import.meta.url);
+let yamlLib: typeof Yaml | undefined;
+const YAML = (): typeof Yaml => (yamlLib ??= require('yaml') as typeof Yaml);
 import { RUN_OPTIONS } from './option-table.ts';
 
 /**
@@ -44,7 +51,8 @@ function validate(doc: unknown): readonly ErrorObject[] {
     if (!url) throw new Error('schema/scenario.schema.json not found next to the package');
     const schema = JSON.parse(fs.readFileSync(url, 'utf8')) as object;
     // Dates are checked by the loader (`start`), not by a format plugin.
-    validator = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+    validator = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
   }
   return validator(doc) ? [] : (validator.errors ?? []);
 }
@@ -97,7 +105,7 @@ export function loadScenario(file: string): Scenario {
   let doc: unknown;
   try {
     // YAML 1.2 reads JSON too.
-    doc = YAML.parse(text, { prettyErrors: false, uniqueKeys: true });
+    doc = YAML().parse(text, { prettyErrors: false, uniqueKeys: true });
   } catch (err) {
     const e = err as Error & { linePos?: { line: number; col: number }[] };
     const at = e.linePos?.[0] ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}: ` : '';
@@ -424,10 +432,11 @@ export function effectiveScenario(
 
 /** The effective scenario as YAML, lists of numbers and short lists on one line. */
 export function scenarioText(doc: Record<string, unknown>): string {
-  const yaml = new YAML.Document(JSON.parse(JSON.stringify(doc)) as unknown);
-  YAML.visit(yaml, {
+  const lib = YAML();
+  const yaml = new lib.Document(JSON.parse(JSON.stringify(doc)) as unknown);
+  lib.visit(yaml, {
     Seq(_, node) {
-      if (node.items.every((i) => YAML.isScalar(i))) node.flow = true;
+      if (node.items.every((i) => lib.isScalar(i))) node.flow = true;
     },
   });
   yaml.commentBefore =

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import avro from 'avsc';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type Avro from 'avsc';
+import type Protobuf from 'protobufjs';
 import type { Format } from '../config/option-table.ts';
 import type { EventRecord } from '../model/activity.ts';
 import { EVENT_TYPES } from '../model/event-types.ts';
@@ -9,6 +10,14 @@ import { AvroEventWriter } from './avro-writer.ts';
 import type { Latin1Buffer, RecordEncoder } from './bytes.ts';
 import { toEvent, type UserEvent } from './event.ts';
 import { EventSerializer, MAX_EVENT_BYTES } from './serialize.ts';
+
+// The binary formats' libraries are loaded when a run first needs them: most runs write JSON,
+// and loading both cost every run's start-up about 35 ms.
+const require = createRequire(import.meta.url);
+let avroLib: typeof Avro | undefined;
+let protobufLib: typeof Protobuf | undefined;
+const avro = (): typeof Avro => (avroLib ??= require('avsc') as typeof Avro);
+const protobuf = (): typeof Protobuf => (protobufLib ??= require('protobufjs') as typeof Protobuf);
 import { HEADER_BYTES, readMessageIndexes, wireSchemaId, writeMessageIndexes, writeWireHeader } from './wire.ts';
 
 /** The formats that register a schema and frame records in the Confluent wire format. */
@@ -135,13 +144,13 @@ class ProtobufEncoder implements RecordEncoder<EventRecord> {
 }
 
 /** avsc's type of an Avro schema text: the reader of wire records, and the reference writer in tests. */
-export function avroType(text = eventSchema('avro').text): avro.Type {
-  return avro.Type.forSchema(JSON.parse(text));
+export function avroType(text = eventSchema('avro').text): Avro.Type {
+  return avro().Type.forSchema(JSON.parse(text));
 }
 
-function protobufRoot(text = eventSchema('protobuf').text): protobuf.Root {
+function protobufRoot(text = eventSchema('protobuf').text): Protobuf.Root {
   // keepCase: the fields keep the event's snake_case names (protobufjs would camelCase them).
-  return protobuf.parse(text, { keepCase: true }).root;
+  return protobuf().parse(text, { keepCase: true }).root;
 }
 
 /** A registered schema, as the registry gives it back by id. */
@@ -186,7 +195,7 @@ function decoderOf(fetched: FetchedSchema, id: number): Decode {
     }
     case 'PROTOBUF': {
       const root = protobufRoot(fetched.schema);
-      const byPath = new Map<string, protobuf.Type>();
+      const byPath = new Map<string, Protobuf.Type>();
       return (value) => {
         const { indexes, next } = readMessageIndexes(value, HEADER_BYTES);
         const path = indexes.join('.');
@@ -207,15 +216,15 @@ function decoderOf(fetched: FetchedSchema, id: number): Decode {
 }
 
 /** The message type at a path of message indexes: the file's messages in order, then nested ones. */
-function messageAt(root: protobuf.Root, indexes: readonly number[], id: number): protobuf.Type {
-  let scope: protobuf.NamespaceBase = root;
+function messageAt(root: Protobuf.Root, indexes: readonly number[], id: number): Protobuf.Type {
+  let scope: Protobuf.NamespaceBase = root;
   // The package's namespaces hold the file's top-level messages.
-  while (!scope.nestedArray.some((n) => n instanceof protobuf.Type) && scope.nestedArray.length === 1) {
-    scope = scope.nestedArray[0] as protobuf.Namespace;
+  while (!scope.nestedArray.some((n) => n instanceof protobuf().Type) && scope.nestedArray.length === 1) {
+    scope = scope.nestedArray[0] as Protobuf.Namespace;
   }
-  let type: protobuf.Type | undefined;
+  let type: Protobuf.Type | undefined;
   for (const index of indexes) {
-    type = scope.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type)[index];
+    type = scope.nestedArray.filter((n): n is Protobuf.Type => n instanceof protobuf().Type)[index];
     if (type === undefined) throw new Error(`schema ${id} has no message at index path [${indexes.join(', ')}]`);
     scope = type;
   }
