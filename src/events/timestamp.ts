@@ -1,4 +1,4 @@
-import { writeDigits } from './bytes.ts';
+import { writeTwoDigits } from './bytes.ts';
 import type { Latin1Buffer } from './bytes.ts';
 
 /** ISO 8601 UTC with milliseconds and `Z`, e.g. 2024-03-04T09:15:02.250Z. */
@@ -35,13 +35,16 @@ export function writeTimeOfDay(buf: Latin1Buffer, pos: number, ms: number, sec: 
   s -= h * 3600;
   const m = Math.floor(s / 60);
   s -= m * 60;
-  pos = writeDigits(buf, pos, h, 2);
+  const milli = ms - sec * 1000;
+  const hundreds = (milli / 100) | 0;
+  pos = writeTwoDigits(buf, pos, h);
   buf[pos++] = 58; // :
-  pos = writeDigits(buf, pos, m, 2);
+  pos = writeTwoDigits(buf, pos, m);
   buf[pos++] = 58;
-  pos = writeDigits(buf, pos, s, 2);
+  pos = writeTwoDigits(buf, pos, s);
   buf[pos++] = 46; // .
-  pos = writeDigits(buf, pos, ms - sec * 1000, 3);
+  buf[pos++] = 48 + hundreds;
+  pos = writeTwoDigits(buf, pos, milli - hundreds * 100);
   buf[pos++] = 90; // Z
   return pos;
 }
