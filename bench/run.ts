@@ -244,26 +244,39 @@ async function benchSinks(): Promise<void> {
 
 /**
  * --workers 1 and 2 to /dev/null, beside the plain yardstick (bench/plain-generator.ts), in
- * interleaved rounds: events per wall second of the whole process, start-up included.
+ * interleaved rounds: events per wall second of the whole process, start-up included. Each
+ * thread count also runs a third as many events: the difference between the two runs is the
+ * steady rate, with what every run pays once (loading, building the shop, a worker's start-up)
+ * taken out.
  */
 async function benchWorkers(): Promise<void> {
   // Long enough that start-up (each worker loads, compiles and warms up its own code) weighs little.
   const n = 3_000_000;
+  const short = n / 3;
   process.stderr.write(`workers: ${n} events to /dev/null, whole process, interleaved with a plain JSON.stringify generator\n`);
   const devnull = fs.openSync('/dev/null', 'w');
   const plain: number[] = [];
   const one: number[] = [];
   const two: number[] = [];
-  const base = ['--sink', 'stdout', '--seed', '42', '--start', START, '--speed', 'max', '--count', String(n), '--quiet'];
-  const eps = async (args: string[]): Promise<number> => {
+  const steadyOne: number[] = [];
+  const steadyTwo: number[] = [];
+  const base = ['--sink', 'stdout', '--seed', '42', '--start', START, '--speed', 'max', '--quiet'];
+  const seconds = async (args: string[]): Promise<number> => {
     const r = await run(NODE, args, { stdout: devnull });
     if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
-    return n / (r.ms / 1000);
+    return r.ms / 1000;
   };
+  const ours = async (k: string, count: number): Promise<number> => seconds([CLI, ...base, '--count', String(count), '--workers', k]);
   for (let round = 0; round < 3; round++) {
-    plain.push(await eps([path.join(ROOT, 'bench/plain-generator.ts'), String(n)]));
-    one.push(await eps([CLI, ...base, '--workers', '1']));
-    two.push(await eps([CLI, ...base, '--workers', '2']));
+    plain.push(n / (await seconds([path.join(ROOT, 'bench/plain-generator.ts'), String(n)])));
+    for (const [k, whole, steady] of [
+      ['1', one, steadyOne],
+      ['2', two, steadyTwo],
+    ] as const) {
+      const long = await ours(k, n);
+      whole.push(n / long);
+      steady.push((n - short) / (long - (await ours(k, short))));
+    }
   }
   fs.closeSync(devnull);
   record('plain JSON.stringify generator → /dev/null', 'events/s', plain);
@@ -273,6 +286,9 @@ async function benchWorkers(): Promise<void> {
   record('--workers 2 / --workers 1', 'ratio', ratio(two, one), 'per round');
   record('--workers 1 / plain', 'ratio', ratio(one, plain), 'per round');
   record('--workers 2 / plain', 'ratio', ratio(two, plain), 'per round');
+  record('--workers 1, steady rate', 'events/s', steadyOne, `(${n} - ${short}) events / the difference of the two runs' times`);
+  record('--workers 2, steady rate', 'events/s', steadyTwo, `(${n} - ${short}) events / the difference of the two runs' times`);
+  record('--workers 2 / --workers 1, steady rates', 'ratio', ratio(steadyTwo, steadyOne), 'per round');
 }
 
 /** Kafka end to end with one and two workers (each worker its own client), interleaved. */
