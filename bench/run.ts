@@ -289,6 +289,7 @@ async function benchWorkers(): Promise<void> {
   record('--workers 1, steady rate', 'events/s', steadyOne, `(${n} - ${short}) events / the difference of the two runs' times`);
   record('--workers 2, steady rate', 'events/s', steadyTwo, `(${n} - ${short}) events / the difference of the two runs' times`);
   record('--workers 2 / --workers 1, steady rates', 'ratio', ratio(steadyTwo, steadyOne), 'per round');
+  record('--workers 2, steady rate / plain', 'ratio', ratio(steadyTwo, plain), 'per round');
 }
 
 /** Kafka end to end with one and two workers (each worker its own client), interleaved. */
