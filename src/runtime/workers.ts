@@ -71,7 +71,8 @@ const MERGE_SHARE = 0.07;
  * cores), so it makes fewer lanes, and none from 16 threads on, where merging is all it does.
  */
 export function threadLanes(lanes: readonly number[], k: number): number[][] {
-  const own = Math.round(lanes.length * Math.max(0, (1 - MERGE_SHARE * Math.max(0, k - 2)) / k));
+  // Rounded down: never more than a worker's (21 lanes on two threads: 10 and 11).
+  const own = Math.floor((lanes.length * Math.max(0, 1 - MERGE_SHARE * Math.max(0, k - 2))) / k);
   const rest = lanes.slice(own);
   return [lanes.slice(0, own), ...Array.from({ length: k - 1 }, (_, w) => workerLanes(rest, w, k - 1))];
 }
