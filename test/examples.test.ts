@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ROOT, runCli } from './helpers/cli.ts';
 import { getBroker, type Broker } from './helpers/kafka.ts';
+import { tempDir } from './helpers/tmp.ts';
 
 let broker: Broker;
 before(async () => {
@@ -17,7 +17,7 @@ after(async () => {
 });
 
 test("examples/per-minute-revenue.ts computes the answer key's windows from a topic with late and repeated events", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-example-'));
+  const dir = tempDir('ubp-example-');
   const topic = `example-${randomUUID()}`;
   const truth = path.join(dir, 'truth.json');
   const run = await runCli([

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { resolveConfig } from '../src/config/options.ts';
@@ -15,13 +14,14 @@ import { PINNED } from '../src/model/journey.ts';
 import { Simulation } from '../src/model/simulation.ts';
 import { measureJourney } from './helpers/journey-mix.ts';
 import { ROOT, runCli } from './helpers/cli.ts';
+import { tempDir } from './helpers/tmp.ts';
 
 const SCENARIOS = path.join(ROOT, 'scenarios');
 const START = Date.UTC(2024, 2, 4);
 const MINUTE = 60_000;
 
 function tmp(name: string, text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-scenario-'));
+  const dir = tempDir('ubp-scenario-');
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;

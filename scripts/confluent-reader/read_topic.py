@@ -13,6 +13,7 @@ import argparse
 import importlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -31,7 +32,11 @@ def protobuf_class(proto_file):
     if code != 0:
         sys.exit(f"protoc failed on {proto_file} (exit {code})")
     sys.path.insert(0, out)
-    module = importlib.import_module(name[: -len(".proto")] + "_pb2")
+    try:
+        module = importlib.import_module(name[: -len(".proto")] + "_pb2")
+    finally:
+        # The module is loaded: its generated file is not needed any more.
+        shutil.rmtree(out, ignore_errors=True)
     return module.Event
 
 

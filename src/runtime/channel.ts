@@ -154,8 +154,8 @@ export interface LineRef {
 }
 
 /**
- * A run of lines read from a channel at once (see `ChannelReader.takeRun`): the last one's
- * key; valid until the reader moves on.
+ * A run of lines read from a channel at once (see `ChannelReader.takeRun`), with the last
+ * line's merge key; valid until the reader moves on.
  */
 export interface LineRun extends EncodedLines {
   buf: Latin1Buffer;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { recompute, type Ev } from './recompute.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const RUN = ['--sink', 'stdout', '--seed', '7', '--start', '2024-03-04T08:00:00Z', '--duration', '14400', '--speed', 'max', '--quiet'];
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -15,7 +15,7 @@ const lines = (b: Buffer): string[] =>
     .toString('utf8')
     .split('\n')
     .filter((l) => l !== '');
-const tmp = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-delivery-')), name);
+const tmp = (name: string): string => path.join(tempDir('ubp-delivery-'), name);
 
 test('with every fault off, an answer key leaves the bytes exactly as they are', async () => {
   const truth = tmp('truth.json');
@@ -157,7 +157,7 @@ test('the answer key is exact: every window recomputed from the delivered events
 });
 
 test('SIGTERM mid-run: held events are delivered and the key covers exactly what was delivered', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-delivery-'));
+  const dir = tempDir('ubp-delivery-');
   const out = path.join(dir, 'out.ndjson');
   const truth = path.join(dir, 'truth.json');
   // A live run at 600× real time that would last a minute: it is stopped well before.

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import { CLI, runCli } from '../helpers/cli.ts';
 import { LANE_COUNT, shardLanes } from '../../src/model/simulation.ts';
 import { threadLanes } from '../../src/runtime/workers.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const RUN = ['--seed', '8', '--start', '2024-03-09T18:00:00Z', '--rate', '40000', '--speed', 'max', '--quiet'];
 const sha = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -25,7 +25,7 @@ function lines(b: Buffer): string[] {
 }
 
 function tmp(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-workers-'));
+  return tempDir('ubp-workers-');
 }
 
 describe('--workers', () => {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.ts';
 import { getBroker, type Broker } from '../helpers/kafka.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ubp-verify-truth-'));
+const dir = tempDir('ubp-verify-truth-');
 const RUN = ['--seed', '5', '--start', '2024-03-04T09:00:00Z', '--speed', 'max', '--rate', '100000', '--duration', '3600', '--quiet'];
 const FAULTS = ['--late', '0.05', '--late-delay', '30', '--late-max', '900', '--duplicates', '0.03'];
 
