@@ -10,13 +10,13 @@ import { EVENT_TYPES, type EventType } from '../model/event-types.ts';
 import { defaultJourneyTransitions, defaultStartWeights, type JourneyTransitions, type StartWeights } from '../model/journey.ts';
 import { DEFAULT_SHOP, type ShopSpec } from '../model/shop.ts';
 import type { EpisodeSpec } from '../model/episodes.ts';
+import { RUN_OPTIONS } from './option-table.ts';
 
 // The validator and the YAML parser are loaded when a scenario is first read: most runs have
 // none, and loading both cost every run's start-up about 45 ms.
 const require = createRequire(import.meta.url);
 let yamlLib: typeof Yaml | undefined;
 const YAML = (): typeof Yaml => (yamlLib ??= require('yaml') as typeof Yaml);
-import { RUN_OPTIONS } from './option-table.ts';
 
 /**
  * A scenario file: the shop to simulate as data (every part optional, merged into the

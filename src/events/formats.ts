@@ -10,6 +10,7 @@ import { AvroEventWriter } from './avro-writer.ts';
 import type { Latin1Buffer, RecordEncoder } from './bytes.ts';
 import { toEvent, type UserEvent } from './event.ts';
 import { EventSerializer, MAX_EVENT_BYTES } from './serialize.ts';
+import { HEADER_BYTES, readMessageIndexes, wireSchemaId, writeMessageIndexes, writeWireHeader } from './wire.ts';
 
 // The binary formats' libraries are loaded when a run first needs them: most runs write JSON,
 // and loading both cost every run's start-up about 35 ms.
@@ -18,7 +19,6 @@ let avroLib: typeof Avro | undefined;
 let protobufLib: typeof Protobuf | undefined;
 const avro = (): typeof Avro => (avroLib ??= require('avsc') as typeof Avro);
 const protobuf = (): typeof Protobuf => (protobufLib ??= require('protobufjs') as typeof Protobuf);
-import { HEADER_BYTES, readMessageIndexes, wireSchemaId, writeMessageIndexes, writeWireHeader } from './wire.ts';
 
 /** The formats that register a schema and frame records in the Confluent wire format. */
 export type RegistryFormat = Exclude<Format, 'json'>;
@@ -217,14 +217,15 @@ function decoderOf(fetched: FetchedSchema, id: number): Decode {
 
 /** The message type at a path of message indexes: the file's messages in order, then nested ones. */
 function messageAt(root: Protobuf.Root, indexes: readonly number[], id: number): Protobuf.Type {
+  const { Type } = protobuf();
   let scope: Protobuf.NamespaceBase = root;
   // The package's namespaces hold the file's top-level messages.
-  while (!scope.nestedArray.some((n) => n instanceof protobuf().Type) && scope.nestedArray.length === 1) {
+  while (!scope.nestedArray.some((n) => n instanceof Type) && scope.nestedArray.length === 1) {
     scope = scope.nestedArray[0] as Protobuf.Namespace;
   }
   let type: Protobuf.Type | undefined;
   for (const index of indexes) {
-    type = scope.nestedArray.filter((n): n is Protobuf.Type => n instanceof protobuf().Type)[index];
+    type = scope.nestedArray.filter((n): n is Protobuf.Type => n instanceof Type)[index];
     if (type === undefined) throw new Error(`schema ${id} has no message at index path [${indexes.join(', ')}]`);
     scope = type;
   }

@@ -35,8 +35,6 @@ export const MAX_EVENT_BYTES = 16 * 1024;
  */
 export class EventSerializer implements RecordEncoder<EventRecord> {
   readonly maxBytes = MAX_EVENT_BYTES;
-  /** `{"event_id":"evt_`, as bytes. */
-  private readonly idPrefix = bytes('{"event_id":"evt_');
   /** `_<instance tag>_`, the middle of the event id. */
   private readonly tagPart: Uint8Array;
   private readonly clock = new IsoClock();
@@ -108,7 +106,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     const d = this.device(user.device);
     const ms = rec.timeMs;
     const sec = Math.floor(ms / 1000);
-    pos = put(buf, pos, this.idPrefix);
+    pos = put(buf, pos, ID_PREFIX);
     pos = writeDigits(buf, pos, sec, 1);
     pos = put(buf, pos, this.tagPart);
     pos = writeDigits(buf, pos, rec.seq, 6);
@@ -331,6 +329,7 @@ function put(buf: Latin1Buffer, pos: number, piece: Uint8Array): number {
 }
 
 /** The fixed keys between an event's numbers. */
+const ID_PREFIX = bytes('{"event_id":"evt_');
 const DURATION_KEY = bytes(',"session_duration_so_far":');
 const FIRST_EVENT = bytes(',"is_new_session":true},"technical_info":{"ip_address":"');
 const LATER_EVENT = bytes(',"is_new_session":false},"technical_info":{"ip_address":"');

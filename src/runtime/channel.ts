@@ -227,9 +227,9 @@ export class ChannelReader {
 
   /**
    * Take the lines from here whose merge keys are below `bound`, at most `max` of them (at
-   * least one) into `run`, and return their count.
+   * least one), into `run`.
    */
-  takeRun(bound: number, max: number, run: LineRun): number {
+  takeRun(bound: number, max: number, run: LineRun): void {
     const v = this.v;
     const base = this.region * REGION_LINES;
     const first = this.index;
@@ -244,7 +244,6 @@ export class ChannelReader {
     run.typesAt = base + first;
     run.count = i - first;
     this.index = i;
-    return i - first;
   }
 
   /** Fill `line` with the next line (its newline not included) and move past it. */

@@ -55,7 +55,7 @@ export interface LineSource {
   hasLine(): boolean;
   readonly finished: boolean;
   headKey(): number;
-  takeRun(bound: number, max: number, run: LineRun): number;
+  takeRun(bound: number, max: number, run: LineRun): void;
   take(line: LineRef): void;
   stat(which: number): number;
 }
@@ -87,8 +87,8 @@ export class LocalLines implements LineSource {
     return this.reader.headKey();
   }
 
-  takeRun(bound: number, max: number, run: LineRun): number {
-    return this.reader.takeRun(bound, max, run);
+  takeRun(bound: number, max: number, run: LineRun): void {
+    this.reader.takeRun(bound, max, run);
   }
 
   take(line: LineRef): void {

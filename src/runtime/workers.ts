@@ -209,10 +209,10 @@ export class LineMerge implements EventSource<LineRef> {
 
   /**
    * The next run of lines from one thread, in merge order (call after `ready`): at most `max`
-   * lines into `run`; returns their count. For unpaced runs, which need not look at each event.
+   * lines into `run`. For unpaced runs, which need not look at each event.
    */
-  nextRun(max: number, run: LineRun): number {
-    return this.readers[this.current]!.takeRun(this.bound, max, run);
+  nextRun(max: number, run: LineRun): void {
+    this.readers[this.current]!.takeRun(this.bound, max, run);
   }
 
   get activeSessions(): number {
@@ -330,9 +330,9 @@ export async function runLinesUnpaced(merge: LineMerge, sink: FdSink<LineRef>, l
       continue;
     }
     if (merge.peekTimeMs() >= limits.endMs) return 'duration';
-    const n = merge.nextRun(Math.min(limits.count - emitted, RUN_MAX), run);
-    emitted += n;
-    metrics.generatedRun(n, run.types, run.typesAt, Math.floor(run.key / LANE_COUNT));
+    merge.nextRun(Math.min(limits.count - emitted, RUN_MAX), run);
+    emitted += run.count;
+    metrics.generatedRun(run.count, run.types, run.typesAt, Math.floor(run.key / LANE_COUNT));
     sink.writeLines(run);
     // Let signals and the sink's idle flush through now and then.
     if ((runs & 255) === 0) await yieldToEventLoop();
