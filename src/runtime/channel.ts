@@ -8,8 +8,9 @@ import type { RecordEncoder } from '../sinks/sink.ts';
  * A one-way channel of encoded events from a worker thread to the main thread, in shared
  * memory: a ring of REGIONS batches. The worker fills a free region with lines (their JSON and
  * the newline) and, per line, its merge key, type and end; then marks the region full.
- * The main thread reads a full region line by line and marks it free again. Only the region
- * states are synchronised (Atomics), once per batch, so the cost per event is one copy. The
+ * The main thread reads a full region line by line and marks it free again (or, when the sink
+ * writes the lines from where they are, once it has written them: `keepRead`). Only the region
+ * states are synchronised (Atomics), once per batch, and a line is not copied on its way. The
  * worker waits for a free region with Atomics.wait; the main thread, which must not block,
  * asks to be woken when it has read all there is (`armWake`), and the worker's next batch
  * then comes with a message (`wake`). A message per batch cost a worker 5% of its time.
@@ -180,6 +181,10 @@ export class ChannelReader {
   private count = 0;
   /** The current region was taken and must be given back when read. */
   private holding = false;
+  /** Regions read but not yet given back (the ones before `region`), with `keepRead`. */
+  private kept = 0;
+  /** Keep the regions read from the writer until `release`: their lines are still to be written from there. */
+  keepRead = false;
   finished = false;
 
   constructor(memory: ChannelMemory) {
@@ -192,13 +197,15 @@ export class ChannelReader {
     if (this.finished) return false;
     const v = this.v;
     if (this.holding) {
-      Atomics.store(v.control, STATE + this.region, 0);
-      Atomics.notify(v.control, STATE + this.region);
+      if (this.keepRead) this.kept++;
+      else this.giveBack(this.region);
       this.region = (this.region + 1) % REGIONS;
       this.holding = false;
       this.count = 0;
       this.index = 0;
     }
+    // Every region is kept: the next one is the oldest of them, read already.
+    if (this.kept === REGIONS) return false;
     // The worker publishes its last batch before it sets DONE: once DONE is seen, a state not full stays so.
     const done = Atomics.load(v.control, DONE) === 1;
     if (Atomics.load(v.control, STATE + this.region) === 1) {
@@ -209,6 +216,21 @@ export class ChannelReader {
     }
     if (done) this.finished = true;
     return false;
+  }
+
+  /** Whether regions read are kept from the writer (see `release`). */
+  get keeps(): boolean {
+    return this.kept > 0;
+  }
+
+  /** Give the writer back the regions read and kept (their lines are written out). */
+  release(): void {
+    for (; this.kept > 0; this.kept--) this.giveBack((this.region - this.kept + REGIONS) % REGIONS);
+  }
+
+  private giveBack(region: number): void {
+    Atomics.store(this.v.control, STATE + region, 0);
+    Atomics.notify(this.v.control, STATE + region);
   }
 
   /**

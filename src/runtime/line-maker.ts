@@ -58,6 +58,10 @@ export interface LineSource {
   takeRun(bound: number, max: number, run: LineRun): void;
   take(line: LineRef): void;
   stat(which: number): number;
+  /** Keep the regions read until `release` (see ChannelReader). */
+  keepRead: boolean;
+  readonly keeps: boolean;
+  release(): void;
 }
 
 /**
@@ -80,7 +84,24 @@ export class LocalLines implements LineSource {
 
   hasLine(): boolean {
     if (this.reader.hasLine()) return true;
-    return !this.reader.finished && this.maker.fill() !== false && this.reader.hasLine();
+    // No room while the regions read are kept (`keepRead`): the merge releases them and asks again.
+    return !this.reader.finished && this.maker.fillAhead() && this.reader.hasLine();
+  }
+
+  get keepRead(): boolean {
+    return this.reader.keepRead;
+  }
+
+  set keepRead(keep: boolean) {
+    this.reader.keepRead = keep;
+  }
+
+  get keeps(): boolean {
+    return this.reader.keeps;
+  }
+
+  release(): void {
+    this.reader.release();
   }
 
   headKey(): number {

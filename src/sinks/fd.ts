@@ -24,6 +24,10 @@ const CHUNK_BYTES = 256 * 1024;
  * writes: a slow reader blocks the producer, which is the backpressure. A failed write never
  * leaves a cut line behind in a file: the file is truncated back to the last whole chunk,
  * and only events of whole chunks are reported delivered.
+ *
+ * Records given one by one (`write`) are encoded into the sink's own chunk; lines already
+ * encoded elsewhere (`writeLines`) are not copied but written from where they are, with the
+ * chunk's pieces, in one gathering write.
  */
 export class FdSink<T> implements Sink<T> {
   readonly name: string;
@@ -32,9 +36,14 @@ export class FdSink<T> implements Sink<T> {
   private readonly ownsFd: boolean;
   private readonly seekable: boolean;
   private readonly listener: DeliveryListener;
-  /** Lines are encoded straight into this buffer; it is written out when (nearly) full. */
+  /** Records are encoded straight into this buffer, from `used` on. */
   private readonly chunk = Buffer.allocUnsafe(CHUNK_BYTES) as Latin1Buffer;
   private used = 0;
+  /** Where the chunk's bytes not yet among `pieces` begin. */
+  private pieceStart = 0;
+  /** What the next write writes, in order (the last chunk piece is added when it is written). */
+  private pieces: Uint8Array[] = [];
+  private pendingBytes = 0;
   private pendingCount = 0;
   private pendingTags = new Uint32Array(TAG_COUNT);
   private failure: UBPError | null = null;
@@ -45,6 +54,8 @@ export class FdSink<T> implements Sink<T> {
    * (events to their entity records) writes those first.
    */
   beforeChunk: (() => void) | null = null;
+  /** Called after each chunk is written out: the memory of lines given to `writeLines` may be reused. */
+  afterChunk: (() => void) | null = null;
 
   constructor(fd: number, name: string, encoder: RecordEncoder<T>, listener: DeliveryListener, ownsFd: boolean) {
     if (encoder.maxBytes + 1 > CHUNK_BYTES)
@@ -74,17 +85,25 @@ export class FdSink<T> implements Sink<T> {
   write(item: T): boolean {
     const tag = this.encoder.tag(item);
     this.makeRoom(this.encoder.maxBytes + 1, tag);
-    this.used = this.encoder.encodeInto(item, this.chunk, this.used);
-    this.added(tag);
+    const at = this.used;
+    this.used = this.encoder.encodeInto(item, this.chunk, at);
+    this.chunk[this.used++] = 10;
+    this.pendingBytes += this.used - at;
+    this.pendingCount++;
+    this.pendingTags[tag & (TAG_COUNT - 1)]!++;
+    this.scheduleFlush();
     return true;
   }
 
-  /** Lines already encoded (a run with workers hands over its threads' bytes so). */
+  /**
+   * Lines already encoded (a run with workers hands over its threads' bytes so). They are
+   * written from `lines.buf`, not copied: its bytes must stay as they are until the next
+   * `afterChunk` (or the end of a `flushNow`).
+   */
   writeLines(lines: EncodedLines): void {
     if (this.failure) throw this.failure;
     const { buf, start, end, count } = lines;
-    const length = end - start;
-    if (this.used + length > CHUNK_BYTES && this.pendingCount > 0) {
+    if (this.pendingBytes + end - start > CHUNK_BYTES && this.pendingCount > 0) {
       try {
         this.writeChunk();
       } catch (err) {
@@ -93,21 +112,15 @@ export class FdSink<T> implements Sink<T> {
         throw err;
       }
     }
-    if (length > CHUNK_BYTES) {
-      this.writeOut(buf.subarray(start, end), count, countTags(lines, new Uint32Array(TAG_COUNT)));
-      return;
-    }
-    buf.copy(this.chunk, this.used, start, end);
-    this.used += length;
+    this.endPiece();
+    this.pieces.push(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start));
+    this.pendingBytes += end - start;
     this.pendingCount += count;
     countTags(lines, this.pendingTags);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flushWhenIdle());
-    }
+    this.scheduleFlush();
   }
 
-  /** Write out the gathered lines if `room` more bytes would not fit. */
+  /** Write out the gathered lines if `room` more bytes would not fit the chunk. */
   private makeRoom(room: number, tag: number): void {
     if (this.failure) throw this.failure;
     if (this.used + room > CHUNK_BYTES && this.pendingCount > 0) {
@@ -123,11 +136,13 @@ export class FdSink<T> implements Sink<T> {
     }
   }
 
-  /** The line just put in the chunk: end it and count it. */
-  private added(tag: number): void {
-    this.chunk[this.used++] = 10;
-    this.pendingCount++;
-    this.pendingTags[tag & (TAG_COUNT - 1)]!++;
+  /** The chunk's bytes since the last piece become a piece of their own. */
+  private endPiece(): void {
+    if (this.used > this.pieceStart) this.pieces.push(this.chunk.subarray(this.pieceStart, this.used));
+    this.pieceStart = this.used;
+  }
+
+  private scheduleFlush(): void {
     if (!this.flushScheduled) {
       // A paced run waits between events: write what is gathered as soon as the producer
       // pauses, so a real-time stream is not held back until a whole chunk fills.
@@ -172,26 +187,31 @@ export class FdSink<T> implements Sink<T> {
 
   private writeChunk(): void {
     this.beforeChunk?.();
-    const count = this.pendingCount;
-    const used = this.used;
-    const tags = this.pendingTags;
+    this.endPiece();
+    const { pieces, pendingBytes, pendingCount, pendingTags } = this;
+    this.pieces = [];
     this.used = 0;
+    this.pieceStart = 0;
+    this.pendingBytes = 0;
     this.pendingCount = 0;
     this.pendingTags = new Uint32Array(TAG_COUNT);
-    this.writeOut(this.chunk.subarray(0, used), count, tags);
+    this.writeOut(pieces, pendingBytes, pendingCount, pendingTags);
+    this.afterChunk?.();
   }
 
-  /** Write `buffer` (holding `count` whole lines) completely, or fail without a cut line. */
-  private writeOut(buffer: Buffer, count: number, tags: Uint32Array): void {
+  /** Write `pieces` (`bytes` in all, holding `count` whole lines) completely, or fail without a cut line. */
+  private writeOut(pieces: Uint8Array[], bytes: number, count: number, tags: Uint32Array): void {
     // Write at the descriptor's own position (not pwrite at a remembered offset): stdout
     // redirected to a file may share that position with stderr (`> out 2>&1`), and
     // positional writes would overwrite, and be overwritten by, the log lines.
     const before = this.seekable ? fs.fstatSync(this.fd).size : 0;
     let written = 0;
     try {
-      while (written < buffer.length) {
+      while (written < bytes) {
         try {
-          written += fs.writeSync(this.fd, buffer, written, buffer.length - written, null);
+          const n = pieces.length === 1 ? fs.writeSync(this.fd, pieces[0]!) : fs.writevSync(this.fd, pieces);
+          written += n;
+          if (written < bytes) pieces = unwritten(pieces, n);
         } catch (err) {
           // A non-blocking pipe that is full: wait for the reader rather than fail.
           if ((err as NodeJS.ErrnoException).code === 'EAGAIN') {
@@ -213,8 +233,15 @@ export class FdSink<T> implements Sink<T> {
       this.listener.failed(count, this.failure, tags);
       throw this.failure;
     }
-    this.listener.delivered(count, buffer.length - count, tags);
+    this.listener.delivered(count, bytes - count, tags);
   }
+}
+
+/** What is left of `pieces` once their first `n` bytes are written. */
+function unwritten(pieces: Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (n >= pieces[i]!.length) n -= pieces[i++]!.length;
+  return [pieces[i]!.subarray(n), ...pieces.slice(i + 1)];
 }
 
 /** Add the lines' tags to `byTag`, and return it. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { describe, test } from 'node:test';
 import { UBPError } from '../../src/errors.ts';
 import { FdSink } from '../../src/sinks/fd.ts';
 import { textRecords, type DeliveryListener } from '../../src/sinks/sink.ts';
+import type { EncodedLines } from '../../src/sinks/fd.ts';
 
 /** Counts what the sink reports through its DeliveryListener. */
 function listener(): { l: DeliveryListener; c: { sent: number; bytes: number; failed: number; errors: Error[] } } {
@@ -30,12 +32,29 @@ function tmpdir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
 /** A JSON line of about `size` characters, numbered. */
 function record(i: number, size = 1000): string {
   return JSON.stringify({ i, pad: 'x'.repeat(size) });
 }
 
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** The numbers of a file's lines. */
+function numbersIn(file: string): number[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .map((x) => JSON.parse(x).i);
+}
+
+/** Numbered lines (`{"i":…,"pad":…}` and a newline each) in one buffer, as a worker's channel holds them. */
+function encodedLines(from: number, count: number, size: number): EncodedLines {
+  const buf = Buffer.from(Array.from({ length: count }, (_, i) => `${record(from + i, size)}\n`).join(''));
+  return { buf, start: 0, end: buf.length, count, types: new Uint8Array(count), typesAt: 0 };
+}
 
 describe('FdSink to a file', () => {
   test('appends whole newline-terminated lines after what the file held', async (t) => {
@@ -77,6 +96,33 @@ describe('FdSink to a file', () => {
     assert.equal(fs.readFileSync(file, 'utf8').split('\n').length - 1, 2);
     assert.equal(c.sent, 2);
     await sink.close();
+  });
+
+  test('lines handed over whole are written from where they are (not copied), in order with records written one by one', async (t) => {
+    const file = path.join(tmpdir(t), 'out.jsonl');
+    const { l, c } = listener();
+    const sink = FdSink.file(file, textRecords, l);
+    let chunks = 0;
+    sink.afterChunk = () => chunks++;
+    const handed = encodedLines(1, 3, 10);
+    sink.write({ key: 'a', value: record(0, 10) });
+    sink.writeLines(handed);
+    sink.write({ key: 'b', value: record(4, 10) });
+    // Not copied: what the buffer holds when the chunk is written out is what the file gets.
+    handed.buf.write('{"i":9', handed.buf.indexOf('{"i":2'));
+    sink.flushNow();
+    assert.equal(chunks, 1);
+    assert.deepEqual(numbersIn(file), [0, 1, 9, 3, 4]);
+    assert.equal(c.sent, 5);
+    // Many runs of lines, more than a chunk holds: written out chunk by chunk, each run after the one before.
+    for (let i = 0; i < 400; i++) sink.writeLines(encodedLines(5 + 3 * i, 3, 1000));
+    await sink.close();
+    assert.ok(chunks >= 5, `${chunks} chunks`);
+    assert.deepEqual(
+      numbersIn(file).slice(5),
+      [...Array(1200).keys()].map((i) => i + 5),
+    );
+    assert.equal(c.sent, 1205);
   });
 
   test('close is idempotent and flushes what is pending', async (t) => {
@@ -199,6 +245,28 @@ describe('FdSink to a pipe', () => {
     assert.equal(c.failed, 1);
     assert.equal(c.errors.length, 1);
     await sink.close();
+  });
+
+  test('a full non-blocking pipe: the write waits for a slow reader and goes on where it stopped, byte for byte', async (t) => {
+    const dir = tmpdir(t);
+    const fifo = path.join(dir, 'fifo');
+    const out = path.join(dir, 'out');
+    execFileSync('mkfifo', [fifo]);
+    // A reader that comes late and takes all: the pipe (64 KB) fills, writes stop part-way and wait.
+    const late = spawn('sh', ['-c', 'sleep 0.3; cat "$0" > "$1"', fifo, out]);
+    const exited = new Promise((resolve) => late.on('exit', resolve));
+    const idle = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writer = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+    const { l, c } = listener();
+    const sink = new FdSink(writer, 'pipe', textRecords, l, true);
+    const runs = Array.from({ length: 500 }, (_, i) => encodedLines(2 * i, 2, 700 + (i % 7)));
+    for (const run of runs) sink.writeLines(run);
+    await sink.close();
+    await exited;
+    fs.closeSync(idle);
+    assert.equal(sha(fs.readFileSync(out)), sha(Buffer.concat(runs.map((r) => r.buf))));
+    assert.equal(c.sent, 1000);
+    assert.equal(c.failed, 0);
   });
 
   test('a pipe carries whole lines to a reader that keeps up', async (t) => {

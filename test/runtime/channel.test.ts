@@ -1,0 +1,63 @@
+/**
+ * The channel's regions when a sink writes lines from where they are (`keepRead`): a region
+ * read stays the reader's until released, so its bytes cannot be overwritten before they are
+ * written out, and the lines come in the order a thread made them.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { EventSerializer } from '../../src/events/serialize.ts';
+import { Simulation, type ModelOptions } from '../../src/model/simulation.ts';
+import { newLineRun } from '../../src/runtime/channel.ts';
+import { LocalLines } from '../../src/runtime/line-maker.ts';
+
+const OPTIONS: ModelOptions = {
+  seed: 5,
+  startMs: Date.parse('2024-03-08T18:00:00Z'),
+  ratePerHour: 200_000,
+  minSessionSeconds: 60,
+  maxSessionSeconds: 1800,
+  timePatterns: true,
+  userPoolSize: 0,
+};
+const END = OPTIONS.startMs + 15 * 60_000;
+
+test('keepRead: regions read are kept until released, and every line comes once, in order, unchanged', () => {
+  const sim = new Simulation(OPTIONS);
+  const serializer = new EventSerializer(sim.instanceTag);
+  const expected: string[] = [];
+  while (sim.peekTimeMs() < END) expected.push(serializer.serialize(sim.next()));
+  assert.ok(expected.length > 8000, `${expected.length} events`);
+
+  const local = new LocalLines(OPTIONS, END);
+  local.keepRead = true;
+  const run = newLineRun();
+  /** The runs taken since the last release: views on the channel's memory, read only at release. */
+  let taken: Buffer[] = [];
+  const got: string[] = [];
+  let releases = 0;
+  let before = 0;
+  for (;;) {
+    if (local.hasLine()) {
+      local.takeRun(Infinity, 50, run);
+      taken.push(run.buf.subarray(run.start, run.end));
+      continue;
+    }
+    if (local.finished) break;
+    // Nothing more until the kept regions are given back: all four of them are kept.
+    assert.equal(local.keeps, true, 'no line, not finished: regions are kept');
+    assert.equal(local.hasLine(), false, 'asking again does not read a kept region twice');
+    // The lines taken are still as they were made, as nothing could write over them.
+    for (const b of taken) got.push(...b.toString('latin1').slice(0, -1).split('\n'));
+    taken = [];
+    assert.deepEqual(got.slice(before), expected.slice(before, got.length));
+    assert.ok(got.length - before > 1000, 'four regions hold many lines');
+    before = got.length;
+    local.release();
+    releases++;
+    assert.equal(local.keeps, false);
+  }
+  for (const b of taken) got.push(...b.toString('latin1').slice(0, -1).split('\n'));
+  assert.ok(releases >= 2, `${releases} releases`);
+  assert.equal(got.length, expected.length);
+  assert.deepEqual(got, expected);
+});
