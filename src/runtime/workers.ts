@@ -54,25 +54,26 @@ export type WorkerMessage =
   | { kind: 'failed'; code: ErrorCode; message: string };
 
 /**
- * What merging and writing a line costs the main thread, as a share of what making it costs
- * a thread: about 7% (per-thread CPU time of a two-thread run, 3M events to /dev/null).
+ * What merging and writing the lines of one more thread costs the main thread, as a share of
+ * a thread's time: about 9% (per-thread CPU time of a two-thread run with equal shares, 3M
+ * events to /dev/null: the main thread 5.0 s, the worker 4.6 s).
  */
-const MERGE_SHARE = 0.07;
+const MERGE_SHARE = 0.09;
 
 /**
  * The lanes of each generating thread of a lines run with `k` threads, from the lanes of the
  * process: [the main thread's, worker 1's, …, worker k−1's].
  *
- * With two threads the main thread takes as many as the worker: it merges in time it would
- * otherwise wait, while the worker starts up (a quarter of a second) and while the worker's
- * garbage is collected on the cores they share. Measured on 2 cores, 3M events interleaved: 29
- * of 64 lanes on the main thread was 5.7% slower, 34 was 2.5% slower. Each further worker's
- * lines cost the main thread MERGE_SHARE more of its time (an estimate: this machine has two
- * cores), so it makes fewer lanes, and none from 16 threads on, where merging is all it does.
+ * The main thread also merges: with k threads that takes MERGE_SHARE × (k − 1) of its time,
+ * and it makes lanes in the rest, at the rate a worker does. So of 64 lanes on two threads it
+ * makes 30 (measured on 2 cores, 3M events interleaved: 30 was 5% faster than 32, 28 no
+ * faster than 32), and none from 12 threads on, where merging is all it does. The larger
+ * counts are estimates: this machine has two cores.
  */
 export function threadLanes(lanes: readonly number[], k: number): number[][] {
+  const merging = MERGE_SHARE * (k - 1);
   // Rounded down: never more than a worker's (21 lanes on two threads: 10 and 11).
-  const own = Math.floor((lanes.length * Math.max(0, 1 - MERGE_SHARE * Math.max(0, k - 2))) / k);
+  const own = Math.floor((lanes.length * Math.max(0, 1 - merging)) / (k - Math.min(1, merging)));
   const rest = lanes.slice(own);
   return [lanes.slice(0, own), ...Array.from({ length: k - 1 }, (_, w) => workerLanes(rest, w, k - 1))];
 }

@@ -179,9 +179,9 @@ describe('--workers', () => {
     }
     const [main, worker] = threadLanes(shardLanes(0, 1), 2);
     assert.equal(main!.length + worker!.length, LANE_COUNT);
-    assert.equal(main!.length, LANE_COUNT / 2, 'two threads share the lanes equally');
+    assert.equal(main!.length, 30, 'two threads: the main thread, which also merges, makes a little less than half');
     const [main4] = threadLanes(shardLanes(0, 1), 4);
     assert.ok(main4!.length < LANE_COUNT / 4, `${main4!.length} lanes of ${LANE_COUNT} on the main thread of 4`);
-    assert.deepEqual(threadLanes(shardLanes(0, 1), 16)[0], [], 'with 16 threads merging is all the main thread does');
+    assert.deepEqual(threadLanes(shardLanes(0, 1), 12)[0], [], 'with 12 threads merging is all the main thread does');
   });
 });
