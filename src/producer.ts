@@ -269,7 +269,13 @@ export class UserBehaviorProducer {
           : 'duration';
       return { ...this.getMetrics(), stopReason };
     }
-    const model = { ...this.sim.options, journeyTransitions: this.sim.journeyTransitions, startWeights: this.sim.startWeights, lanes };
+    const model = {
+      ...this.sim.options,
+      journeyTransitions: this.sim.journeyTransitions,
+      startWeights: this.sim.startWeights,
+      lanes,
+      built: this.sim.built,
+    };
     const merge = new LineMerge(model, c.workers, limits.endMs, this.logger);
     this.workers = { kind: 'lines', merge };
     const sink = c.sink === 'stdout' ? FdSink.stdout(lineRecords, this.metrics) : FdSink.file(c.output!, lineRecords, this.metrics);

@@ -10,7 +10,7 @@ import { CAMPAIGNS, CHANNEL_SHARE, Referrers, type Campaigns } from './referrers
 import { SearchIndex } from './search.ts';
 import { SEGMENT_DURATION, SEGMENT_ENGAGEMENT, SEGMENT_INTENT, SEGMENT_MIX, SEGMENTS, type Segment } from './segments.ts';
 import { Stock } from './stock.ts';
-import { buildCurve, DEFAULT_CURVE, DEFAULT_TIME, type Curve, type TimeSpec } from './time-patterns.ts';
+import { buildCurve, DEFAULT_TIME, defaultCurve, type Curve, type TimeSpec } from './time-patterns.ts';
 
 /** How a segment of users behaves: its share of sessions, its time budget, how long and how purposefully it browses. */
 export interface SegmentSpec {
@@ -95,7 +95,8 @@ export class ShopModel {
   /** The run's episodes (flash sales, outages, bot waves), placed in time. */
   readonly episodes: Episodes;
 
-  constructor(spec: ShopSpec, episodes: Episodes = NO_EPISODES) {
+  /** `curve`: the spec's rate curve, when built already (a worker thread is given its main thread's). */
+  constructor(spec: ShopSpec, episodes: Episodes = NO_EPISODES, curve?: Curve) {
     this.spec = spec;
     this.episodes = episodes;
     this.behaviour = spec.behaviour;
@@ -116,7 +117,7 @@ export class ShopModel {
     this.catalog = new Catalog(spec.catalog, spec.behaviour, episodes.discounts);
     this.search = new SearchIndex(this.catalog, spec.behaviour.search);
     this.stock = new Stock(spec.behaviour.productView.inStock, this.catalog.listed, episodes);
-    this.curve = spec.time === DEFAULT_TIME ? DEFAULT_CURVE : buildCurve(spec.time);
+    this.curve = curve ?? (spec.time === DEFAULT_TIME ? defaultCurve() : buildCurve(spec.time));
     this.addresses = new AddressPlan(
       spec.behaviour.network.rangeShares,
       spec.cities.map((c) => c.ipBlocks),
@@ -149,8 +150,8 @@ const EPOCH_WEEKDAY = 4;
 
 let defaultModel: ShopModel | undefined;
 
-/** The seed's shop, built once. */
-export function defaultShopModel(): ShopModel {
-  defaultModel ??= new ShopModel(DEFAULT_SHOP);
+/** The seed's shop, built once (with `curve` as its rate curve, when built already). */
+export function defaultShopModel(curve?: Curve): ShopModel {
+  defaultModel ??= new ShopModel(DEFAULT_SHOP, NO_EPISODES, curve);
   return defaultModel;
 }

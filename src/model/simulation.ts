@@ -15,6 +15,7 @@ import { S } from './segments.ts';
 import { Episodes, type EpisodeSpec } from './episodes.ts';
 import { DEFAULT_SHOP, defaultShopModel, ShopModel, type ShopSpec } from './shop.ts';
 import { poolSizeFor } from './users.ts';
+import type { Curve } from './time-patterns.ts';
 
 /**
  * Lanes of every run: the simulation is split into this many independent slices, whatever
@@ -45,6 +46,18 @@ export interface ModelOptions {
   readonly shop?: ShopSpec;
   /** Flash sales, outages, bot waves in simulated time (see episodes.ts). */
   readonly episodes?: readonly EpisodeSpec[];
+  /**
+   * What a Simulation of these options built already, to be used rather than built again: a
+   * thread that runs a share of the lanes is given its main thread's (a tenth of a second less
+   * before its first events).
+   */
+  readonly built?: BuiltModel;
+}
+
+/** The parts of a model that take time to build, from `Simulation.built`; structured-cloneable. */
+export interface BuiltModel {
+  readonly curve: Curve;
+  readonly journey: CompiledJourney;
 }
 
 const WARM_UP_CAP_MS = 30 * 60_000;
@@ -111,15 +124,16 @@ export class Simulation implements Shop {
     this.seeds = new SeedSource(options.seed);
     this.instanceTag = mix32(this.seeds.fork('instance').u32()).toString(16).padStart(8, '0');
     const episodes = options.episodes ?? [];
+    const built = options.built;
     this.model =
       options.shop === undefined && episodes.length === 0
-        ? defaultShopModel()
-        : new ShopModel(options.shop ?? DEFAULT_SHOP, new Episodes(episodes, options.startMs));
+        ? defaultShopModel(built?.curve)
+        : new ShopModel(options.shop ?? DEFAULT_SHOP, new Episodes(episodes, options.startMs), built?.curve);
     this.episodes = this.model.episodes.windows.length > 0 ? this.model.episodes : null;
     this.catalog = this.model.catalog;
     this.journeyTransitions = options.journeyTransitions ?? defaultJourneyTransitions();
     this.startWeights = options.startWeights ?? defaultStartWeights();
-    this.journey = compileJourney(this.journeyTransitions, this.startWeights, this.model);
+    this.journey = built?.journey ?? compileJourney(this.journeyTransitions, this.startWeights, this.model);
     this.minSessionSeconds = options.minSessionSeconds;
     this.maxSessionSeconds = options.maxSessionSeconds;
     this.maxMultiplier = (options.timePatterns ? this.model.curve.max : 1) * this.model.episodes.maxTraffic;
@@ -189,6 +203,11 @@ export class Simulation implements Shop {
 
   get compiledJourney(): CompiledJourney {
     return this.journey;
+  }
+
+  /** What took time to build, for another Simulation of the same options (see `ModelOptions.built`). */
+  get built(): BuiltModel {
+    return { curve: this.model.curve, journey: this.journey };
   }
 
   /** Rebuild the sampling tables after `journeyTransitions` was edited; later events follow it. */

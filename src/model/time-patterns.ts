@@ -142,6 +142,15 @@ export function buildCurve(spec: TimeSpec = DEFAULT_TIME): Curve {
   const slope = Math.log(MAX_BUCKET_STEP) * 0.97;
   const minutes = new Float64Array(MINUTES_PER_WEEK);
   const logs = new Float64Array(BUCKETS);
+  // Bucket centres at 2.5 minutes; a minute is read at its middle: between knots `left[m]` and the next, at `along[m]`.
+  const left = new Int32Array(MINUTES_PER_WEEK);
+  const along = new Float64Array(MINUTES_PER_WEEK);
+  for (let m = 0; m < MINUTES_PER_WEEK; m++) {
+    const x = (m + 0.5 - BUCKET_MINUTES / 2) / BUCKET_MINUTES;
+    const b0 = Math.floor(x);
+    left[m] = (b0 + BUCKETS) % BUCKETS;
+    along[m] = x - b0;
+  }
   for (let iteration = 0; iteration < 40; iteration++) {
     for (let b = 0; b < BUCKETS; b++) logs[b] = Math.log(levels[runOfBucket[b]!]!);
     const up = envelope(logs, slope, 1);
@@ -149,11 +158,9 @@ export function buildCurve(spec: TimeSpec = DEFAULT_TIME): Curve {
     const knots = new Float64Array(BUCKETS);
     for (let b = 0; b < BUCKETS; b++) knots[b] = Math.exp(RAMP_LOW * up[b]! + (1 - RAMP_LOW) * down[b]!);
     for (let m = 0; m < MINUTES_PER_WEEK; m++) {
-      // Bucket centres at 2.5 minutes; a minute is read at its middle.
-      const x = (m + 0.5 - BUCKET_MINUTES / 2) / BUCKET_MINUTES;
-      const b0 = Math.floor(x);
-      const f = x - b0;
-      minutes[m] = knots[(b0 + BUCKETS) % BUCKETS]! * (1 - f) + knots[(b0 + 1) % BUCKETS]! * f;
+      const b = left[m]!;
+      const f = along[m]!;
+      minutes[m] = knots[b]! * (1 - f) + knots[b + 1 === BUCKETS ? 0 : b + 1]! * f;
     }
     const sums = new Float64Array(7 * 24);
     const counts = new Float64Array(7 * 24);
@@ -192,9 +199,10 @@ export interface Curve {
   readonly mean: number;
 }
 
-/** The seed's curve. */
-export const DEFAULT_CURVE: Curve = buildCurve();
-export const MINUTE_CURVE: Float64Array = DEFAULT_CURVE.minutes;
-export const BUCKET_CURVE: Float64Array = DEFAULT_CURVE.buckets;
-export const MAX_MULTIPLIER = DEFAULT_CURVE.max;
-export const MEAN_WEEKLY_MULTIPLIER = DEFAULT_CURVE.mean;
+let seedCurve: Curve | undefined;
+
+/** The seed's curve, built when first asked for (a run of another shop, or a worker given it, never builds it). */
+export function defaultCurve(): Curve {
+  seedCurve ??= buildCurve();
+  return seedCurve;
+}

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventSerializer } from '../../src/events/serialize.ts';
 import { LANE_COUNT, shardLanes, Simulation, type ModelOptions } from '../../src/model/simulation.ts';
+import { DEFAULT_SHOP } from '../../src/model/shop.ts';
 
 const OPTIONS: ModelOptions = {
   seed: 11,
@@ -72,4 +73,16 @@ test('a shard carries its lanes’ share of the rate', () => {
   assert.ok(Math.abs(half.length / full.length - 0.5) < 0.03, `${half.length} of ${full.length}`);
   const sim = new Simulation({ ...OPTIONS, lanes: shardLanes(1, 4) });
   assert.equal(sim.effectiveRatePerHour(OPTIONS.startMs), new Simulation(OPTIONS).effectiveRatePerHour(OPTIONS.startMs) / 4);
+});
+
+test('a simulation given what another built (as a worker thread is) builds none of it again, and makes the same events', () => {
+  const options: ModelOptions = { ...OPTIONS, shop: DEFAULT_SHOP, lanes: shardLanes(1, 3) };
+  const first = new Simulation(options);
+  // A worker receives it as a structured clone.
+  const built = structuredClone(first.built);
+  const second = new Simulation({ ...options, built });
+  assert.equal(second.model.curve, built.curve, 'the rate curve given is the one used');
+  assert.equal(second.compiledJourney, built.journey, 'the compiled journey given is the one used');
+  assert.notEqual(first.model.curve, built.curve);
+  assert.deepEqual(lines({ ...options, built }), lines(options));
 });

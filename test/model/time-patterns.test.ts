@@ -2,15 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ZoneClock } from '../../src/model/geo.ts';
 import { Simulation } from '../../src/model/simulation.ts';
-import {
-  BUCKET_CURVE,
-  bandOf,
-  MAX_BUCKET_STEP,
-  MAX_MULTIPLIER,
-  MEAN_WEEKLY_MULTIPLIER,
-  MINUTE_CURVE,
-  timeMultiplier,
-} from '../../src/model/time-patterns.ts';
+import { bandOf, defaultCurve, MAX_BUCKET_STEP, timeMultiplier } from '../../src/model/time-patterns.ts';
+
+const { buckets: BUCKET_CURVE, max: MAX_MULTIPLIER, mean: MEAN_WEEKLY_MULTIPLIER, minutes: MINUTE_CURVE } = defaultCurve();
 
 test('bands are half-open hour ranges', () => {
   assert.equal(bandOf(8), 'other');
