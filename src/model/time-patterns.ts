@@ -142,7 +142,8 @@ export function buildCurve(spec: TimeSpec = DEFAULT_TIME): Curve {
   const slope = Math.log(MAX_BUCKET_STEP) * 0.97;
   const minutes = new Float64Array(MINUTES_PER_WEEK);
   const logs = new Float64Array(BUCKETS);
-  // Bucket centres at 2.5 minutes; a minute is read at its middle: between knots `left[m]` and the next, at `along[m]`.
+  // Bucket centres at 2.5 minutes; a minute is read at its middle: between knot `left[m]`
+  // and the next, at `along[m]`.
   const left = new Int32Array(MINUTES_PER_WEEK);
   const along = new Float64Array(MINUTES_PER_WEEK);
   for (let m = 0; m < MINUTES_PER_WEEK; m++) {

@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EventSerializer } from '../../src/events/serialize.ts';
 import { LANE_COUNT, shardLanes, Simulation, type ModelOptions } from '../../src/model/simulation.ts';
 import { DEFAULT_SHOP } from '../../src/model/shop.ts';
+import { modelLines, SMALL_RUN } from '../helpers/model-lines.ts';
 
-const OPTIONS: ModelOptions = {
-  seed: 11,
-  startMs: Date.parse('2024-03-08T18:00:00Z'),
-  ratePerHour: 200_000,
-  minSessionSeconds: 60,
-  maxSessionSeconds: 1800,
-  timePatterns: true,
-  userPoolSize: 0,
-};
+const OPTIONS = SMALL_RUN;
 const END = OPTIONS.startMs + 20 * 60_000;
 
 /** Every event before END, as its JSON line, in order. */
-function lines(options: ModelOptions): string[] {
-  const sim = new Simulation(options);
-  const serializer = new EventSerializer(sim.instanceTag);
-  const out: string[] = [];
-  while (sim.peekTimeMs() < END) out.push(serializer.serialize(sim.next()));
-  return out;
-}
+const lines = (options: ModelOptions): string[] => modelLines(options, END);
 
 const full = lines(OPTIONS);
 

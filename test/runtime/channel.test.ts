@@ -5,27 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EventSerializer } from '../../src/events/serialize.ts';
-import { Simulation, type ModelOptions } from '../../src/model/simulation.ts';
+import type { ModelOptions } from '../../src/model/simulation.ts';
 import { newLineRun } from '../../src/runtime/channel.ts';
 import { LocalLines } from '../../src/runtime/line-maker.ts';
+import { modelLines, SMALL_RUN } from '../helpers/model-lines.ts';
 
-const OPTIONS: ModelOptions = {
-  seed: 5,
-  startMs: Date.parse('2024-03-08T18:00:00Z'),
-  ratePerHour: 200_000,
-  minSessionSeconds: 60,
-  maxSessionSeconds: 1800,
-  timePatterns: true,
-  userPoolSize: 0,
-};
+const OPTIONS: ModelOptions = { ...SMALL_RUN, seed: 5 };
 const END = OPTIONS.startMs + 15 * 60_000;
 
 test('keepRead: regions read are kept until released, and every line comes once, in order, unchanged', () => {
-  const sim = new Simulation(OPTIONS);
-  const serializer = new EventSerializer(sim.instanceTag);
-  const expected: string[] = [];
-  while (sim.peekTimeMs() < END) expected.push(serializer.serialize(sim.next()));
+  const expected = modelLines(OPTIONS, END);
   assert.ok(expected.length > 8000, `${expected.length} events`);
 
   const local = new LocalLines(OPTIONS, END);
