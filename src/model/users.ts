@@ -43,6 +43,26 @@ function laterSegments(model: ShopModel): { any: Discrete; committed: Discrete }
 const ID_SPACE = 1_000_000_000;
 
 /**
+ * A pool slot's record. As doubles: the user's number + 1 (0 for an empty slot, so a new
+ * pool is all zeros and its memory untouched until used) and the end of their latest session
+ * (Unix ms). As 32-bit integers: the second their latest session started (compared for
+ * equality only, so kept modulo 2³²), their address, a product to review (or -1), and the
+ * device index with the in-a-session and has-an-account bits.
+ */
+const SLOT_BYTES = 32;
+const F_NUM = 0;
+const EMPTY = 0;
+const F_LAST_END = 1;
+const I_LAST_START = 4;
+const I_IP = 5;
+const I_TO_REVIEW = 6;
+const I_FLAGS = 7;
+const DEVICE_MASK = 0xffff;
+const ACTIVE = 1 << 16;
+const ACCOUNT_SHIFT = 17;
+const ACCOUNT = 1 << ACCOUNT_SHIFT;
+
+/**
  * A keyed permutation of [0, 10⁹): a 30-bit Feistel network with cycle walking. User
  * numbers count up; their ids look random, stay 9 digits and never collide within a run.
  */
@@ -92,13 +112,18 @@ export function poolSizeFor(returningPerDay: number, model: ShopModel = defaultS
 /**
  * The population of known users, bounded: per city, returning segment and visit tier a fixed
  * number of slots (the city's share of the segment's sessions that tier makes × its days
- * between visits), stored in typed arrays — about 30 bytes a user. A returning session picks
+ * between visits), stored as 32-byte records in one typed array. A returning session picks
  * a tier by its share of the segment's sessions, then a slot in it: a user of a tier comes
  * back every `everyDays` days on average (at the configured rate; a smaller pool than
  * `poolSizeFor` asks for makes everyone come back more often). Slots start "warm": an empty
  * slot creates its user the first time it is drawn, as if that user had been seen before the
  * run began. A first-time visitor joins the pool after their session by taking a random slot
  * of their new segment, replacing (churning) whoever held it.
+ *
+ * A slot is one 32-byte record (see `SLOT_BYTES`) rather than a field in each of several
+ * arrays: slots are drawn at random from a pool of up to millions, and a session reads most
+ * of its user's fields when it starts and again when it ends, so one record is one cache
+ * miss where separate arrays made one a field.
  */
 export class UserPool {
   readonly capacity: number;
@@ -116,20 +141,12 @@ export class UserPool {
   private readonly segmentSize: number[][];
   /** By segment: the tiers, weighted by their share of the segment's sessions. */
   private readonly tiers: (Discrete | null)[];
-  private readonly num: Float64Array;
-  private readonly device: Uint16Array;
-  private readonly ip: Uint32Array;
-  private readonly active: Uint8Array;
-  /** Unix second of the user's latest session start, so session ids never repeat. */
-  private readonly lastStart: Float64Array;
-  /** Unix ms of the last event of the user's latest session. */
-  private readonly lastEnd: Float64Array;
+  /** The slots' records as doubles (`F_*` fields: slot × 4 + field) ... */
+  private readonly f64: Float64Array;
+  /** ... and as 32-bit integers (`I_*` fields: slot × 8 + field), over the same bytes. */
+  private readonly i32: Int32Array;
   private readonly minGapMs: number;
   private readonly cartKeepMs: number;
-  /** 1 when the slot's user has an account. */
-  private readonly account: Uint8Array;
-  /** A product the slot's user bought and has not reviewed yet (`Product.index`), or -1. */
-  private readonly toReview: Int32Array;
   /** Carts left with something in them, by slot: a user finds theirs again on their next visit. */
   private readonly carts = new Map<number, CartLine[]>();
   private readonly lane: number;
@@ -195,24 +212,47 @@ export class UserPool {
       this.segmentSize.push(segSizes);
     }
     this.capacity = total;
-    this.num = new Float64Array(total).fill(-1);
-    this.device = new Uint16Array(total);
-    this.ip = new Uint32Array(total);
-    this.active = new Uint8Array(total);
-    this.lastStart = new Float64Array(total).fill(-1);
-    this.lastEnd = new Float64Array(total).fill(Number.NEGATIVE_INFINITY);
-    this.account = new Uint8Array(total);
-    this.toReview = new Int32Array(total).fill(-1);
+    // All zeros, which is every slot empty: memory the pool has not used yet stays untouched.
+    const records = new ArrayBuffer(total * SLOT_BYTES);
+    this.f64 = new Float64Array(records);
+    this.i32 = new Int32Array(records);
+  }
+
+  /** Whether `user` still holds the slot they came from (a first-time visitor holds none). */
+  private holds(user: UserRef): boolean {
+    return user.slot >= 0 && this.f64[user.slot * 4 + F_NUM] === user.num + 1;
+  }
+
+  /** Give `slot` to user `num`, free (not in a session), with what the pool keeps of them. */
+  private fill(
+    slot: number,
+    num: number,
+    device: number,
+    ip: number,
+    account: number,
+    toReview: number,
+    startSecond: number,
+    endMs: number,
+  ): void {
+    const f = slot * 4;
+    const i = slot * 8;
+    if (this.f64[f + F_NUM] === EMPTY) this.filled++;
+    this.f64[f + F_NUM] = num + 1;
+    this.f64[f + F_LAST_END] = endMs;
+    this.i32[i + I_LAST_START] = startSecond | 0;
+    this.i32[i + I_IP] = ip | 0;
+    this.i32[i + I_TO_REVIEW] = toReview;
+    this.i32[i + I_FLAGS] = device | (account << ACCOUNT_SHIFT);
   }
 
   /** Whether the user has an account (a first-time visitor has none). */
   hasAccount(user: UserRef): boolean {
-    return user.slot >= 0 && this.num[user.slot] === user.num && this.account[user.slot] === 1;
+    return this.holds(user) && (this.i32[user.slot * 8 + I_FLAGS]! & ACCOUNT) !== 0;
   }
 
   /** A product the user bought and has not reviewed yet (`Product.index`), or -1. */
   productToReview(user: UserRef): number {
-    return user.slot >= 0 && this.num[user.slot] === user.num ? this.toReview[user.slot]! : -1;
+    return this.holds(user) ? this.i32[user.slot * 8 + I_TO_REVIEW]! : -1;
   }
 
   /** Carts kept for users' next visits. */
@@ -229,7 +269,7 @@ export class UserPool {
     const cart = this.carts.get(user.slot);
     if (cart === undefined) return undefined;
     this.carts.delete(user.slot);
-    return atMs - this.lastEnd[user.slot]! <= this.cartKeepMs ? cart : undefined;
+    return atMs - this.f64[user.slot * 4 + F_LAST_END]! <= this.cartKeepMs ? cart : undefined;
   }
 
   /** Known users held in the pool now. */
@@ -260,15 +300,8 @@ export class UserPool {
     // Something left in the cart on a visit before the run (two days ago).
     const cart = slot >= 0 && segment !== S.NEW && rng.next() < b.cart.heldAtStart[segment - 1]! ? this.catalog.popular(rng) : null;
     if (slot >= 0) {
-      this.account[slot] = account;
-      this.toReview[slot] = toReview;
-      if (this.num[slot]! < 0) this.filled++;
-      this.num[slot] = num;
-      this.device[slot] = device.index;
-      this.ip[slot] = ip;
-      this.active[slot] = 0;
-      this.lastStart[slot] = -1;
-      this.lastEnd[slot] = cart === null ? Number.NEGATIVE_INFINITY : atMs - 2 * 86_400_000;
+      // No session started yet (-1; `startReturning` sets the second the user's first one starts).
+      this.fill(slot, num, device.index, ip, account, toReview, -1, cart === null ? Number.NEGATIVE_INFINITY : atMs - 2 * 86_400_000);
       if (cart === null) this.carts.delete(slot);
       else this.carts.set(slot, [{ product: cart, quantity: 1 }]);
     }
@@ -288,17 +321,24 @@ export class UserPool {
     const second = Math.floor(atMs / 1000);
     for (let attempt = 0; attempt < 4; attempt++) {
       const slot = start + rng.int(size);
+      const f = slot * 4;
+      const i = slot * 8;
+      const held = this.f64[f + F_NUM]!;
       let user: UserRef;
-      if (this.num[slot]! < 0) user = this.create(city, atMs, slot, segment);
-      else if (this.active[slot] === 0 && this.lastStart[slot] !== second && atMs - this.lastEnd[slot]! >= this.minGapMs) {
-        const device = DEVICES[this.device[slot]!]!;
+      if (held === EMPTY) user = this.create(city, atMs, slot, segment);
+      else if (
+        (this.i32[i + I_FLAGS]! & ACTIVE) === 0 &&
+        this.i32[i + I_LAST_START] !== (second | 0) &&
+        atMs - this.f64[f + F_LAST_END]! >= this.minGapMs
+      ) {
+        const device = DEVICES[this.i32[i + I_FLAGS]! & DEVICE_MASK]!;
         // A phone comes back on another network now and then: a new address, in the same city.
         if (device.type === 'mobile' && rng.next() < this.behaviour.network.mobileNewAddress)
-          this.ip[slot] = this.model.addresses.draw(rng, city);
-        user = this.ref(this.num[slot]!, city, device, this.ip[slot]!, slot);
+          this.i32[i + I_IP] = this.model.addresses.draw(rng, city) | 0;
+        user = this.ref(held - 1, city, device, this.i32[i + I_IP]! >>> 0, slot);
       } else continue;
-      this.active[slot] = 1;
-      this.lastStart[slot] = second;
+      this.i32[i + I_FLAGS] = this.i32[i + I_FLAGS]! | ACTIVE;
+      this.i32[i + I_LAST_START] = second | 0;
       return user;
     }
     return this.create(city, atMs, -1, segment);
@@ -320,11 +360,11 @@ export class UserPool {
     identity: { readonly hasAccount: boolean; readonly toReview: number },
     rng: { next(): number; int(n: number): number },
   ): void {
-    if (user.slot >= 0 && this.num[user.slot] === user.num) {
-      this.active[user.slot] = 0;
-      this.lastEnd[user.slot] = endMs;
-      this.account[user.slot] = identity.hasAccount ? 1 : 0;
-      this.toReview[user.slot] = identity.toReview;
+    if (this.holds(user)) {
+      const i = user.slot * 8;
+      this.f64[user.slot * 4 + F_LAST_END] = endMs;
+      this.i32[i + I_FLAGS] = (this.i32[i + I_FLAGS]! & DEVICE_MASK) | (identity.hasAccount ? ACCOUNT : 0);
+      this.i32[i + I_TO_REVIEW] = identity.toReview;
       if (cart.length > 0) this.carts.set(user.slot, cart);
     }
     if (!wasNew) return;
@@ -334,15 +374,7 @@ export class UserPool {
     const slot = this.segmentStart[user.city]![segment]! + rng.int(this.segmentSize[user.city]![segment]!);
     if (cart.length > 0) this.carts.set(slot, cart);
     else this.carts.delete(slot);
-    if (this.num[slot]! < 0) this.filled++;
-    this.num[slot] = user.num;
-    this.device[slot] = user.device.index;
-    this.ip[slot] = user.ipNum;
-    this.active[slot] = 0;
-    this.lastStart[slot] = startSecond;
-    this.lastEnd[slot] = endMs;
-    this.account[slot] = identity.hasAccount ? 1 : 0;
-    this.toReview[slot] = identity.toReview;
+    this.fill(slot, user.num, user.device.index, user.ipNum, identity.hasAccount ? 1 : 0, identity.toReview, startSecond, endMs);
   }
 
   private ref(num: number, city: number, device: DeviceProfile, ip: number, slot: number): UserRef {
