@@ -41,7 +41,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   /** Per event type: `","event_type":"<type>","timestamp":"<date>T` of the current day. */
   private readonly typeDate: string[] = [];
   private typeDateText = '';
-  private readonly segmentPrefix: string[];
+  private readonly segmentPrefix: Uint8Array[];
   private readonly locations: string[];
   /** Plain pages by `page * 64 + category`, search pages by term; each ends with `,"event_data":`. */
   private readonly plainPages: string[] = [];
@@ -66,8 +66,8 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   private readonly slotHead: string[] = [];
   private readonly slotStart: string[] = [];
   private readonly scratch = Buffer.allocUnsafe(MAX_EVENT_BYTES * 2) as Latin1Buffer;
-  /** For a session's start time: `scratch` may hold the event being encoded. */
-  private readonly startScratch = Buffer.allocUnsafe(16) as Latin1Buffer;
+  /** For a session's texts (`adopt`): `scratch` may hold the event being encoded. */
+  private readonly startScratch = Buffer.allocUnsafe(256) as Latin1Buffer;
 
   constructor(instanceTag: string, model: ShopModel = defaultShopModel()) {
     this.tagPart = bytes('_' + instanceTag + '_');
@@ -75,7 +75,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     this.products = filled(model.catalog.productCount);
     this.cityCount = model.cities.length;
     this.places = filled(model.referrers.all.length * model.cities.length);
-    this.segmentPrefix = SEGMENTS.map((seg) => `","user_segment":"${seg}","page_info":`);
+    this.segmentPrefix = SEGMENTS.map((seg) => bytes(`","user_segment":"${seg}","page_info":`));
     this.locations = model.cities.map(
       (c) =>
         `,"location":{"country":"${c.country}","state":"${c.state}","city":"${c.city}","timezone":"${c.timezone}","latitude":${c.latitude},"longitude":${c.longitude}}`,
@@ -123,7 +123,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     pos = put(buf, pos, DURATION_KEY);
     pos = writeDigits(buf, pos, Math.floor((ms - session.startMs) / 1000), 1);
     pos = put(buf, pos, index === 1 ? FIRST_EVENT : LATER_EVENT);
-    pos += buf.latin1Write(user.ip, pos);
+    pos = writeIp(buf, pos, user.ipNum);
     pos += buf.latin1Write(d.tech, pos);
     pos = writeDigits(buf, pos, rec.pageLoadMs, 1);
     pos = put(buf, pos, TIME_ON_PAGE_KEY);
@@ -153,11 +153,24 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
       this.slotHead.push('');
       this.slotStart.push('');
     }
+    // Written as bytes and read back as two flat strings: no text of the session or its user is made on the way.
+    const b = this.startScratch;
     const second = Math.floor(session.startMs / 1000);
-    const end = writeTimeOfDay(this.startScratch, 0, session.startMs, second);
+    const idNum = session.user.idNum;
+    let pos = put(b, 0, SESSION_ID_KEY);
+    pos = writeDigits(b, pos, second, 1);
+    pos = put(b, pos, SESSION_USER_PART);
+    pos = writeDigits(b, pos, idNum, 9);
+    pos = put(b, pos, USER_ID_KEY);
+    pos = writeDigits(b, pos, idNum, 9);
+    pos = put(b, pos, this.segmentPrefix[session.segment]!);
+    const headEnd = pos;
+    pos += b.latin1Write(this.clock.date(second), pos);
+    pos = writeTimeOfDay(b, pos, session.startMs, second);
+    pos = put(b, pos, EVENTS_IN_SESSION_KEY);
     this.slotSession[slot] = session;
-    this.slotHead[slot] = ['","session_id":"', session.id, '","user_id":"', session.user.id, this.segmentPrefix[session.segment]].join('');
-    this.slotStart[slot] = [this.clock.date(second), this.startScratch.latin1Slice(0, end), '","events_in_session":'].join('');
+    this.slotHead[slot] = b.latin1Slice(0, headEnd);
+    this.slotStart[slot] = b.latin1Slice(headEnd, pos);
   }
 
   private release(slot: number): void {
@@ -362,6 +375,10 @@ const DURATION_KEY = bytes(',"session_duration_so_far":');
 const FIRST_EVENT = bytes(',"is_new_session":true},"technical_info":{"ip_address":"');
 const LATER_EVENT = bytes(',"is_new_session":false},"technical_info":{"ip_address":"');
 const TIME_ON_PAGE_KEY = bytes(',"time_on_page_ms":');
+const SESSION_ID_KEY = bytes('","session_id":"sess_');
+const SESSION_USER_PART = bytes('_user_');
+const USER_ID_KEY = bytes('","user_id":"user_');
+const EVENTS_IN_SESSION_KEY = bytes('","events_in_session":');
 
 /** event_data's keys, with the quotes and separators around them. */
 const SEARCH_TERM_KEY = bytes('{"search_term":"');
@@ -409,6 +426,17 @@ function flat(text: string): string {
 /** page_info's text and the key that follows it, as one flat string. */
 function withDataKey(pageInfo: string): string {
   return [pageInfo, ',"event_data":'].join('');
+}
+
+/** An IPv4 address packed in 32 bits, as dotted decimal bytes at `pos`; returns the position after it. */
+function writeIp(buf: Latin1Buffer, pos: number, ip: number): number {
+  pos = writeDigits(buf, pos, ip >>> 24, 1);
+  buf[pos++] = 46; // .
+  pos = writeDigits(buf, pos, (ip >>> 16) & 255, 1);
+  buf[pos++] = 46;
+  pos = writeDigits(buf, pos, (ip >>> 8) & 255, 1);
+  buf[pos++] = 46;
+  return writeDigits(buf, pos, ip & 255, 1);
 }
 
 /** `moneyText(cents)` as bytes at `pos`; returns the position after it. */

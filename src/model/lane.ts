@@ -250,7 +250,7 @@ export class Lane {
     const device = DEVICES[BOT_DEVICE_OFFSET + rng.int(BOT_DEVICE_COUNT)]!;
     const budgetMs = Math.round(BOT_MIN_MS + rng.next() * (BOT_MAX_MS - BOT_MIN_MS));
     if (atMs + budgetMs < this.warmUntilMs) return;
-    const bot = { ...user, device };
+    const bot = user.onDevice(device);
     const referrer = shop.model.referrers.direct;
     const session = newSession(seq, shop.takeSlot(), bot, S.NEW, referrer, rng, atMs, budgetMs, shop.journey, shop.model, this.pool, true);
     this.sessionsStarted++;

@@ -11,18 +11,48 @@ import { ipText } from './addresses.ts';
 
 export { ipText };
 
-/** What a session knows of its user. Lives as long as the session; the pool keeps users compactly. */
-export interface UserRef {
+/**
+ * What a session knows of its user. Lives as long as the session; the pool keeps users
+ * compactly. The id and address are numbers: the JSON serializer writes their digits, and
+ * their texts are made only when asked for (other formats, keys, entity streams).
+ */
+export class UserRef {
   /** Run-wide user number, from 0 (interleaved over lanes: n × laneCount + lane). */
   readonly num: number;
-  readonly id: string;
+  /** The number in the user's id (`user_<9 digits>`): `num` permuted, so ids look random. */
+  readonly idNum: number;
   readonly city: number;
   readonly device: DeviceProfile;
-  readonly ip: string;
-  /** The same address packed in 32 bits (signed: a small integer, not a boxed number). */
+  /** The IPv4 address packed in 32 bits (signed: a small integer, not a boxed number). */
   readonly ipNum: number;
   /** The pool slot the user was drawn from, or -1 for a first-time visitor. */
   readonly slot: number;
+  private idString: string | null = null;
+  private ipString: string | null = null;
+
+  constructor(num: number, idNum: number, city: number, device: DeviceProfile, ipNum: number, slot: number) {
+    this.num = num;
+    this.idNum = idNum;
+    this.city = city;
+    this.device = device;
+    this.ipNum = ipNum | 0;
+    this.slot = slot;
+  }
+
+  get id(): string {
+    // Joined, not concatenated: a flat string, where `+` would leave a tree of pieces.
+    return (this.idString ??= ['user_', String(this.idNum).padStart(9, '0')].join(''));
+  }
+
+  /** The address as text (`10.1.2.3`). */
+  get ip(): string {
+    return (this.ipString ??= ipText(this.ipNum));
+  }
+
+  /** The same user on another device (a crawler's user agent). */
+  onDevice(device: DeviceProfile): UserRef {
+    return new UserRef(this.num, this.idNum, this.city, device, this.ipNum, this.slot);
+  }
 }
 
 /**
@@ -378,8 +408,6 @@ export class UserPool {
   }
 
   private ref(num: number, city: number, device: DeviceProfile, ip: number, slot: number): UserRef {
-    // Joined, not concatenated: a flat string, where `+` would leave a tree of pieces that
-    // costs memory for as long as the session lives and time in every event that copies it.
-    return { num, id: ['user_', String(this.ids.apply(num)).padStart(9, '0')].join(''), city, device, ip: ipText(ip), ipNum: ip | 0, slot };
+    return new UserRef(num, this.ids.apply(num), city, device, ip, slot);
   }
 }
