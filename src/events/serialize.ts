@@ -66,8 +66,8 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   private readonly slotHead: string[] = [];
   private readonly slotStart: string[] = [];
   private readonly scratch = Buffer.allocUnsafe(MAX_EVENT_BYTES * 2) as Latin1Buffer;
-  /** For a session's texts (`adopt`): `scratch` may hold the event being encoded. */
-  private readonly startScratch = Buffer.allocUnsafe(256) as Latin1Buffer;
+  /** Where `adopt` writes a session's texts (`scratch` may hold the event being encoded). */
+  private readonly slotScratch = Buffer.allocUnsafe(256) as Latin1Buffer;
 
   constructor(instanceTag: string, model: ShopModel = defaultShopModel()) {
     this.tagPart = bytes('_' + instanceTag + '_');
@@ -154,7 +154,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
       this.slotStart.push('');
     }
     // Written as bytes and read back as two flat strings: no text of the session or its user is made on the way.
-    const b = this.startScratch;
+    const b = this.slotScratch;
     const second = Math.floor(session.startMs / 1000);
     const idNum = session.user.idNum;
     let pos = put(b, 0, SESSION_ID_KEY);
@@ -375,6 +375,7 @@ const DURATION_KEY = bytes(',"session_duration_so_far":');
 const FIRST_EVENT = bytes(',"is_new_session":true},"technical_info":{"ip_address":"');
 const LATER_EVENT = bytes(',"is_new_session":false},"technical_info":{"ip_address":"');
 const TIME_ON_PAGE_KEY = bytes(',"time_on_page_ms":');
+/** Around `Session.id` and `UserRef.id`, written from their numbers (the tests compare with `toEvent`, which reads the ids). */
 const SESSION_ID_KEY = bytes('","session_id":"sess_');
 const SESSION_USER_PART = bytes('_user_');
 const USER_ID_KEY = bytes('","user_id":"user_');

@@ -142,7 +142,7 @@ export function poolSizeFor(returningPerDay: number, model: ShopModel = defaultS
 /**
  * The population of known users, bounded: per city, returning segment and visit tier a fixed
  * number of slots (the city's share of the segment's sessions that tier makes × its days
- * between visits), stored as 32-byte records in one typed array. A returning session picks
+ * between visits). A returning session picks
  * a tier by its share of the segment's sessions, then a slot in it: a user of a tier comes
  * back every `everyDays` days on average (at the configured rate; a smaller pool than
  * `poolSizeFor` asks for makes everyone come back more often). Slots start "warm": an empty
