@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
 import { resolveConfig, resolveTable, type OptionNames, type ProducerConfig, type ProducerOptions } from './config/options.ts';
 import { RUN_OPTIONS } from './config/option-table.ts';
@@ -86,7 +85,7 @@ export class UserBehaviorProducer {
   constructor(options: ProducerOptions = {}, extras: ProducerExtras = {}) {
     this.config = resolveConfig(
       options,
-      { now: () => Date.now(), randomSeed: () => randomInt(0, 2 ** 31), vars: process.env },
+      { now: () => Date.now(), randomSeed: () => Math.floor(Math.random() * 2 ** 31), vars: process.env },
       extras.optionNames,
     );
     this.logger = extras.logger ?? silentLogger;

@@ -9,7 +9,8 @@ function duration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+/** An integer with thousands separators (1,234,567), without `Intl` and the ICU data it loads. */
+const n = (x: number): string => String(Math.round(x)).replace(/\B(?=(\d{3})+$)/g, ',');
 
 export function progressLine(s: RunStatus): string {
   const sim = Number.isNaN(s.simulatedTimeMs) ? '—' : new Date(s.simulatedTimeMs).toISOString().slice(0, 19).replace('T', ' ');

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv2020, ErrorObject } from 'ajv/dist/2020.js';
@@ -446,5 +445,7 @@ export function scenarioText(doc: Record<string, unknown>): string {
 
 /** The first 12 hex digits of the scenario text's SHA-256: what the start-up log names it by. */
 export function scenarioHash(text: string): string {
+  // Loaded here, not with the module: a run without a scenario does not pay for node:crypto (a few MB).
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }

@@ -1,6 +1,6 @@
 import type { EventRecord } from '../model/activity.ts';
 import type { Category } from '../model/catalog.ts';
-import { DEVICES } from '../model/devices.ts';
+import { DEVICE_COUNT } from '../model/devices.ts';
 import { EVENT_TYPES } from '../model/event-types.ts';
 import { SEGMENTS } from '../model/segments.ts';
 import { defaultShopModel, type ShopModel } from '../model/shop.ts';
@@ -92,8 +92,8 @@ export class AvroEventWriter {
   private readonly types = EVENT_TYPES.map((t) => strings(t));
   private readonly segments = SEGMENTS.map((s) => strings(s));
   /** By `DeviceProfile.index`, encoded when first used: a run meets a few hundred of the table's thousands. */
-  private readonly devices: (Buffer | undefined)[] = new Array<Buffer | undefined>(DEVICES.length).fill(undefined);
-  private readonly userAgents: (Buffer | undefined)[] = new Array<Buffer | undefined>(DEVICES.length).fill(undefined);
+  private readonly devices: (Buffer | undefined)[] = new Array<Buffer | undefined>(DEVICE_COUNT).fill(undefined);
+  private readonly userAgents: (Buffer | undefined)[] = new Array<Buffer | undefined>(DEVICE_COUNT).fill(undefined);
   private readonly cities: Buffer[];
   private readonly referrers: Buffer[];
   private readonly categories: readonly Category[];

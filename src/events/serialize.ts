@@ -1,6 +1,6 @@
 import type { EventRecord } from '../model/activity.ts';
 import type { Category, Product } from '../model/catalog.ts';
-import { DEVICES, type DeviceProfile } from '../model/devices.ts';
+import { DEVICE_COUNT, type DeviceProfile } from '../model/devices.ts';
 import { EVENT_TYPES, T } from '../model/event-types.ts';
 import type { Referrer } from '../model/referrers.ts';
 import { SEGMENTS } from '../model/segments.ts';
@@ -51,7 +51,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   /** By `Product.index`. */
   private readonly products: (ProductText | undefined)[];
   /** By `DeviceProfile.index`. */
-  private readonly devices: (DeviceText | undefined)[] = filled(DEVICES.length);
+  private readonly devices: (DeviceText | undefined)[] = filled(DEVICE_COUNT);
   /** `placeAndReferrer` by `Referrer.index * cityCount + city`. */
   private readonly places: (string | undefined)[];
   private readonly cityCount: number;

@@ -4,14 +4,14 @@ import type { Rng } from './rng.ts';
 
 export interface DeviceProfile {
   readonly type: 'mobile' | 'desktop' | 'tablet';
-  /** Linux: the crawlers of a bot wave only (see BOT_DEVICES). */
+  /** Linux: the crawlers of a bot wave only (see BOT_AGENTS). */
   readonly os: 'iOS' | 'Android' | 'Windows' | 'macOS' | 'iPadOS' | 'Linux';
   readonly browser: string;
   readonly userAgent: string;
   readonly screen: string;
   readonly viewport: string;
   /**
-   * Position in DEVICES, the same in every run: the user pool stores a device in two bytes,
+   * Its number (`deviceAt`), the same in every run: the user pool stores a device in two bytes,
    * and other layers key what they keep per device by it.
    */
   readonly index: number;
@@ -406,8 +406,15 @@ const SCREENS: Record<string, ReadonlyArray<readonly [string, string]>> = {
   ],
 };
 
-/** Where one browser's devices sit in DEVICES: by screen, then by release of each dimension in turn. */
+/**
+ * One browser on one OS: its devices are the indexes [offset, offset + screens × combos), by
+ * screen, then by release of each dimension in turn (the last dimension varies fastest).
+ */
 interface BrowserTable {
+  readonly type: DeviceProfile['type'];
+  readonly os: DeviceProfile['os'];
+  readonly browser: Browser;
+  readonly screens: ReadonlyArray<readonly [string, string]>;
   readonly dims: readonly Dim[];
   /** Devices per screen: the product of the dimensions' lengths. */
   readonly combos: number;
@@ -421,46 +428,26 @@ interface OsTable {
   readonly tables: readonly BrowserTable[];
 }
 
-function buildDevices(): { devices: DeviceProfile[]; tables: OsTable[] } {
-  const devices: DeviceProfile[] = [];
-  const tables: OsTable[] = [];
-  for (const { os, type } of OS_MIX) {
-    const browsers = BROWSERS[os]!;
-    const screens = SCREENS[os]!;
-    const browserTables: BrowserTable[] = [];
-    for (const browser of browsers) {
-      const sizes = browser.dims.map((d) => d.line.releases.length);
-      const combos = sizes.reduce((a, b) => a * b, 1);
-      browserTables.push({ dims: browser.dims, combos, offset: devices.length });
-      // Every release of every dimension, drawable or not at a given time, in the order `draw` computes a position in.
-      for (const [screen, viewport] of screens) {
-        for (let c = 0; c < combos; c++) {
-          const v = sizes.map(() => 0);
-          for (let d = sizes.length - 1, rest = c; d >= 0; d--) {
-            v[d] = rest % sizes[d]!;
-            rest = Math.floor(rest / sizes[d]!);
-          }
-          devices.push(
-            Object.freeze({
-              type,
-              os,
-              browser: browser.name,
-              userAgent: browser.ua(v),
-              screen,
-              viewport,
-              index: devices.length,
-              typeIndex: DEVICE_TYPES.indexOf(type),
-            }),
-          );
-        }
-      }
+function buildTables(): { os: OsTable[]; browsers: BrowserTable[]; count: number } {
+  const os: OsTable[] = [];
+  const all: BrowserTable[] = [];
+  let count = 0;
+  for (const { os: name, type } of OS_MIX) {
+    const screens = SCREENS[name]!;
+    const tables: BrowserTable[] = [];
+    for (const browser of BROWSERS[name]!) {
+      const combos = browser.dims.reduce((n, d) => n * d.line.releases.length, 1);
+      tables.push({ type, os: name, browser, screens, dims: browser.dims, combos, offset: count });
+      count += screens.length * combos;
     }
-    tables.push({ browsers: new Discrete(browsers.map((b) => b.share)), screens: screens.length, tables: browserTables });
+    all.push(...tables);
+    os.push({ browsers: new Discrete(BROWSERS[name]!.map((b) => b.share)), screens: screens.length, tables });
   }
-  return { devices, tables };
+  return { os, browsers: all, count };
 }
 
-const BUILT = buildDevices();
+const TABLES = buildTables();
+const OS_TABLES: readonly OsTable[] = TABLES.os;
 /** Crawlers and scrapers: the user agents of a bot wave's sessions, never drawn for a shopper. */
 // Versions out before the release table begins (January 2023), so a crawler is never newer than its date either.
 const BOT_AGENTS: ReadonlyArray<readonly [browser: string, userAgent: string]> = [
@@ -471,31 +458,72 @@ const BOT_AGENTS: ReadonlyArray<readonly [browser: string, userAgent: string]> =
   ['python-requests', 'python-requests/2.28.1'],
   ['Scrapy', 'Scrapy/2.7.1 (+https://scrapy.org)'],
 ];
-/** First bot in DEVICES. */
-export const BOT_DEVICE_OFFSET = BUILT.devices.length;
-for (const [browser, userAgent] of BOT_AGENTS) {
-  BUILT.devices.push(
-    Object.freeze({
-      type: 'desktop',
+/** First bot: the shoppers' devices are the indexes before it. */
+export const BOT_DEVICE_OFFSET = TABLES.count;
+export const BOT_DEVICE_COUNT = BOT_AGENTS.length;
+/** Devices in all, shoppers' and bots'. */
+export const DEVICE_COUNT = BOT_DEVICE_OFFSET + BOT_DEVICE_COUNT;
+
+/**
+ * Every device a user can have, by index: the whole release table (a user draws among those
+ * released by then) × screens, the same in every run. Each is made the first time it is asked
+ * for and then shared by every user who has it (less memory per user, no string building per
+ * user); a run meets a few hundred of the 13,000, so they are not all built up front.
+ */
+const DEVICES: (DeviceProfile | undefined)[] = new Array<DeviceProfile | undefined>(DEVICE_COUNT).fill(undefined);
+
+/** The device at `index` (0 ≤ index < DEVICE_COUNT). */
+export function deviceAt(index: number): DeviceProfile {
+  return DEVICES[index] ?? makeDevice(index);
+}
+
+/** All devices, in index order (for tests and tools: it builds every one). */
+export function allDevices(): DeviceProfile[] {
+  return Array.from({ length: DEVICE_COUNT }, (_, i) => deviceAt(i));
+}
+
+function makeDevice(index: number): DeviceProfile {
+  if (!(Number.isInteger(index) && index >= 0 && index < DEVICE_COUNT)) throw new RangeError(`no device ${index} (0–${DEVICE_COUNT - 1})`);
+  let device: DeviceProfile;
+  if (index >= BOT_DEVICE_OFFSET) {
+    const [browser, userAgent] = BOT_AGENTS[index - BOT_DEVICE_OFFSET]!;
+    const type = 'desktop';
+    device = {
+      type,
       os: 'Linux',
       browser,
       userAgent,
       screen: '1920x1080',
       viewport: '1920x1080',
-      index: BUILT.devices.length,
-      typeIndex: DEVICE_TYPES.indexOf('desktop'),
-    }),
-  );
+      index,
+      typeIndex: DEVICE_TYPES.indexOf(type),
+    };
+  } else {
+    let t = TABLES.browsers[0]!;
+    for (const table of TABLES.browsers) if (table.offset <= index) t = table;
+    const at = index - t.offset;
+    const [screen, viewport] = t.screens[Math.floor(at / t.combos)]!;
+    // The release of each dimension, the last varying fastest.
+    const v = t.dims.map(() => 0);
+    for (let d = t.dims.length - 1, rest = at % t.combos; d >= 0; d--) {
+      const n = t.dims[d]!.line.releases.length;
+      v[d] = rest % n;
+      rest = Math.floor(rest / n);
+    }
+    device = {
+      type: t.type,
+      os: t.os,
+      browser: t.browser.name,
+      userAgent: t.browser.ua(v),
+      screen,
+      viewport,
+      index,
+      typeIndex: DEVICE_TYPES.indexOf(t.type),
+    };
+  }
+  DEVICES[index] = Object.freeze(device);
+  return device;
 }
-export const BOT_DEVICE_COUNT = BOT_AGENTS.length;
-
-/**
- * Every device a user can have, built once from the whole release table (a user draws among
- * those released by then): each is shared by every user who draws it (less memory per user,
- * no string building per user), and its place here is the same in every run.
- */
-export const DEVICES: readonly DeviceProfile[] = Object.freeze(BUILT.devices);
-const OS_TABLES: readonly OsTable[] = BUILT.tables;
 /** The operating systems, in the order of OS_MIX. */
 export const OPERATING_SYSTEMS = OS_MIX.map((o) => o.os);
 export type OperatingSystem = DeviceProfile['os'];
@@ -531,7 +559,7 @@ export class DeviceMix {
       picked = pickRelease(dim.line, atMs, dim.floorAfter === undefined ? 0 : dim.floorAfter[picked]!, rng.next());
       combo = combo * dim.line.releases.length + picked;
     }
-    return DEVICES[b.offset + screen * b.combos + combo]!;
+    return deviceAt(b.offset + screen * b.combos + combo);
   }
 }
 

@@ -7,7 +7,7 @@ import type { SeedSource, Sfc32 } from './rng.ts';
 import { S } from './segments.ts';
 import { advance, type CartLine, NO_CART, newSession, type Session } from './session.ts';
 import { UserPool } from './users.ts';
-import { BOT_DEVICE_COUNT, BOT_DEVICE_OFFSET, DEVICES } from './devices.ts';
+import { BOT_DEVICE_COUNT, BOT_DEVICE_OFFSET, deviceAt } from './devices.ts';
 import type { Episodes } from './episodes.ts';
 import type { ShopModel } from './shop.ts';
 
@@ -247,7 +247,7 @@ export class Lane {
     const seq = this.sessionSeq++;
     const rng = this.seeds.fork('session', seq);
     const user = this.pool.create(city, atMs);
-    const device = DEVICES[BOT_DEVICE_OFFSET + rng.int(BOT_DEVICE_COUNT)]!;
+    const device = deviceAt(BOT_DEVICE_OFFSET + rng.int(BOT_DEVICE_COUNT));
     const budgetMs = Math.round(BOT_MIN_MS + rng.next() * (BOT_MAX_MS - BOT_MIN_MS));
     if (atMs + budgetMs < this.warmUntilMs) return;
     const bot = user.onDevice(device);

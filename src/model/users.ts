@@ -1,6 +1,6 @@
 import type { Behaviour } from './behaviour.ts';
 import type { Catalog } from './catalog.ts';
-import { DEVICES, type DeviceProfile } from './devices.ts';
+import { deviceAt, type DeviceProfile } from './devices.ts';
 import { Discrete } from './distributions.ts';
 import { mix32, type SeedSource } from './rng.ts';
 import type { CartLine } from './session.ts';
@@ -361,7 +361,7 @@ export class UserPool {
         this.i32[i + I_LAST_START] !== (second | 0) &&
         atMs - this.f64[f + F_LAST_END]! >= this.minGapMs
       ) {
-        const device = DEVICES[this.i32[i + I_FLAGS]! & DEVICE_MASK]!;
+        const device = deviceAt(this.i32[i + I_FLAGS]! & DEVICE_MASK);
         // A phone comes back on another network now and then: a new address, in the same city.
         if (device.type === 'mobile' && rng.next() < this.behaviour.network.mobileNewAddress)
           this.i32[i + I_IP] = this.model.addresses.draw(rng, city) | 0;

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import {
   BOT_DEVICE_COUNT,
   BOT_DEVICE_OFFSET,
-  DEVICES,
+  allDevices,
+  DEVICE_COUNT,
+  deviceAt,
   OS_MIX,
   OS_UA_MARKER,
   RELEASES,
@@ -15,6 +17,7 @@ import { SeedSource } from '../../src/model/rng.ts';
 import { namedVersions, newestReleaseMs } from '../../src/report/user-agent.ts';
 
 /** The devices a shopper can have (a bot wave's crawlers come after them). */
+const DEVICES = allDevices();
 const SHOPPERS = DEVICES.slice(0, BOT_DEVICE_OFFSET);
 /** The golden run's start: a date the mix's shares are judged at. */
 const AT = Date.parse('2024-03-04T00:00:00Z');
@@ -56,7 +59,7 @@ function size(text: string): [number, number] {
 test('every device is consistent: type fits the OS, the user agent names the OS and the browser, the viewport fits the screen', () => {
   assert.ok(SHOPPERS.length >= 100, `${SHOPPERS.length} devices`);
   SHOPPERS.forEach((d, i) => {
-    assert.equal(d.index, i, 'index is the position in DEVICES');
+    assert.equal(d.index, i, 'index is the number deviceAt was asked for');
     assert.equal(d.type, TYPE_OF_OS[d.os], `${d.os} is a ${TYPE_OF_OS[d.os]}`);
     assert.ok(d.userAgent.startsWith('Mozilla/5.0 ('), d.userAgent);
     assert.ok(d.userAgent.includes(OS_UA_MARKER[d.os]), `${d.os}: ${d.userAgent}`);
@@ -68,6 +71,21 @@ test('every device is consistent: type fits the OS, the user agent names the OS 
     assert.ok(vw <= sw && vh < sh, `viewport ${d.viewport} fits screen ${d.screen}`);
     assert.equal(d.type === 'desktop', sw > sh, `${d.type} ${d.screen} is ${d.type === 'desktop' ? 'landscape' : 'portrait'}`);
   });
+});
+
+test('devices are made once each, and each number stands for its own browser, releases and screen', () => {
+  assert.equal(DEVICES.length, DEVICE_COUNT);
+  for (const d of DEVICES) assert.equal(deviceAt(d.index), d, 'the same object every time');
+  // Alike only where a user agent hides a release: Chrome on an iPhone or iPad past iOS 26 says 18_6, whatever the OS is.
+  const seen = new Map<string, DeviceProfile>();
+  for (const d of SHOPPERS) {
+    const key = `${d.os}|${d.browser}|${d.userAgent}|${d.screen}|${d.viewport}`;
+    const twin = seen.get(key);
+    if (twin === undefined) seen.set(key, d);
+    else assert.ok(d.userAgent.includes(' OS 18_6 ') && d.browser === 'Chrome', `${twin.index} and ${d.index} are alike: ${key}`);
+  }
+  assert.ok(seen.size > SHOPPERS.length * 0.9, `${seen.size} distinct devices of ${SHOPPERS.length}`);
+  assert.throws(() => deviceAt(DEVICE_COUNT), /no device/);
 });
 
 test('every OS and browser of the mix has devices, and no browser appears on an OS it does not run on', () => {
@@ -98,7 +116,7 @@ test('drawn devices come from the table and follow the shares (200,000 draws)', 
   const byBrowser = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const d = drawDevice(rng, AT);
-    assert.equal(DEVICES[d.index], d);
+    assert.equal(deviceAt(d.index), d);
     byOs.set(d.os, (byOs.get(d.os) ?? 0) + 1);
     byType.set(d.type, (byType.get(d.type) ?? 0) + 1);
     byBrowser.set(`${d.os} ${d.browser}`, (byBrowser.get(`${d.os} ${d.browser}`) ?? 0) + 1);

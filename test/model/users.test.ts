@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Catalog } from '../../src/model/catalog.ts';
-import { DEVICES } from '../../src/model/devices.ts';
+import { deviceAt } from '../../src/model/devices.ts';
 import { CITIES } from '../../src/model/geo.ts';
 import { SeedSource } from '../../src/model/rng.ts';
 import { S, SEGMENT_MIX } from '../../src/model/segments.ts';
@@ -65,7 +65,7 @@ test('a returning user keeps their id, city, device and (unless on a phone) addr
   drive(pool, 40_000, (u) => {
     assert.match(u.id, /^user_\d{9}$/);
     assert.equal(u.ip, ipText(u.ipNum >>> 0));
-    assert.equal(DEVICES[u.device.index], u.device);
+    assert.equal(deviceAt(u.device.index), u.device);
     const before = seen.get(u.num);
     if (before === undefined) seen.set(u.num, fixed(u));
     else {
