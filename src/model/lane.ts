@@ -6,7 +6,7 @@ import type { CompiledJourney } from './journey.ts';
 import type { SeedSource, Sfc32 } from './rng.ts';
 import { S } from './segments.ts';
 import { advance, type CartLine, NO_CART, newSession, type Session } from './session.ts';
-import { UserPool } from './users.ts';
+import { type PoolMemory, UserPool } from './users.ts';
 import { BOT_DEVICE_COUNT, BOT_DEVICE_OFFSET, deviceAt } from './devices.ts';
 import type { Episodes } from './episodes.ts';
 import type { ShopModel } from './shop.ts';
@@ -80,7 +80,15 @@ export class Lane {
       String(this.orderSeq++ * this.shop.laneCount + this.seq).padStart(6, '0'),
     ].join('');
 
-  constructor(shop: Shop, lane: number, sessionsPerMs: number, poolSize: number, startMs: number, warmUpMs: number) {
+  constructor(
+    shop: Shop,
+    lane: number,
+    sessionsPerMs: number,
+    poolSize: number,
+    startMs: number,
+    warmUpMs: number,
+    poolMemory?: PoolMemory,
+  ) {
     this.shop = shop;
     this.seq = lane;
     this.seeds = shop.seeds.derive('lane', lane);
@@ -88,7 +96,7 @@ export class Lane {
     this.sessionsPerMs = sessionsPerMs;
     this.activity = new Activity(shop.model);
     this.outages = shop.model.episodes.hasOutages ? shop.model.episodes : null;
-    this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount, shop.model);
+    this.pool = new UserPool(shop.seeds, poolSize, shop.cityShares, shop.catalog, lane, shop.laneCount, shop.model, poolMemory);
     this.nextArrivalMs = startMs - warmUpMs + this.arrivalGap();
     this.warmUp(startMs);
     this.setTime(this.peekTimeMs());

@@ -14,7 +14,7 @@ import { mix32, SeedSource } from './rng.ts';
 import { S } from './segments.ts';
 import { Episodes, type EpisodeSpec } from './episodes.ts';
 import { DEFAULT_SHOP, defaultShopModel, ShopModel, type ShopSpec } from './shop.ts';
-import { poolSizeFor } from './users.ts';
+import { PoolMemory, poolSizeFor } from './users.ts';
 import type { Curve } from './time-patterns.ts';
 
 /**
@@ -144,9 +144,9 @@ export class Simulation implements Shop {
       options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession, this.model);
     const warmUpMs = this.warmUpMs();
     const laneNumbers = options.lanes ?? shardLanes(0, 1);
-    this.lanes = laneNumbers.map(
-      (n) => new Lane(this, n, this.laneSessionsPerMs(), Math.ceil(poolSize / LANE_COUNT), options.startMs, warmUpMs),
-    );
+    const lanePool = Math.ceil(poolSize / LANE_COUNT);
+    const poolMemory = new PoolMemory(laneNumbers.length, lanePool, this.cityShares, this.model);
+    this.lanes = laneNumbers.map((n) => new Lane(this, n, this.laneSessionsPerMs(), lanePool, options.startMs, warmUpMs, poolMemory));
     this.merge = new LaneHeap(this.lanes);
   }
 
