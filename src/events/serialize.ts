@@ -4,7 +4,6 @@ import { DEVICE_COUNT, type DeviceProfile } from '../model/devices.ts';
 import { EVENT_TYPES, T } from '../model/event-types.ts';
 import type { Referrer } from '../model/referrers.ts';
 import { SEGMENTS } from '../model/segments.ts';
-import type { Session } from '../model/session.ts';
 import { defaultShopModel, type ShopModel } from '../model/shop.ts';
 import { writeDigits, type Latin1Buffer, type RecordEncoder } from './bytes.ts';
 import { pageInfo, type PageInfo } from './pages.ts';
@@ -21,17 +20,18 @@ export const MAX_EVENT_BYTES = 16 * 1024;
  *
  * The event is written as bytes, piece after piece, into the caller's buffer: a string built
  * with `+` is a rope, and turning a rope into bytes costs about as much per piece as per
- * kilobyte (measured). Whatever is constant for a day, a session, a product, a device, or a
- * city and referrer is kept as one flat string (`join` builds flat strings) and copied in one
- * call; the fixed keys between numbers are kept as bytes (a TypedArray `set` costs half a
- * latin1Write call; for the cached texts it measured no faster); numbers are written digit
- * by digit. An event is about 20 pieces.
+ * kilobyte (measured). Whatever is constant for a day, a product, a device, or a city and
+ * referrer is kept as one flat string (`join` builds flat strings) and copied in one call; the
+ * fixed keys between numbers are kept as bytes (a TypedArray `set` costs half a latin1Write
+ * call; for the cached texts it measured no faster); numbers are written digit by digit. An
+ * event is about 35 pieces.
  *
  * Those texts are the serializer's own, in arrays indexed by the numbers the model gives
- * devices, referrers and products (the same in every run) and active sessions (`activeSlot`,
- * reused once a session ends). Records of several simulations may come in turn, but their
- * sessions share slot numbers and would keep refilling each other's: a simulation per
- * serializer is the fast way.
+ * devices, referrers and products (the same in every run). What belongs to a session (its
+ * id, its user's id, its segment and start) is written from its numbers on every event:
+ * keeping it as text per open session cost ~200 bytes a session and, with hundreds of
+ * thousands open, a third of the speed (the texts' misses and collections), for no gain with
+ * few (measured).
  */
 export class EventSerializer implements RecordEncoder<EventRecord> {
   readonly maxBytes = MAX_EVENT_BYTES;
@@ -56,18 +56,10 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   private readonly places: (string | undefined)[];
   private readonly cityCount: number;
   private readonly categories: readonly Category[];
-  /**
-   * By `Session.activeSlot`: the session whose texts the slot holds (a slot is refilled
-   * when another session has it), from session_id to page_info's key, and the session's
-   * first timestamp with the key after it. Emptied at a session's last event, so nothing of
-   * an ended session stays.
-   */
-  private readonly slotSession: (Session | undefined)[] = [];
-  private readonly slotHead: string[] = [];
-  private readonly slotStart: string[] = [];
   private readonly scratch = Buffer.allocUnsafe(MAX_EVENT_BYTES * 2) as Latin1Buffer;
-  /** Where `adopt` writes a session's texts (`scratch` may hold the event being encoded). */
-  private readonly slotScratch = Buffer.allocUnsafe(256) as Latin1Buffer;
+  /** The day of the latest session start written, and its date (`YYYY-MM-DDT`) as bytes. */
+  private startDay = Number.NaN;
+  private startDate: Uint8Array = new Uint8Array(0);
 
   constructor(instanceTag: string, model: ShopModel = defaultShopModel()) {
     this.tagPart = bytes('_' + instanceTag + '_');
@@ -101,8 +93,6 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     const start = pos;
     const session = rec.session;
     const user = session.user;
-    const slot = session.activeSlot;
-    if (this.slotSession[slot] !== session) this.adopt(session);
     const d = this.device(user.device);
     const ms = rec.timeMs;
     const sec = Math.floor(ms / 1000);
@@ -112,12 +102,23 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     pos = writeDigits(buf, pos, rec.seq, 6);
     pos += buf.latin1Write(this.typeDatePrefix(rec.type, sec), pos);
     pos = writeTimeOfDay(buf, pos, ms, sec);
-    pos += buf.latin1Write(this.slotHead[slot]!, pos);
+    // The session's and user's ids and the segment, from their numbers.
+    const startSecond = Math.floor(session.startMs / 1000);
+    const idNum = user.idNum;
+    pos = put(buf, pos, SESSION_ID_KEY);
+    pos = writeDigits(buf, pos, startSecond, 1);
+    pos = put(buf, pos, SESSION_USER_PART);
+    pos = writeDigits(buf, pos, idNum, 9);
+    pos = put(buf, pos, USER_ID_KEY);
+    pos = writeDigits(buf, pos, idNum, 9);
+    pos = put(buf, pos, this.segmentPrefix[session.segment]!);
     pos += buf.latin1Write(this.page(rec), pos);
     pos = this.writeData(rec, buf, pos);
     pos += buf.latin1Write(d.info, pos);
     pos += buf.latin1Write(this.placeAndReferrer(user.city, session.referrer), pos);
-    pos += buf.latin1Write(this.slotStart[slot]!, pos);
+    pos = put(buf, pos, this.sessionDate(startSecond));
+    pos = writeTimeOfDay(buf, pos, session.startMs, startSecond);
+    pos = put(buf, pos, EVENTS_IN_SESSION_KEY);
     const index = rec.index;
     pos = writeDigits(buf, pos, index, 1);
     pos = put(buf, pos, DURATION_KEY);
@@ -130,7 +131,6 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     pos = writeDigits(buf, pos, rec.timeOnPageMs, 1);
     buf[pos++] = 125; // }
     buf[pos++] = 125;
-    if (rec.last) this.release(slot);
     if (pos - start >= MAX_EVENT_BYTES) throw new Error(`an event took ${pos - start} bytes, more than the ${MAX_EVENT_BYTES} allowed for`);
     return pos;
   }
@@ -144,39 +144,14 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     return (this.typeDate[type] ??= ['","event_type":"', EVENT_TYPES[type], '","timestamp":"', date].join(''));
   }
 
-  /** Fill the session's slot with its texts. */
-  private adopt(session: Session): void {
-    const slot = session.activeSlot;
-    // Grown one by one, as slots are handed out, so the arrays stay without holes.
-    while (this.slotSession.length <= slot) {
-      this.slotSession.push(undefined);
-      this.slotHead.push('');
-      this.slotStart.push('');
+  /** `YYYY-MM-DDT` of the day holding `second`, as bytes (sessions start on few days). */
+  private sessionDate(second: number): Uint8Array {
+    const day = Math.floor(second / 86_400);
+    if (day !== this.startDay) {
+      this.startDay = day;
+      this.startDate = bytes(new Date(day * 86_400_000).toISOString().slice(0, 11));
     }
-    // Written as bytes and read back as two flat strings: no text of the session or its user is made on the way.
-    const b = this.slotScratch;
-    const second = Math.floor(session.startMs / 1000);
-    const idNum = session.user.idNum;
-    let pos = put(b, 0, SESSION_ID_KEY);
-    pos = writeDigits(b, pos, second, 1);
-    pos = put(b, pos, SESSION_USER_PART);
-    pos = writeDigits(b, pos, idNum, 9);
-    pos = put(b, pos, USER_ID_KEY);
-    pos = writeDigits(b, pos, idNum, 9);
-    pos = put(b, pos, this.segmentPrefix[session.segment]!);
-    const headEnd = pos;
-    pos += b.latin1Write(this.clock.date(second), pos);
-    pos = writeTimeOfDay(b, pos, session.startMs, second);
-    pos = put(b, pos, EVENTS_IN_SESSION_KEY);
-    this.slotSession[slot] = session;
-    this.slotHead[slot] = b.latin1Slice(0, headEnd);
-    this.slotStart[slot] = b.latin1Slice(headEnd, pos);
-  }
-
-  private release(slot: number): void {
-    this.slotSession[slot] = undefined;
-    this.slotHead[slot] = '';
-    this.slotStart[slot] = '';
+    return this.startDate;
   }
 
   private device(d: DeviceProfile): DeviceText {

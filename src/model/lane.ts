@@ -33,9 +33,6 @@ export interface Shop {
   /** Highest value `multiplier` can return: the thinning's envelope. */
   readonly maxMultiplier: number;
   multiplier(city: number, utcMs: number): number;
-  /** Active slots are numbered across the lanes of one process (see `Session.activeSlot`). */
-  takeSlot(): number;
-  freeSlot(slot: number): void;
 }
 
 /**
@@ -183,9 +180,8 @@ export class Lane {
     return false;
   }
 
-  /** A session is over (already off the heap): its slot is free, its user goes back to the pool. */
+  /** A session is over (already off the heap): its user goes back to the pool. */
   private end(session: Session): void {
-    this.shop.freeSlot(session.activeSlot);
     // Carts start empty at the run's start: one left by a visit that ended before it is not kept.
     const cart = this.warmUntilMs === Number.NEGATIVE_INFINITY ? session.cart : (NO_CART as CartLine[]);
     const startSecond = Math.floor(session.startMs / 1000);
@@ -232,19 +228,7 @@ export class Lane {
     if (atMs + budgetSeconds * 1000 < this.warmUntilMs) return;
     const user = segment === S.NEW ? this.pool.create(city, atMs) : this.pool.startReturning(city, segment, atMs, rng);
     const budgetMs = Math.round(budgetSeconds * 1000);
-    const session = newSession(
-      seq,
-      shop.takeSlot(),
-      user,
-      segment,
-      referrer,
-      sessionRng,
-      atMs,
-      budgetMs,
-      shop.journey,
-      shop.model,
-      this.pool,
-    );
+    const session = newSession(seq, user, segment, referrer, sessionRng, atMs, budgetMs, shop.journey, shop.model, this.pool);
     this.sessionsStarted++;
     this.heap.push(session);
   }
@@ -260,7 +244,7 @@ export class Lane {
     if (atMs + budgetMs < this.warmUntilMs) return;
     const bot = user.onDevice(device);
     const referrer = shop.model.referrers.direct;
-    const session = newSession(seq, shop.takeSlot(), bot, S.NEW, referrer, rng, atMs, budgetMs, shop.journey, shop.model, this.pool, true);
+    const session = newSession(seq, bot, S.NEW, referrer, rng, atMs, budgetMs, shop.journey, shop.model, this.pool, true);
     this.sessionsStarted++;
     this.heap.push(session);
   }

@@ -25,12 +25,6 @@ const NO_PRODUCTS: readonly number[] = Object.freeze([]);
  */
 export class Session extends Sfc32 {
   readonly seq: number;
-  /**
-   * A small number held only while the session is active and given to a later session once
-   * it ends, so other layers can keep what they need per session in arrays (a slot whose
-   * session changed must be refilled).
-   */
-  readonly activeSlot: number;
   readonly user: UserRef;
   readonly segment: number;
   /** The journey this session walks: `variantIndex(segment, device type, channel)`. */
@@ -78,7 +72,6 @@ export class Session extends Sfc32 {
 
   constructor(
     seq: number,
-    activeSlot: number,
     user: UserRef,
     segment: number,
     variant: number,
@@ -91,7 +84,6 @@ export class Session extends Sfc32 {
     super(0, 0, 0, 0, 0); // no rounds: the state is `rng`'s, already mixed
     this.adoptState(rng);
     this.seq = seq;
-    this.activeSlot = activeSlot;
     this.user = user;
     this.segment = segment;
     this.variant = variant;
@@ -133,7 +125,6 @@ const BOT_DWELL_MS = 1500;
 
 export function newSession(
   seq: number,
-  activeSlot: number,
   user: UserRef,
   segment: number,
   referrer: Referrer,
@@ -158,7 +149,7 @@ export function newSession(
     const campaign = episodes.campaign(startMs);
     if (campaign >= 0) fitted = model.referrers.tagged(fitted, campaign);
   }
-  const session = new Session(seq, activeSlot, user, segment, variant, fitted, rng, startMs, budgetMs, dwellMeanMs);
+  const session = new Session(seq, user, segment, variant, fitted, rng, startMs, budgetMs, dwellMeanMs);
   session.bot = bot;
   if (cart !== undefined) session.cart = cart;
   session.hasAccount = pool.hasAccount(user);

@@ -115,8 +115,6 @@ export class Simulation implements Shop {
   /** The lanes ordered by their next event (its own heap: the sessions' stays monomorphic). */
   private readonly merge: LaneHeap;
   /** Active slots given back by ended sessions, reused last in, first out. */
-  private readonly freeSlots: number[] = [];
-  private slotCount = 0;
   private emitted = 0;
 
   constructor(options: ModelOptions) {
@@ -258,14 +256,6 @@ export class Simulation implements Shop {
     this.merge.topMoved();
     this.emitted++;
     return rec;
-  }
-
-  takeSlot(): number {
-    return this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotCount++;
-  }
-
-  freeSlot(slot: number): void {
-    this.freeSlots.push(slot);
   }
 
   /** Sessions per millisecond at multiplier 1.0, per lane. */

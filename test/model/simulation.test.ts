@@ -115,28 +115,6 @@ test('the cart rules hold step by step, and a user finds their cart again on the
   assert.ok(restored > 100, `${restored} sessions began with a cart left last time`);
 });
 
-test('active slots are small numbers, never shared by two open sessions, and reused once a session ends', () => {
-  const sim = new Simulation({ ...OPTIONS, ratePerHour: 500_000 });
-  const holder = new Map<number, string>(); // slot → session id
-  let peak = 0;
-  let maxSlot = 0;
-  let reused = 0;
-  for (let i = 0; i < 200_000; i++) {
-    const r = sim.next();
-    const slot = r.session.activeSlot;
-    if (r.index === 1 || (r.session.startMs < OPTIONS.startMs && !holder.has(slot))) {
-      assert.equal(holder.get(slot), undefined, `slot ${slot} given to ${r.session.id} while ${holder.get(slot)} is open`);
-      if (slot <= maxSlot && i > 0) reused++;
-      holder.set(slot, r.session.id);
-    } else assert.equal(holder.get(slot), r.session.id);
-    if (r.last) holder.delete(slot);
-    peak = Math.max(peak, sim.activeSessions + 1);
-    maxSlot = Math.max(maxSlot, slot);
-  }
-  assert.ok(maxSlot < peak, `largest slot ${maxSlot}, peak of open sessions ${peak}`);
-  assert.ok(reused > 10_000, `${reused} sessions took a slot an ended one gave back`);
-});
-
 test('editing the journey changes the events that follow', () => {
   const base = new Simulation(OPTIONS);
   const edited = new Simulation(OPTIONS);

@@ -5,9 +5,9 @@ import { EventSerializer } from '../../src/events/serialize.ts';
 import { Simulation } from '../../src/model/simulation.ts';
 
 /**
- * The serializer keeps each session's texts in a slot the model reuses once the session
- * ends. These check that a reused slot never shows an earlier session's texts, when the
- * serializer does not see every event, or serves more than one simulation.
+ * The serializer keeps texts of its own between events (per device, product, city and
+ * referrer, day). These check that what it writes does not depend on having seen the events
+ * before: when it does not see every event, or serves more than one simulation.
  */
 const OPTIONS = {
   seed: 31,
@@ -19,7 +19,7 @@ const OPTIONS = {
   userPoolSize: 0,
 };
 
-test("events the serializer did not see (a session's last one among them) do not leave stale texts in a reused slot", () => {
+test("events the serializer did not see (sessions' first and last ones among them) change nothing in those it writes", () => {
   const sim = new Simulation(OPTIONS);
   const fast = new EventSerializer(sim.instanceTag);
   let compared = 0;
