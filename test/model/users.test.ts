@@ -5,7 +5,8 @@ import { deviceAt } from '../../src/model/devices.ts';
 import { CITIES } from '../../src/model/geo.ts';
 import { SeedSource } from '../../src/model/rng.ts';
 import { S, SEGMENT_MIX } from '../../src/model/segments.ts';
-import { ipText, UserPool, type UserRef } from '../../src/model/users.ts';
+import { defaultShopModel } from '../../src/model/shop.ts';
+import { ipText, PoolMemory, UserPool, type UserRef } from '../../src/model/users.ts';
 
 const SHARES = CITIES.map((c) => c.share);
 const CATALOG = new Catalog();
@@ -119,6 +120,26 @@ test('the same seed gives the same users; another seed gives other ones', () => 
   };
   assert.deepEqual(ids(5), ids(5));
   assert.notDeepEqual(ids(5), ids(6));
+});
+
+test('pools sharing one PoolMemory keep to their own part of it: the same users as pools of their own', () => {
+  const model = defaultShopModel();
+  const pool = (lane: number, memory?: PoolMemory): UserPool =>
+    new UserPool(new SeedSource(9), 1_000, SHARES, CATALOG, lane, 3, model, memory);
+  const own = [0, 1, 2].map((lane) => pool(lane));
+  const memory = new PoolMemory(3, 1_000, SHARES, model);
+  const shared = [0, 1, 2].map((lane) => pool(lane, memory));
+  // Twice round the three: a pool that wrote into another's part would change what that one draws the second time.
+  for (const round of [0, 1]) {
+    for (const lane of [0, 1, 2]) {
+      const want: string[] = [];
+      const got: string[] = [];
+      drive(own[lane]!, 3_000, (u) => want.push(fixed(u)), 10 * round + lane);
+      drive(shared[lane]!, 3_000, (u) => got.push(fixed(u)), 10 * round + lane);
+      assert.deepEqual(got, want, `round ${round}, lane ${lane}`);
+    }
+  }
+  assert.throws(() => pool(3, memory), /pool memory/);
 });
 
 test('an address belongs to one city: the ranges are cut into blocks per city', () => {
