@@ -38,6 +38,8 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   /** `_<instance tag>_`, the middle of the event id. */
   private readonly tagPart: Uint8Array;
   private readonly clock = new IsoClock();
+  /** Dates of session starts (a clock of their own: a session may have started the day before). */
+  private readonly startClock = new IsoClock();
   /** Per event type: `","event_type":"<type>","timestamp":"<date>T` of the current day. */
   private readonly typeDate: string[] = [];
   private typeDateText = '';
@@ -57,9 +59,6 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   private readonly cityCount: number;
   private readonly categories: readonly Category[];
   private readonly scratch = Buffer.allocUnsafe(MAX_EVENT_BYTES * 2) as Latin1Buffer;
-  /** The day of the latest session start written, and its date (`YYYY-MM-DDT`) as bytes. */
-  private startDay = Number.NaN;
-  private startDate: Uint8Array = new Uint8Array(0);
 
   constructor(instanceTag: string, model: ShopModel = defaultShopModel()) {
     this.tagPart = bytes('_' + instanceTag + '_');
@@ -116,7 +115,7 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
     pos = this.writeData(rec, buf, pos);
     pos += buf.latin1Write(d.info, pos);
     pos += buf.latin1Write(this.placeAndReferrer(user.city, session.referrer), pos);
-    pos = put(buf, pos, this.sessionDate(startSecond));
+    pos += buf.latin1Write(this.startClock.date(startSecond), pos);
     pos = writeTimeOfDay(buf, pos, session.startMs, startSecond);
     pos = put(buf, pos, EVENTS_IN_SESSION_KEY);
     const index = rec.index;
@@ -142,16 +141,6 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
       this.typeDate.length = 0;
     }
     return (this.typeDate[type] ??= ['","event_type":"', EVENT_TYPES[type], '","timestamp":"', date].join(''));
-  }
-
-  /** `YYYY-MM-DDT` of the day holding `second`, as bytes (sessions start on few days). */
-  private sessionDate(second: number): Uint8Array {
-    const day = Math.floor(second / 86_400);
-    if (day !== this.startDay) {
-      this.startDay = day;
-      this.startDate = bytes(new Date(day * 86_400_000).toISOString().slice(0, 11));
-    }
-    return this.startDate;
   }
 
   private device(d: DeviceProfile): DeviceText {

@@ -47,7 +47,7 @@ const HOURS_KEPT = 87_600;
  * for a while, asking for two hours in turn, and the zone's formatter is slow.
  */
 export class ZoneClock {
-  readonly timezone: string;
+  private readonly timezone: string;
   private readonly table: ZoneTransitions | undefined;
   /** The table's stretch last looked up: hours [from, to) have `offset`. */
   private from = 1;

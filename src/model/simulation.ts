@@ -114,7 +114,6 @@ export class Simulation implements Shop {
   private readonly episodes: Episodes | null;
   /** The lanes ordered by their next event (its own heap: the sessions' stays monomorphic). */
   private readonly merge: LaneHeap;
-  /** Active slots given back by ended sessions, reused last in, first out. */
   private emitted = 0;
 
   constructor(options: ModelOptions) {
