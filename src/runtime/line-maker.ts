@@ -1,6 +1,14 @@
 import { EventSerializer } from '../events/serialize.ts';
 import { Simulation, type ModelOptions } from '../model/simulation.ts';
-import { ChannelReader, ChannelWriter, newChannelMemory, type ChannelMemory, type LineRef, type LineRun } from './channel.ts';
+import {
+  CHANNEL_REGIONS,
+  ChannelReader,
+  ChannelWriter,
+  newChannelMemory,
+  type ChannelMemory,
+  type LineRef,
+  type LineRun,
+} from './channel.ts';
 
 /**
  * A share of a run's lanes, made into encoded lines batch by batch: the generating half of a
@@ -72,8 +80,9 @@ export class LocalLines implements LineSource {
   private readonly reader: ChannelReader;
   private readonly maker: LineMaker;
 
-  constructor(model: ModelOptions, endMs: number) {
-    const channel = newChannelMemory();
+  /** `regions`: the channel's size (see CHANNEL_REGIONS). */
+  constructor(model: ModelOptions, endMs: number, regions = CHANNEL_REGIONS) {
+    const channel = newChannelMemory(regions);
     this.reader = new ChannelReader(channel);
     this.maker = new LineMaker(model, endMs, channel, () => {});
   }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { MetricsSnapshot } from '../metrics/metrics.ts';
 import { LANE_COUNT, type ModelOptions } from '../model/simulation.ts';
 import {
+  CHANNEL_REGIONS,
   ChannelReader,
   newChannelMemory,
   newLineRun,
@@ -163,7 +164,7 @@ export class LineMerge implements EventSource<LineRef> {
     const [own, ...shares] = threadLanes(model.lanes, k);
     // The workers first: they start up (a quarter of a second) while this thread builds its own simulation.
     const workers = shares.map((lanes, i) => {
-      const channel = newChannelMemory();
+      const channel = newChannelMemory(CHANNEL_REGIONS);
       const input: WorkerInput = { mode: 'lines', index: i + 1, model: { ...model, lanes }, endMs, channel };
       const thread = new WorkerThread(i + 1, input, logger, new Set(), (f) => {
         this.failure ??= f;

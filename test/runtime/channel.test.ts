@@ -17,7 +17,8 @@ test('keepRead: regions read are kept until released, and every line comes once,
   const expected = modelLines(OPTIONS, END);
   assert.ok(expected.length > 8000, `${expected.length} events`);
 
-  const local = new LocalLines(OPTIONS, END);
+  // Four regions (a run has CHANNEL_REGIONS): the ring goes round several times.
+  const local = new LocalLines(OPTIONS, END, 4);
   local.keepRead = true;
   const run = newLineRun();
   /** The runs taken since the last release: views on the channel's memory, read only at release. */
