@@ -19,7 +19,10 @@ const REGION_BYTES = 512 * 1024;
 const REGION_LINES = 4096;
 
 /**
- * Batches in a channel: 16 MB, about 12,000 events, 40 ms of a thread's output. The merge
+ * Batches in a channel of a run on `threads` threads: 32 (16 MB, about 12,000 events, 40 ms
+ * of a thread's output), and fewer from 17 threads on, so that all channels together stay
+ * within 256 MB (but never fewer than 4): with that many threads, the main thread's merging
+ * sets the pace, and room before it does not help. The merge
  * holds the threads to the same simulated time, so whenever one of them stalls (a garbage
  * collection, the OS running something else on its core) the other can go on only as far as
  * the channels between them reach; with too little room both wait in turn. With 4 regions
@@ -28,7 +31,9 @@ const REGION_LINES = 4096;
  * rounds; 64 regions waited less still, but was no faster). The room also lets the main
  * thread make its own lines ahead while a worker starts up.
  */
-export const CHANNEL_REGIONS = 32;
+export function channelRegions(threads: number): number {
+  return Math.max(4, Math.min(32, Math.floor(512 / threads)));
+}
 
 /** Control words: two flags, then per region its state (0 free, 1 full), then per region its line count. */
 const DONE = 0;
@@ -53,7 +58,7 @@ export interface ChannelMemory {
   readonly stats: SharedArrayBuffer;
 }
 
-/** A channel of `regions` batches (see CHANNEL_REGIONS). */
+/** A channel of `regions` batches (see `channelRegions`). */
 export function newChannelMemory(regions: number): ChannelMemory {
   return {
     control: new SharedArrayBuffer((STATE + 2 * regions) * 4),

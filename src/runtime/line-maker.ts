@@ -1,14 +1,6 @@
 import { EventSerializer } from '../events/serialize.ts';
 import { Simulation, type ModelOptions } from '../model/simulation.ts';
-import {
-  CHANNEL_REGIONS,
-  ChannelReader,
-  ChannelWriter,
-  newChannelMemory,
-  type ChannelMemory,
-  type LineRef,
-  type LineRun,
-} from './channel.ts';
+import { ChannelReader, ChannelWriter, newChannelMemory, type ChannelMemory, type LineRef, type LineRun } from './channel.ts';
 
 /**
  * A share of a run's lanes, made into encoded lines batch by batch: the generating half of a
@@ -80,8 +72,8 @@ export class LocalLines implements LineSource {
   private readonly reader: ChannelReader;
   private readonly maker: LineMaker;
 
-  /** `regions`: the channel's size (see CHANNEL_REGIONS). */
-  constructor(model: ModelOptions, endMs: number, regions = CHANNEL_REGIONS) {
+  /** `regions`: the channel's size (see `channelRegions`). */
+  constructor(model: ModelOptions, endMs: number, regions: number) {
     const channel = newChannelMemory(regions);
     this.reader = new ChannelReader(channel);
     this.maker = new LineMaker(model, endMs, channel, () => {});

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.ts';
 import type { MetricsSnapshot } from '../metrics/metrics.ts';
 import { LANE_COUNT, type ModelOptions } from '../model/simulation.ts';
 import {
-  CHANNEL_REGIONS,
+  channelRegions,
   ChannelReader,
   newChannelMemory,
   newLineRun,
@@ -163,15 +163,16 @@ export class LineMerge implements EventSource<LineRef> {
   constructor(model: ModelOptions & { lanes: readonly number[] }, k: number, endMs: number, logger: Logger) {
     const [own, ...shares] = threadLanes(model.lanes, k);
     // The workers first: they start up (a quarter of a second) while this thread builds its own simulation.
+    const regions = channelRegions(k);
     const workers = shares.map((lanes, i) => {
-      const channel = newChannelMemory(CHANNEL_REGIONS);
+      const channel = newChannelMemory(regions);
       const input: WorkerInput = { mode: 'lines', index: i + 1, model: { ...model, lanes }, endMs, channel };
       const thread = new WorkerThread(i + 1, input, logger, new Set(), (f) => {
         this.failure ??= f;
       });
       return { thread, channel: new ChannelReader(channel) };
     });
-    this.local = new LocalLines({ ...model, lanes: own! }, endMs);
+    this.local = new LocalLines({ ...model, lanes: own! }, endMs, regions);
     this.readers.push(this.local, ...workers.map((w) => w.channel));
     this.workers.push(null, ...workers);
   }

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelOptions } from '../../src/model/simulation.ts';
-import { newLineRun } from '../../src/runtime/channel.ts';
+import { channelRegions, newChannelMemory, newLineRun } from '../../src/runtime/channel.ts';
 import { LocalLines } from '../../src/runtime/line-maker.ts';
 import { modelLines, SMALL_RUN } from '../helpers/model-lines.ts';
 
@@ -17,7 +17,7 @@ test('keepRead: regions read are kept until released, and every line comes once,
   const expected = modelLines(OPTIONS, END);
   assert.ok(expected.length > 8000, `${expected.length} events`);
 
-  // Four regions (a run has CHANNEL_REGIONS): the ring goes round several times.
+  // Four regions (a run has more: see channelRegions): the ring goes round several times.
   const local = new LocalLines(OPTIONS, END, 4);
   local.keepRead = true;
   const run = newLineRun();
@@ -50,4 +50,19 @@ test('keepRead: regions read are kept until released, and every line comes once,
   assert.ok(releases >= 2, `${releases} releases`);
   assert.equal(got.length, expected.length);
   assert.deepEqual(got, expected);
+});
+
+test('channelRegions: 16 MB a channel up to 16 threads, then 256 MB in all, and never under 4 regions', () => {
+  const bytes = (threads: number): number => newChannelMemory(channelRegions(threads)).data.byteLength;
+  assert.equal(bytes(2), 16 * 2 ** 20);
+  assert.equal(bytes(16), 16 * 2 ** 20);
+  for (let threads = 2; threads <= 128; threads++) {
+    assert.ok(
+      threads * bytes(threads) <= Math.max(256 * 2 ** 20, threads * 2 * 2 ** 20),
+      `${threads} threads: ${bytes(threads)} bytes a channel`,
+    );
+    assert.ok(channelRegions(threads) >= 4);
+  }
+  assert.ok(bytes(17) < bytes(16));
+  assert.equal(channelRegions(1000), 4);
 });
