@@ -86,7 +86,7 @@ export class SearchIndex {
           weights.set(text, (weights.get(text) ?? 0) + w);
         }
       }
-      terms.push([...weights.keys()].map((text) => ({ text, matches: this.match(text) })));
+      terms.push([...weights.keys()].map((text) => new Term(text, this)));
       popularity.push(new Discrete([...weights.values()]));
     }
     this.terms = terms;
@@ -98,7 +98,7 @@ export class SearchIndex {
     const query = this.terms[category]![this.popularity[category]!.sample(rng)]!;
     if (rng.next() >= this.misspelt) return query;
     const text = misspell(query.text, rng);
-    return text === query.text ? query : { text, matches: this.match(text) };
+    return text === query.text ? query : new Term(text, this, this.match(text));
   }
 
   /** The products matching every word of `text`. */
@@ -111,6 +111,26 @@ export class SearchIndex {
       if (found.length === 0) return NONE;
     }
     return found ?? NONE;
+  }
+}
+
+/**
+ * A term and its matches, found when first asked for: most of a category's thousands of terms
+ * are drawn late or never, and finding them all took a fifth of building the shop at start-up.
+ */
+class Term implements Query {
+  readonly text: string;
+  private readonly index: SearchIndex;
+  private found: Int32Array | null;
+
+  constructor(text: string, index: SearchIndex, found: Int32Array | null = null) {
+    this.text = text;
+    this.index = index;
+    this.found = found;
+  }
+
+  get matches(): Int32Array {
+    return (this.found ??= this.index.match(this.text));
   }
 }
 
