@@ -18,21 +18,25 @@ import type { RecordEncoder } from '../sinks/sink.ts';
 const REGION_BYTES = 512 * 1024;
 const REGION_LINES = 4096;
 
+/** All channels of a run together, from 17 threads on (see `channelRegions`). */
+const CHANNELS_BYTES = 256 * 1024 * 1024;
+
 /**
  * Batches in a channel of a run on `threads` threads: 32 (16 MB, about 12,000 events, 40 ms
  * of a thread's output), and fewer from 17 threads on, so that all channels together stay
- * within 256 MB (but never fewer than 4): with that many threads, the main thread's merging
- * sets the pace, and room before it does not help. The merge
- * holds the threads to the same simulated time, so whenever one of them stalls (a garbage
- * collection, the OS running something else on its core) the other can go on only as far as
- * the channels between them reach; with too little room both wait in turn. With 4 regions
- * (2 MB) a two-thread run spent ~600 ms of 4.5 s waiting, the worker for room and the main
- * thread for lines; with 32, ~250 ms, and the run was 7% faster (3M events, 8 interleaved
- * rounds; 64 regions waited less still, but was no faster). The room also lets the main
- * thread make its own lines ahead while a worker starts up.
+ * within CHANNELS_BYTES (but never fewer than 4): with that many threads, the main thread's
+ * merging sets the pace, and room before it does not help.
+ *
+ * The merge holds the threads to the same simulated time, so whenever one of them stalls (a
+ * garbage collection, the OS running something else on its core) the other can go on only as
+ * far as the channels between them reach; with too little room both wait in turn. With 4
+ * regions (2 MB) a two-thread run spent ~600 ms of 4.5 s waiting, the worker for room and the
+ * main thread for lines; with 32, ~250 ms, and the run was 7% faster (3M events, 8
+ * interleaved rounds; 64 regions waited less still, but was no faster). The room also lets
+ * the main thread make its own lines ahead while a worker starts up.
  */
 export function channelRegions(threads: number): number {
-  return Math.max(4, Math.min(32, Math.floor(512 / threads)));
+  return Math.max(4, Math.min(32, Math.floor(CHANNELS_BYTES / REGION_BYTES / threads)));
 }
 
 /** Control words: two flags, then per region its state (0 free, 1 full), then per region its line count. */
@@ -74,7 +78,7 @@ class Views {
   /** Batches in the ring. */
   readonly size: number;
   /** Where the regions' line counts start among the control words. */
-  readonly count: number;
+  readonly countAt: number;
   readonly control: Int32Array;
   readonly regions: Latin1Buffer[];
   readonly keys: Float64Array;
@@ -83,7 +87,7 @@ class Views {
   readonly stats: Float64Array;
   constructor(m: ChannelMemory) {
     this.size = m.data.byteLength / REGION_BYTES;
-    this.count = STATE + this.size;
+    this.countAt = STATE + this.size;
     this.control = new Int32Array(m.control);
     this.regions = Array.from({ length: this.size }, (_, r) => Buffer.from(m.data, r * REGION_BYTES, REGION_BYTES) as Latin1Buffer);
     this.keys = new Float64Array(m.keys);
@@ -140,7 +144,7 @@ export class ChannelWriter {
   publish(stats: readonly number[]): void {
     const v = this.v;
     for (let s = 0; s < STATS; s++) v.stats[s] = stats[s]!;
-    v.control[v.count + this.region] = this.lines;
+    v.control[v.countAt + this.region] = this.lines;
     Atomics.store(v.control, STATE + this.region, 1);
     this.wakeIfWaiting();
     this.region = (this.region + 1) % v.size;
@@ -230,7 +234,7 @@ export class ChannelReader {
     // The worker publishes its last batch before it sets DONE: once DONE is seen, a state not full stays so.
     const done = Atomics.load(v.control, DONE) === 1;
     if (Atomics.load(v.control, STATE + this.region) === 1) {
-      this.count = v.control[v.count + this.region]!;
+      this.count = v.control[v.countAt + this.region]!;
       this.index = 0;
       this.holding = true;
       return this.count > 0 || this.hasLine();
