@@ -45,8 +45,12 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   private typeDateText = '';
   private readonly segmentPrefix: Uint8Array[];
   private readonly locations: string[];
-  /** Plain pages by `page * 64 + category`, search pages by term; each ends with `,"event_data":`. */
-  private readonly plainPages: string[] = [];
+  /**
+   * Plain pages by `page * 64 + category` or `64 * 64 + type` (see PLAIN_PAGE_KEYS), search pages by term; each ends with `,"event_data":`.
+   * Filled to its length up front: an array written first at an index far past its end is
+   * kept as a dictionary, a hash lookup on every page view.
+   */
+  private readonly plainPages: (string | undefined)[] = filled(PLAIN_PAGE_KEYS);
   private readonly searchPages = new Map<string, string>();
   /** page_view event_data by `scroll depth * 2 + landing`. */
   private readonly scrollData: string[] = [];
@@ -332,6 +336,9 @@ function put(buf: Latin1Buffer, pos: number, piece: Uint8Array): number {
   buf.set(piece, pos);
   return pos + piece.length;
 }
+
+/** Keys of `plainPages`: page views by `page * 64 + category` (a shop has at most 64 categories), other steps by `64 * 64 + type`. */
+const PLAIN_PAGE_KEYS = 64 * 64 + EVENT_TYPES.length;
 
 /** The fixed keys between an event's numbers. */
 const ID_PREFIX = bytes('{"event_id":"evt_');

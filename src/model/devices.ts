@@ -207,19 +207,43 @@ export const SAMSUNG_CHROMIUM: Readonly<Record<string, string>> = Object.fromEnt
  * are drawn, and a new release reaches its full weight `rampDays` after it comes out (updates
  * roll out over days, OS updates over weeks).
  */
-interface Line {
+class Line {
   readonly releases: readonly Release[];
   readonly decay: number;
   readonly depth: number;
   readonly rampMs: number;
+  /** The latest answer of `newest`, and the times it holds for: [from, to). */
+  private newestAt = 0;
+  private newestFrom = Number.POSITIVE_INFINITY;
+  private newestTo = Number.NEGATIVE_INFINITY;
+
+  constructor(releases: readonly Release[], decay: number, depth: number, rampDays: number) {
+    this.releases = releases;
+    this.decay = decay;
+    this.depth = depth;
+    this.rampMs = rampDays * 86_400_000;
+  }
+
+  /**
+   * The newest release out at `atMs` (the oldest if none is). Users are drawn mostly in time
+   * order, so the last answer is kept until the next release comes out: most draws skip the
+   * walk back from the newest release in the table.
+   */
+  newest(atMs: number): number {
+    if (atMs >= this.newestFrom && atMs < this.newestTo) return this.newestAt;
+    const r = this.releases;
+    let k = r.length - 1;
+    while (k > 0 && r[k]!.releasedMs > atMs) k--;
+    this.newestAt = k;
+    this.newestFrom = k === 0 && r[0]!.releasedMs > atMs ? Number.NEGATIVE_INFINITY : r[k]!.releasedMs;
+    this.newestTo =
+      k === 0 && r[0]!.releasedMs > atMs ? r[0]!.releasedMs : k + 1 < r.length ? r[k + 1]!.releasedMs : Number.POSITIVE_INFINITY;
+    return k;
+  }
 }
 
-const line = (releases: readonly Release[], decay: number, depth: number, rampDays: number): Line => ({
-  releases,
-  decay,
-  depth,
-  rampMs: rampDays * 86_400_000,
-});
+const line = (releases: readonly Release[], decay: number, depth: number, rampDays: number): Line =>
+  new Line(releases, decay, depth, rampDays);
 
 const CHROME = line(RELEASES.chrome, 0.5, 6, 14);
 const EDGE = line(RELEASES.edge, 0.5, 6, 14);
@@ -239,8 +263,7 @@ const SAMSUNG_PHONES = line(
 /** A release of `l` for a user first seen at `atMs`, from `u` in [0, 1), no older than release `floor`. */
 function pickRelease(l: Line, atMs: number, floor: number, u: number): number {
   const r = l.releases;
-  let top = r.length - 1;
-  while (top > floor && r[top]!.releasedMs > atMs) top--;
+  const top = Math.max(floor, l.newest(atMs));
   const bottom = Math.max(floor, top - l.depth + 1);
   let total = 0;
   for (let k = top, w = 1; k >= bottom; k--, w *= l.decay) total += w * Math.min(1, Math.max(0, atMs - r[k]!.releasedMs) / l.rampMs);

@@ -78,6 +78,9 @@ export class SeedSource {
   readonly seed: number;
   private readonly s0: number;
   private readonly s1: number;
+  /** The last label forked and its hash: a lane forks the same label for every session. */
+  private label = '';
+  private labelHash = hashString('');
 
   constructor(seed: number, derived?: { s0: number; s1: number }) {
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`seed must be a non-negative safe integer (got ${seed})`);
@@ -94,7 +97,11 @@ export class SeedSource {
 
   /** An independent stream for `label` (and an optional numeric sub-id such as a user number). */
   fork(label: string, id = 0): Sfc32 {
-    const h = hashString(label);
+    if (label !== this.label) {
+      this.label = label;
+      this.labelHash = hashString(label);
+    }
+    const h = this.labelHash;
     const lo = id >>> 0;
     const hi = Math.floor(id / 4294967296) >>> 0;
     return new Sfc32(

@@ -126,12 +126,17 @@ function slotWeights(model: ShopModel): number[][] {
   );
 }
 
-/** Where a pool's parts lie: [city][segment][tier] and [city][segment] first slot and slot count. */
+/**
+ * Where a pool's parts lie, as flat tables of [first slot, slot count] pairs: `parts` by
+ * (city × segments + segment) × `tiers` + tier, `segments` (all of a segment's tiers) by
+ * city × segments + segment. Flat, as a session start reads one part: one load, where nested
+ * arrays took three.
+ */
 interface PoolLayout {
-  readonly partStart: number[][][];
-  readonly partSize: number[][][];
-  readonly segmentStart: number[][];
-  readonly segmentSize: number[][];
+  readonly parts: Int32Array;
+  readonly segments: Int32Array;
+  /** The most visit tiers of any segment: the stride of `parts`. */
+  readonly tiers: number;
   readonly total: number;
 }
 
@@ -139,36 +144,26 @@ interface PoolLayout {
 function poolLayout(capacity: number, cityShares: readonly number[], model: ShopModel): PoolLayout {
   const weights = slotWeights(model);
   const weightSum = weights.flat().reduce((a, b) => a + b, 0);
+  const segmentCount = model.segmentMix.length;
+  const tiers = Math.max(...weights.map((w) => w.length));
+  const parts = new Int32Array(cityShares.length * segmentCount * tiers * 2);
+  const segments = new Int32Array(cityShares.length * segmentCount * 2);
   let total = 0;
-  const partStart: number[][][] = [];
-  const partSize: number[][][] = [];
-  const segmentStart: number[][] = [];
-  const segmentSize: number[][] = [];
-  for (const share of cityShares) {
-    const starts: number[][] = [];
-    const sizes: number[][] = [];
-    const segStarts: number[] = [];
-    const segSizes: number[] = [];
-    for (let s = 0; s < model.segmentMix.length; s++) {
-      segStarts.push(total);
-      const tierStarts: number[] = [];
-      const tierSizes: number[] = [];
-      for (const w of weights[s]!) {
-        const size = Math.max(1, Math.round((capacity * share * w) / weightSum));
-        tierStarts.push(total);
-        tierSizes.push(size);
+  for (let c = 0; c < cityShares.length; c++) {
+    for (let s = 0; s < segmentCount; s++) {
+      const first = total;
+      for (let t = 0; t < weights[s]!.length; t++) {
+        const size = Math.max(1, Math.round((capacity * cityShares[c]! * weights[s]![t]!) / weightSum));
+        const at = ((c * segmentCount + s) * tiers + t) * 2;
+        parts[at] = total;
+        parts[at + 1] = size;
         total += size;
       }
-      starts.push(tierStarts);
-      sizes.push(tierSizes);
-      segSizes.push(total - segStarts[s]!);
+      segments[(c * segmentCount + s) * 2] = first;
+      segments[(c * segmentCount + s) * 2 + 1] = total - first;
     }
-    partStart.push(starts);
-    partSize.push(sizes);
-    segmentStart.push(segStarts);
-    segmentSize.push(segSizes);
   }
-  return { partStart, partSize, segmentStart, segmentSize, total };
+  return { parts, segments, tiers, total };
 }
 
 /**
@@ -232,12 +227,9 @@ export class UserPool {
   private readonly later: { readonly any: Discrete; readonly committed: Discrete };
   private readonly catalog: Catalog;
   private readonly ids: IdPermutation;
-  /** [city][segment][tier]: first slot and slot count of that part of the pool. */
-  private readonly partStart: number[][][];
-  private readonly partSize: number[][][];
-  /** [city][segment]: first slot and slot count of the segment (all its tiers). */
-  private readonly segmentStart: number[][];
-  private readonly segmentSize: number[][];
+  /** Where the pool's parts lie (see PoolLayout). */
+  private readonly layout: PoolLayout;
+  private readonly segmentCount: number;
   /** By segment: the tiers, weighted by their share of the segment's sessions. */
   private readonly tiers: (Discrete | null)[];
   /** The slots' records as doubles (`F_*` fields: slot × 4 + field) ... */
@@ -281,10 +273,8 @@ export class UserPool {
       s === S.NEW ? null : new Discrete(this.behaviour.visits.tiers[s - 1]!.map((t) => t.share)),
     );
     const layout = poolLayout(capacity, cityShares, model);
-    this.partStart = layout.partStart;
-    this.partSize = layout.partSize;
-    this.segmentStart = layout.segmentStart;
-    this.segmentSize = layout.segmentSize;
+    this.layout = layout;
+    this.segmentCount = model.segmentMix.length;
     this.capacity = layout.total;
     // All zeros, which is every slot empty: memory the pool has not used yet stays untouched.
     const bytes = layout.total * SLOT_BYTES;
@@ -391,8 +381,9 @@ export class UserPool {
    */
   startReturning(city: number, segment: number, atMs: number, rng: { next(): number; int(n: number): number }): UserRef {
     const tier = this.tiers[segment]!.pick(rng.next());
-    const start = this.partStart[city]![segment]![tier]!;
-    const size = this.partSize[city]![segment]![tier]!;
+    const at = ((city * this.segmentCount + segment) * this.layout.tiers + tier) * 2;
+    const start = this.layout.parts[at]!;
+    const size = this.layout.parts[at + 1]!;
     const second = Math.floor(atMs / 1000);
     for (let attempt = 0; attempt < 4; attempt++) {
       const slot = start + rng.int(size);
@@ -446,7 +437,8 @@ export class UserPool {
     const committed = identity.hasAccount || identity.toReview >= 0;
     if (!committed && rng.next() >= this.behaviour.accounts.casualReturn) return;
     const segment = 1 + (committed ? this.later.committed : this.later.any).pick(rng.next());
-    const slot = this.segmentStart[user.city]![segment]! + rng.int(this.segmentSize[user.city]![segment]!);
+    const at = (user.city * this.segmentCount + segment) * 2;
+    const slot = this.layout.segments[at]! + rng.int(this.layout.segments[at + 1]!);
     if (cart.length > 0) this.carts.set(slot, cart);
     else this.carts.delete(slot);
     this.fill(slot, user.num, user.device.index, user.ipNum, identity.hasAccount ? 1 : 0, identity.toReview, startSecond, endMs);
