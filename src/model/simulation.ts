@@ -271,49 +271,56 @@ const NO_LANE = {
   },
 } as unknown as Lane;
 
-/** A binary min-heap of lanes by (time of next event, lane number). */
+/**
+ * A binary min-heap of lanes by (time of next event, lane number): their merge keys, which
+ * are unique. The keys are kept beside the lanes in one array of doubles, so sifting reads
+ * them in a row rather than from each lane's object.
+ */
 class LaneHeap {
-  private readonly items: Lane[];
+  private readonly items: Lane[] = [];
+  private readonly keys: Float64Array;
   top: Lane;
 
   constructor(lanes: readonly Lane[]) {
-    this.items = [];
+    const { items } = this;
+    const keys = (this.keys = new Float64Array(lanes.length));
     for (const lane of lanes) {
-      this.items.push(lane);
-      let i = this.items.length - 1;
+      let i = items.length;
+      items.push(lane);
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (!before(this.items[i]!, this.items[parent]!)) break;
-        [this.items[i], this.items[parent]] = [this.items[parent]!, this.items[i]!];
+        if (!(lane.mergeKey < keys[parent]!)) break;
+        items[i] = items[parent]!;
+        keys[i] = keys[parent]!;
         i = parent;
       }
+      items[i] = lane;
+      keys[i] = lane.mergeKey;
     }
     // No lanes (a producer whose workers run them all): a lane that never has an event.
-    this.top = this.items[0] ?? NO_LANE;
+    this.top = items[0] ?? NO_LANE;
   }
 
   /** The top lane's next event moved later: sift it down. */
   topMoved(): void {
-    const items = this.items;
+    const { items, keys } = this;
     if (items.length === 0) throw new RangeError('this simulation runs no lanes: it has no events');
     const n = items.length;
     const lane = items[0]!;
+    const key = lane.mergeKey;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= n) break;
       const right = left + 1;
-      const child = right < n && before(items[right]!, items[left]!) ? right : left;
-      const c = items[child]!;
-      if (!before(c, lane)) break;
-      items[i] = c;
+      const child = right < n && keys[right]! < keys[left]! ? right : left;
+      if (!(keys[child]! < key)) break;
+      items[i] = items[child]!;
+      keys[i] = keys[child]!;
       i = child;
     }
     items[i] = lane;
+    keys[i] = key;
     this.top = items[0]!;
   }
-}
-
-function before(a: Lane, b: Lane): boolean {
-  return a.mergeKey < b.mergeKey;
 }
