@@ -8,7 +8,6 @@ import {
   SUPPORT_CHANNELS,
   SUPPORT_TOPICS,
   type Behaviour,
-  type DeviceType,
   type LoginMethod,
   type LogoutSource,
   type NewsletterSource,
@@ -181,6 +180,8 @@ const range = (from: number, count: number): number[] => Array.from({ length: co
 export class Activity {
   readonly behaviour: Behaviour;
   readonly pages: Choice<number>;
+  /** Mean page load time, by device type (DEVICE_TYPES). */
+  readonly pageLoadMeanMs: readonly number[];
   /** Units added at once, by device type (DEVICE_TYPES). */
   readonly quantity: readonly Choice<number>[];
   readonly paymentMethods: Choice<PaymentMethod>;
@@ -206,6 +207,7 @@ export class Activity {
       PAGE_KINDS.map((k) => PAGE[k]),
       PAGE_KINDS.map((k) => b.pageView.pages[k]),
     );
+    this.pageLoadMeanMs = DEVICE_TYPES.map((d) => b.pageLoad.meanMs[d]);
     this.quantity = DEVICE_TYPES.map((d) => new Choice(range(1, b.device[d].quantity.length), b.device[d].quantity));
     this.paymentMethods = Choice.of(PAYMENT_METHODS, b.completeCheckout.paymentMethods);
     this.loginMethods = Choice.of(LOGIN_METHODS, b.login.methods);
@@ -214,10 +216,6 @@ export class Activity {
     this.supportChannels = Choice.of(SUPPORT_CHANNELS, b.contactSupport.channels);
     this.supportTopics = Choice.of(SUPPORT_TOPICS, b.contactSupport.topics);
     this.rating = new Choice(range(1, b.reviewWrite.rating.length), b.reviewWrite.rating);
-  }
-
-  pageLoadMeanMs(device: DeviceType): number {
-    return this.behaviour.pageLoad.meanMs[device];
   }
 }
 
@@ -287,7 +285,7 @@ export function performEvent(
   rec.timeMs = session.timeMs;
   rec.index = session.count;
   const load = b.pageLoad;
-  rec.pageLoadMs = Math.max(load.minMs, Math.round(lognormalWithMean(rng, act.pageLoadMeanMs(session.user.device.type), load.sigma)));
+  rec.pageLoadMs = Math.max(load.minMs, Math.round(lognormalWithMean(rng, act.pageLoadMeanMs[session.user.device.typeIndex]!, load.sigma)));
   switch (type) {
     case T.PAGE_VIEW: {
       const v = b.pageView;
@@ -323,8 +321,7 @@ export function performEvent(
       const query = act.search.draw(rng, category);
       rec.searchTerm = query.text;
       // The shop lists what it can sell: the matching products in stock now.
-      let found = 0;
-      for (let k = 0; k < query.matches.length; k++) if (act.stock.inStock(query.matches[k]!, session.timeMs)) found++;
+      const found = act.stock.countInStock(query.matches, session.timeMs, query.inStock);
       rec.resultsCount = found;
       session.searchEmpty = found === 0;
       rec.searchDurationMs = Math.max(s.minDurationMs, Math.round(lognormalWithMean(rng, s.durationMs.mean, s.durationMs.sigma)));

@@ -2,11 +2,14 @@ import { QUERY_SHAPES, type Behaviour, type QueryShape } from './behaviour.ts';
 import { VARIANT_COLOURS, type Catalog, type Category } from './catalog.ts';
 import { Discrete } from './distributions.ts';
 import { Sfc32, type Rng } from './rng.ts';
+import { StockCount } from './stock.ts';
 
 /** A search as typed, and the catalog's products that match it (`Product.index` at list price). */
 export interface Query {
   readonly text: string;
   readonly matches: Int32Array;
+  /** How many of the matches are in stock, as last counted (see `Stock.countInStock`). */
+  readonly inStock: StockCount;
 }
 
 const NONE = new Int32Array(0);
@@ -122,6 +125,7 @@ class Term implements Query {
   readonly text: string;
   private readonly index: SearchIndex;
   private found: Int32Array | null;
+  readonly inStock = new StockCount();
 
   constructor(text: string, index: SearchIndex, found: Int32Array | null = null) {
     this.text = text;

@@ -11,6 +11,13 @@ function unit(product: number, day: number, salt: number): number {
   return mix32((Math.imul(product, 0x9e3779b1) ^ mix32((day + salt) | 0)) >>> 0) / 4294967296;
 }
 
+/** A count of `Stock.countInStock`, kept with the list it counted. */
+export class StockCount {
+  stock: Stock | null = null;
+  day = Number.NaN;
+  count = 0;
+}
+
 /**
  * Whether a product is in stock: a state of the shop, not a draw per view. A product is out
  * for whole UTC days (`1 − inStock` of them, by a hash of product and day), so every view,
@@ -28,6 +35,22 @@ export class Stock {
     this.inStockShare = inStock;
     this.listed = listed;
     this.episodes = episodes.hasStockOuts ? episodes : null;
+  }
+
+  /**
+   * How many of `products` (`Product.index`) are in stock at `ms`. Without stock-out episodes
+   * stock changes only at midnight, so the count is kept in `memo` for the rest of the day:
+   * a search lists a term's matches, a score of products, and popular terms come again.
+   */
+  countInStock(products: Int32Array, ms: number, memo: StockCount): number {
+    const day = Math.floor(ms / DAY_MS);
+    if (this.episodes === null && memo.stock === this && memo.day === day) return memo.count;
+    let count = 0;
+    for (let k = 0; k < products.length; k++) if (this.inStock(products[k]!, ms)) count++;
+    memo.stock = this;
+    memo.day = day;
+    memo.count = count;
+    return count;
   }
 
   /** Whether the product with this `Product.index` is in stock at `ms`. */
