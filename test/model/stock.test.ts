@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Episodes, NO_EPISODES, type EpisodeSpec } from '../../src/model/episodes.ts';
-import { Stock } from '../../src/model/stock.ts';
+import { Stock, StockCount } from '../../src/model/stock.ts';
 
 const DAY_MS = 86_400_000;
 const START = Date.parse('2024-03-04T00:00:00Z');
@@ -68,4 +68,27 @@ test("a flash sale sells out its share from its start to midnight, and no produc
       assert.ok(changes <= 1, `product ${p} changes twice on ${new Date(ms).toISOString()}`);
     }
   }
+});
+
+test('countInStock counts what inStock says, kept for the day without stock-outs and counted afresh during a sale', () => {
+  const products = Int32Array.from({ length: 40 }, (_, k) => k * 37);
+  const counted = (stock: Stock, ms: number): number => products.filter((p) => stock.inStock(p, ms)).length;
+  const plain = new Stock(0.6, LISTED, NO_EPISODES);
+  const selling = new Stock(0.6, LISTED, new Episodes([sale(START + 10 * 3_600_000, 6, 0.5)], START));
+  for (const stock of [plain, selling]) {
+    const memo = new StockCount();
+    const seen = new Set<number>();
+    // Every half hour over three days, one memo throughout: across midnights and through the sale.
+    for (let ms = START; ms < START + 3 * DAY_MS; ms += 1_800_000) {
+      const n = stock.countInStock(products, ms, memo);
+      assert.equal(n, counted(stock, ms), new Date(ms).toISOString());
+      seen.add(n);
+    }
+    assert.ok(seen.size > 1, 'the count changed over the days');
+  }
+  // A memo filled by another stock is not taken for this one's.
+  const memo = new StockCount();
+  plain.countInStock(products, START, memo);
+  const other = new Stock(0.2, LISTED, NO_EPISODES);
+  assert.equal(other.countInStock(products, START, memo), counted(other, START));
 });
