@@ -46,9 +46,10 @@ export class EventSerializer implements RecordEncoder<EventRecord> {
   private readonly segmentPrefix: Uint8Array[];
   private readonly locations: string[];
   /**
-   * Plain pages by `page * 64 + category` or `64 * 64 + type` (see PLAIN_PAGE_KEYS), search pages by term; each ends with `,"event_data":`.
-   * Filled to its length up front: an array written first at an index far past its end is
-   * kept as a dictionary, a hash lookup on every page view.
+   * Plain pages by `page * 64 + category` or `64 * 64 + type` (see PLAIN_PAGE_KEYS), search
+   * pages by term; each ends with `,"event_data":`. Filled to its length up front: an array
+   * written first at an index far past its end is kept as a dictionary, a hash lookup on
+   * every page view.
    */
   private readonly plainPages: (string | undefined)[] = filled(PLAIN_PAGE_KEYS);
   private readonly searchPages = new Map<string, string>();

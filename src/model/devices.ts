@@ -234,10 +234,11 @@ class Line {
     const r = this.releases;
     let k = r.length - 1;
     while (k > 0 && r[k]!.releasedMs > atMs) k--;
+    // Before the oldest release the answer holds until it comes out; else until the next one does.
+    const beforeAll = r[k]!.releasedMs > atMs;
     this.newestAt = k;
-    this.newestFrom = k === 0 && r[0]!.releasedMs > atMs ? Number.NEGATIVE_INFINITY : r[k]!.releasedMs;
-    this.newestTo =
-      k === 0 && r[0]!.releasedMs > atMs ? r[0]!.releasedMs : k + 1 < r.length ? r[k + 1]!.releasedMs : Number.POSITIVE_INFINITY;
+    this.newestFrom = beforeAll ? Number.NEGATIVE_INFINITY : r[k]!.releasedMs;
+    this.newestTo = beforeAll ? r[k]!.releasedMs : k + 1 < r.length ? r[k + 1]!.releasedMs : Number.POSITIVE_INFINITY;
     return k;
   }
 }
