@@ -321,7 +321,7 @@ export function performEvent(
       const query = act.search.draw(rng, category);
       rec.searchTerm = query.text;
       // The shop lists what it can sell: the matching products in stock now.
-      const found = act.stock.countInStock(query.matches, session.timeMs, query.inStock);
+      const found = act.stock.countInStock(query.matches, session.timeMs, query.inStockCount);
       rec.resultsCount = found;
       session.searchEmpty = found === 0;
       rec.searchDurationMs = Math.max(s.minDurationMs, Math.round(lognormalWithMean(rng, s.durationMs.mean, s.durationMs.sigma)));

@@ -243,18 +243,15 @@ class Line {
   }
 }
 
-const line = (releases: readonly Release[], decay: number, depth: number, rampDays: number): Line =>
-  new Line(releases, decay, depth, rampDays);
-
-const CHROME = line(RELEASES.chrome, 0.5, 6, 14);
-const EDGE = line(RELEASES.edge, 0.5, 6, 14);
-const FIREFOX = line(RELEASES.firefox, 0.5, 6, 14);
-const APPLE = line(RELEASES.apple, 0.6, 8, 21);
-const ANDROID = line(RELEASES.android, 0.6, 4, 60);
-const SAMSUNG_INTERNET = line(RELEASES.samsungInternet, 0.5, 4, 30);
+const CHROME = new Line(RELEASES.chrome, 0.5, 6, 14);
+const EDGE = new Line(RELEASES.edge, 0.5, 6, 14);
+const FIREFOX = new Line(RELEASES.firefox, 0.5, 6, 14);
+const APPLE = new Line(RELEASES.apple, 0.6, 8, 21);
+const ANDROID = new Line(RELEASES.android, 0.6, 4, 60);
+const SAMSUNG_INTERNET = new Line(RELEASES.samsungInternet, 0.5, 4, 30);
 /** Phones are kept for years: older models fade slowly. */
-const PHONES = line(RELEASES.phone, 0.85, 8, 30);
-const SAMSUNG_PHONES = line(
+const PHONES = new Line(RELEASES.phone, 0.85, 8, 30);
+const SAMSUNG_PHONES = new Line(
   RELEASES.phone.filter((p) => p.version.startsWith('SM-')),
   0.85,
   5,

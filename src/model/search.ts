@@ -9,7 +9,7 @@ export interface Query {
   readonly text: string;
   readonly matches: Int32Array;
   /** How many of the matches are in stock, as last counted (see `Stock.countInStock`). */
-  readonly inStock: StockCount;
+  readonly inStockCount: StockCount;
 }
 
 const NONE = new Int32Array(0);
@@ -125,7 +125,7 @@ class Term implements Query {
   readonly text: string;
   private readonly index: SearchIndex;
   private found: Int32Array | null;
-  readonly inStock = new StockCount();
+  readonly inStockCount = new StockCount();
 
   constructor(text: string, index: SearchIndex, found: Int32Array | null = null) {
     this.text = text;

@@ -135,9 +135,20 @@ function slotWeights(model: ShopModel): number[][] {
 interface PoolLayout {
   readonly parts: Int32Array;
   readonly segments: Int32Array;
+  readonly segmentCount: number;
   /** The most visit tiers of any segment: the stride of `parts`. */
   readonly tiers: number;
   readonly total: number;
+}
+
+/** Where the [first slot, slot count] pair of a part of the pool is in `PoolLayout.parts`. */
+function partAt(l: { readonly segmentCount: number; readonly tiers: number }, city: number, segment: number, tier: number): number {
+  return ((city * l.segmentCount + segment) * l.tiers + tier) * 2;
+}
+
+/** Where the [first slot, slot count] pair of a segment of the pool is in `PoolLayout.segments`. */
+function segmentAt(l: { readonly segmentCount: number }, city: number, segment: number): number {
+  return (city * l.segmentCount + segment) * 2;
 }
 
 /** Per city, returning segment and visit tier, its share of `capacity` (at least one slot), one part after another. */
@@ -148,22 +159,23 @@ function poolLayout(capacity: number, cityShares: readonly number[], model: Shop
   const tiers = Math.max(...weights.map((w) => w.length));
   const parts = new Int32Array(cityShares.length * segmentCount * tiers * 2);
   const segments = new Int32Array(cityShares.length * segmentCount * 2);
+  const shape = { segmentCount, tiers };
   let total = 0;
   for (let c = 0; c < cityShares.length; c++) {
     for (let s = 0; s < segmentCount; s++) {
       const first = total;
       for (let t = 0; t < weights[s]!.length; t++) {
         const size = Math.max(1, Math.round((capacity * cityShares[c]! * weights[s]![t]!) / weightSum));
-        const at = ((c * segmentCount + s) * tiers + t) * 2;
+        const at = partAt(shape, c, s, t);
         parts[at] = total;
         parts[at + 1] = size;
         total += size;
       }
-      segments[(c * segmentCount + s) * 2] = first;
-      segments[(c * segmentCount + s) * 2 + 1] = total - first;
+      segments[segmentAt(shape, c, s)] = first;
+      segments[segmentAt(shape, c, s) + 1] = total - first;
     }
   }
-  return { parts, segments, tiers, total };
+  return { parts, segments, segmentCount, tiers, total };
 }
 
 /**
@@ -229,7 +241,6 @@ export class UserPool {
   private readonly ids: IdPermutation;
   /** Where the pool's parts lie (see PoolLayout). */
   private readonly layout: PoolLayout;
-  private readonly segmentCount: number;
   /** By segment: the tiers, weighted by their share of the segment's sessions. */
   private readonly tiers: (Discrete | null)[];
   /** The slots' records as doubles (`F_*` fields: slot × 4 + field) ... */
@@ -274,7 +285,6 @@ export class UserPool {
     );
     const layout = poolLayout(capacity, cityShares, model);
     this.layout = layout;
-    this.segmentCount = model.segmentMix.length;
     this.capacity = layout.total;
     // All zeros, which is every slot empty: memory the pool has not used yet stays untouched.
     const bytes = layout.total * SLOT_BYTES;
@@ -381,7 +391,7 @@ export class UserPool {
    */
   startReturning(city: number, segment: number, atMs: number, rng: { next(): number; int(n: number): number }): UserRef {
     const tier = this.tiers[segment]!.pick(rng.next());
-    const at = ((city * this.segmentCount + segment) * this.layout.tiers + tier) * 2;
+    const at = partAt(this.layout, city, segment, tier);
     const start = this.layout.parts[at]!;
     const size = this.layout.parts[at + 1]!;
     const second = Math.floor(atMs / 1000);
@@ -437,7 +447,7 @@ export class UserPool {
     const committed = identity.hasAccount || identity.toReview >= 0;
     if (!committed && rng.next() >= this.behaviour.accounts.casualReturn) return;
     const segment = 1 + (committed ? this.later.committed : this.later.any).pick(rng.next());
-    const at = (user.city * this.segmentCount + segment) * 2;
+    const at = segmentAt(this.layout, user.city, segment);
     const slot = this.layout.segments[at]! + rng.int(this.layout.segments[at + 1]!);
     if (cart.length > 0) this.carts.set(slot, cart);
     else this.carts.delete(slot);
