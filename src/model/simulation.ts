@@ -1,4 +1,4 @@
-import type { EventRecord } from './activity.ts';
+import { Activity, newRecordScratch, type EventRecord, type RecordScratch } from './activity.ts';
 import type { Catalog } from './catalog.ts';
 import type { Discrete } from './distributions.ts';
 import {
@@ -107,6 +107,8 @@ export class Simulation implements Shop {
   readonly segmentDistribution: Discrete;
   readonly cityShares: readonly number[];
   readonly maxMultiplier: number;
+  readonly activity: Activity;
+  readonly record: RecordScratch = newRecordScratch();
   /** The lanes this simulation runs, in lane order. */
   readonly lanes: readonly Lane[];
 
@@ -137,6 +139,7 @@ export class Simulation implements Shop {
     this.cityShares = this.model.cityShares;
     this.cityDistribution = this.model.cityDistribution;
     this.segmentDistribution = this.model.segmentDistribution;
+    this.activity = new Activity(this.model);
     const poolSize =
       options.userPoolSize > 0 ? options.userPoolSize : defaultPoolSize(options.ratePerHour, this.eventsPerSession, this.model);
     const warmUpMs = this.warmUpMs();
