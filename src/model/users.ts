@@ -179,18 +179,41 @@ function poolLayout(capacity: number, cityShares: readonly number[], model: Shop
 }
 
 /**
+ * What pools of one capacity have in common, built once for all of a run's lanes: where the
+ * parts lie, and the draws of a visit's tier and of a joiner's segment. Shared, what each
+ * lane touches for a session stays in the nearest caches.
+ */
+interface PoolShape {
+  readonly layout: PoolLayout;
+  /** By segment: the tiers, weighted by their share of the segment's sessions. */
+  readonly tiers: readonly (Discrete | null)[];
+  readonly later: { readonly any: Discrete; readonly committed: Discrete };
+}
+
+function poolShape(capacity: number, cityShares: readonly number[], model: ShopModel): PoolShape {
+  return {
+    layout: poolLayout(capacity, cityShares, model),
+    tiers: model.segmentMix.map((_, s) => (s === S.NEW ? null : new Discrete(model.behaviour.visits.tiers[s - 1]!.map((t) => t.share)))),
+    later: laterSegments(model),
+  };
+}
+
+/**
  * One allocation for the records of several pools (the lanes a thread runs), handed out in
  * turn. An ArrayBuffer comes zero-filled, and the allocator may write through a small one to
  * do it: the 64 pools of a quarter megabyte each at the default rate were 8.8 MB resident
  * before any user was placed, where one buffer of 15 MB stays untouched until used (measured).
  */
 export class PoolMemory {
+  /** The pools' common shape (they are all of one capacity). */
+  readonly shape: PoolShape;
   private readonly buffer: ArrayBuffer;
   private used = 0;
 
   /** Room for `pools` pools of `capacity` (as the pools are given it). */
   constructor(pools: number, capacity: number, cityShares: readonly number[], model: ShopModel) {
-    this.buffer = new ArrayBuffer(pools * poolLayout(capacity, cityShares, model).total * SLOT_BYTES);
+    this.shape = poolShape(capacity, cityShares, model);
+    this.buffer = new ArrayBuffer(pools * this.shape.layout.total * SLOT_BYTES);
   }
 
   take(bytes: number): { readonly buffer: ArrayBuffer; readonly byteOffset: number } {
@@ -236,13 +259,12 @@ export class UserPool {
   private readonly seeds: SeedSource;
   private readonly model: ShopModel;
   private readonly behaviour: Behaviour;
-  private readonly later: { readonly any: Discrete; readonly committed: Discrete };
+  private readonly later: PoolShape['later'];
   private readonly catalog: Catalog;
   private readonly ids: IdPermutation;
   /** Where the pool's parts lie (see PoolLayout). */
   private readonly layout: PoolLayout;
-  /** By segment: the tiers, weighted by their share of the segment's sessions. */
-  private readonly tiers: (Discrete | null)[];
+  private readonly tiers: PoolShape['tiers'];
   /** The slots' records as doubles (`F_*` fields: slot × 4 + field) ... */
   private readonly f64: Float64Array;
   /** ... and as 32-bit integers (`I_*` fields: slot × 8 + field), over the same bytes. */
@@ -273,17 +295,17 @@ export class UserPool {
     this.seeds = seeds;
     this.model = model;
     this.behaviour = model.behaviour;
-    this.later = laterSegments(model);
+    // The same as every other lane's pool when they share memory (see PoolShape).
+    const shape = memory?.shape ?? poolShape(capacity, cityShares, model);
+    this.later = shape.later;
     this.lane = lane;
     this.laneCount = laneCount;
     this.catalog = catalog;
     this.ids = new IdPermutation(mix32(seeds.seed % 4294967296) ^ 0x1d);
     this.minGapMs = this.behaviour.visits.minGapMinutes * 60_000;
     this.cartKeepMs = this.behaviour.cart.keepDays * 86_400_000;
-    this.tiers = model.segmentMix.map((_, s) =>
-      s === S.NEW ? null : new Discrete(this.behaviour.visits.tiers[s - 1]!.map((t) => t.share)),
-    );
-    const layout = poolLayout(capacity, cityShares, model);
+    this.tiers = shape.tiers;
+    const layout = shape.layout;
     this.layout = layout;
     this.capacity = layout.total;
     // All zeros, which is every slot empty: memory the pool has not used yet stays untouched.
