@@ -15,10 +15,10 @@ const SEMI_SPACE_MB = 16;
  * (measured in the bench); a run with few sessions does not notice. `lowMemory` goes further
  * with V8's optimize-for-size mode.
  *
- * The young generation's size is set, not left where it starts: the main thread's is 8 MB by
- * the time this runs (it grows to 16 first, see `holdYoungGeneration`; held at 8 it made 338
- * scavenges in 3M events instead of 101, and one thread was 1-2% slower), and a worker
- * thread's heap starts at 1 MB and would stay there
+ * The young generation's size is set, not left where it starts: the main thread's was 8 MB
+ * when this ran in the CLI (so it grows to 16 first, see `holdYoungGeneration`; held at 8 it
+ * made 338 scavenges in 3M events instead of 101, and one thread was 1-2% slower), and a
+ * worker thread's heap starts at 1 MB and would stay there
  * (about 900 scavenges per million events instead of 50; two workers took a sixth longer). With
  * workers, V8 also stops moving allocation sites to the old generation on its own: with the
  * young generation held at its size it did so for short-lived objects in some runs and not
