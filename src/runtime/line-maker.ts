@@ -74,7 +74,7 @@ export class LocalLines implements LineSource {
 
   /** `regions`: the channel's size (see `channelRegions`). */
   constructor(model: ModelOptions, endMs: number, regions: number) {
-    const channel = newChannelMemory(regions);
+    const channel = newChannelMemory(regions, false);
     this.reader = new ChannelReader(channel);
     this.maker = new LineMaker(model, endMs, channel, () => {});
   }
