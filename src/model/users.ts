@@ -159,20 +159,20 @@ function poolLayout(capacity: number, cityShares: readonly number[], model: Shop
   const tiers = Math.max(...weights.map((w) => w.length));
   const parts = new Int32Array(cityShares.length * segmentCount * tiers * 2);
   const segments = new Int32Array(cityShares.length * segmentCount * 2);
-  const shape = { segmentCount, tiers };
+  const strides = { segmentCount, tiers };
   let total = 0;
   for (let c = 0; c < cityShares.length; c++) {
     for (let s = 0; s < segmentCount; s++) {
       const first = total;
       for (let t = 0; t < weights[s]!.length; t++) {
         const size = Math.max(1, Math.round((capacity * cityShares[c]! * weights[s]![t]!) / weightSum));
-        const at = partAt(shape, c, s, t);
+        const at = partAt(strides, c, s, t);
         parts[at] = total;
         parts[at + 1] = size;
         total += size;
       }
-      segments[segmentAt(shape, c, s)] = first;
-      segments[segmentAt(shape, c, s) + 1] = total - first;
+      segments[segmentAt(strides, c, s)] = first;
+      segments[segmentAt(strides, c, s) + 1] = total - first;
     }
   }
   return { parts, segments, segmentCount, tiers, total };
@@ -205,13 +205,16 @@ function poolShape(capacity: number, cityShares: readonly number[], model: ShopM
  * before any user was placed, where one buffer of 15 MB stays untouched until used (measured).
  */
 export class PoolMemory {
-  /** The pools' common shape (they are all of one capacity). */
+  /** The capacity every pool given this memory has. */
+  readonly capacity: number;
+  /** The pools' common shape. */
   readonly shape: PoolShape;
   private readonly buffer: ArrayBuffer;
   private used = 0;
 
   /** Room for `pools` pools of `capacity` (as the pools are given it). */
   constructor(pools: number, capacity: number, cityShares: readonly number[], model: ShopModel) {
+    this.capacity = capacity;
     this.shape = poolShape(capacity, cityShares, model);
     this.buffer = new ArrayBuffer(pools * this.shape.layout.total * SLOT_BYTES);
   }
@@ -296,6 +299,8 @@ export class UserPool {
     this.model = model;
     this.behaviour = model.behaviour;
     // The same as every other lane's pool when they share memory (see PoolShape).
+    if (memory !== undefined && memory.capacity !== capacity)
+      throw new RangeError(`a pool of ${capacity} users cannot use memory made for pools of ${memory.capacity}`);
     const shape = memory?.shape ?? poolShape(capacity, cityShares, model);
     this.later = shape.later;
     this.lane = lane;

@@ -142,6 +142,15 @@ test('pools sharing one PoolMemory keep to their own part of it: the same users 
   assert.throws(() => pool(3, memory), /pool memory/);
 });
 
+test('a pool cannot use memory made for pools of another capacity (its layout would not fit)', () => {
+  const model = defaultShopModel();
+  const memory = new PoolMemory(2, 1_000, SHARES, model);
+  assert.throws(
+    () => new UserPool(new SeedSource(9), 500, SHARES, CATALOG, 0, 2, model, memory),
+    /a pool of 500 users cannot use memory made for pools of 1000/,
+  );
+});
+
 test('an address belongs to one city: the ranges are cut into blocks per city', () => {
   const pool = new UserPool(new SeedSource(8), 1_000, SHARES, CATALOG);
   const cityOf = new Map<string, number>();
