@@ -243,55 +243,93 @@ async function benchSinks(): Promise<void> {
 // ---------------------------------------------------------------- workers, against a plain generator
 
 /**
- * --workers 1 and 2 to /dev/null, beside the plain yardstick (bench/plain-generator.ts), in
- * interleaved rounds: events per wall second of the whole process, start-up included. Each
- * thread count also runs a shorter run: the difference between the two runs is the steady
- * rate, with what every run pays once (loading, building the shop, a worker's start-up, both
- * threads compiling their code at once) taken out.
+ * --workers 1 and 2 to /dev/null against the plain yardstick (bench/plain-generator.ts):
+ * events per wall second of the whole process, start-up included. Each thread count also runs
+ * a shorter run: the difference between the two is the steady rate, with what every run pays
+ * once (loading, building the shop, a worker's start-up, both threads compiling their code at
+ * once) taken out.
+ *
+ * And the most two threads can make on this machine: two --workers 1 processes at once, which
+ * share nothing (no merge, no waiting for each other), only the cores, their caches and the
+ * memory bus. A process alone also has the other core for its collector and compiler threads.
+ *
+ * This machine's speed drifts by up to 2× from one minute to the next, so every run of ours is
+ * bracketed by runs of the plain generator, and measured in them: its time × the mean of their
+ * rates is how many events the plain generator would have made meanwhile (`plainEvents`). Every
+ * ratio comes from those, so two runs of ours minutes apart compare as well as two side by side.
  */
 async function benchWorkers(): Promise<void> {
   // Long enough that start-up weighs little: two threads pay ~0.8 s once, 15% of a 3M-event run, 5% of this one.
   const n = 10_000_000;
   const short = 3_000_000;
-  process.stderr.write(`workers: ${n} events to /dev/null, whole process, interleaved with a plain JSON.stringify generator\n`);
+  // The yardstick pays ~0.07 s once: 0.5% of a 3M-event run.
+  const plainN = 3_000_000;
+  process.stderr.write(`workers: ${n} events to /dev/null, whole process, each run between two of a plain JSON.stringify generator\n`);
   const devnull = fs.openSync('/dev/null', 'w');
-  const plain: number[] = [];
-  const one: number[] = [];
-  const two: number[] = [];
-  const steadyOne: number[] = [];
-  const steadyTwo: number[] = [];
   const base = ['--sink', 'stdout', '--seed', '42', '--start', START, '--speed', 'max', '--quiet'];
   const seconds = async (args: string[]): Promise<number> => {
     const r = await run(NODE, args, { stdout: devnull });
     if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
     return r.ms / 1000;
   };
-  const ours = async (k: string, count: number): Promise<number> => seconds([CLI, ...base, '--count', String(count), '--workers', k]);
+  const plainRate = async (): Promise<number> => plainN / (await seconds([path.join(ROOT, 'bench/plain-generator.ts'), String(plainN)]));
+  const ours = (k: string, count: number): Promise<number> => seconds([CLI, ...base, '--count', String(count), '--workers', k]);
+  const pairOf = async (): Promise<number> => Math.max(...(await Promise.all([ours('1', n), ours('1', n)])));
+  const cases: [string, () => Promise<number>][] = [
+    ['one', () => ours('1', n)],
+    ['two', () => ours('2', n)],
+    ['pair', pairOf],
+    ['one short', () => ours('1', short)],
+    ['two short', () => ours('2', short)],
+  ];
+  /** Per case, per round: wall seconds, and the plain generator's events in that time. */
+  const secs = new Map<string, number[]>(cases.map(([name]) => [name, []]));
+  const plainEvents = new Map<string, number[]>(cases.map(([name]) => [name, []]));
+  const plain: number[] = [];
   for (let round = 0; round < 3; round++) {
-    plain.push(n / (await seconds([path.join(ROOT, 'bench/plain-generator.ts'), String(n)])));
-    for (const [k, whole, steady] of [
-      ['1', one, steadyOne],
-      ['2', two, steadyTwo],
-    ] as const) {
-      const long = await ours(k, n);
-      whole.push(n / long);
-      steady.push((n - short) / (long - (await ours(k, short))));
+    let before = await plainRate();
+    plain.push(before);
+    for (const [name, measure] of cases) {
+      const t = await measure();
+      const after = await plainRate();
+      plain.push(after);
+      secs.get(name)!.push(t);
+      plainEvents.get(name)!.push((t * (before + after)) / 2);
+      before = after;
     }
   }
   fs.closeSync(devnull);
-  const runs = `(${n} - ${short}) events / the difference of the two runs' times`;
-  record('plain JSON.stringify generator → /dev/null', 'events/s', plain);
-  record('stdout → /dev/null, --workers 1', 'events/s', one);
-  record('stdout → /dev/null, --workers 2', 'events/s', two);
-  const ratio = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]!);
-  record('--workers 2 / --workers 1', 'ratio', ratio(two, one), 'per round');
-  record('--workers 1 / plain', 'ratio', ratio(one, plain), 'per round');
-  record('--workers 2 / plain', 'ratio', ratio(two, plain), 'per round');
-  record('--workers 1, steady rate', 'events/s', steadyOne, runs);
-  record('--workers 2, steady rate', 'events/s', steadyTwo, runs);
-  record('--workers 2 / --workers 1, steady rates', 'ratio', ratio(steadyTwo, steadyOne), 'per round');
-  record('--workers 1, steady rate / plain', 'ratio', ratio(steadyOne, plain), 'per round');
-  record('--workers 2, steady rate / plain', 'ratio', ratio(steadyTwo, plain), 'per round');
+  const rounds = [0, 1, 2];
+  const p = (name: string): number[] => plainEvents.get(name)!;
+  /** Events per second of a case, and its events over the plain generator's in the same time. */
+  const rate = (name: string, events: number): number[] => secs.get(name)!.map((t) => events / t);
+  const vsPlain = (name: string, events: number): number[] => p(name).map((e) => events / e);
+  const steady = (long: string, shortCase: string): number[] => rounds.map((r) => (n - short) / (p(long)[r]! - p(shortCase)[r]!));
+  const over = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]!);
+  const bracketed = 'per round, each run measured in the plain runs before and after it';
+  record('plain JSON.stringify generator → /dev/null', 'events/s', plain, `${plainN} events, before and after each run of ours`);
+  record('stdout → /dev/null, --workers 1', 'events/s', rate('one', n));
+  record('stdout → /dev/null, --workers 2', 'events/s', rate('two', n));
+  record(
+    'two --workers 1 processes at once, both together',
+    'events/s',
+    rate('pair', 2 * n),
+    'the most two threads make here: nothing shared but the machine',
+  );
+  const one = vsPlain('one', n);
+  const two = vsPlain('two', n);
+  const pair = vsPlain('pair', 2 * n);
+  record('--workers 1 / plain', 'ratio', one, bracketed);
+  record('--workers 2 / plain', 'ratio', two, bracketed);
+  record('--workers 2 / --workers 1', 'ratio', over(two, one), bracketed);
+  record('two processes at once / --workers 1', 'ratio', over(pair, one), bracketed);
+  record('--workers 2 / two processes at once', 'ratio', over(two, pair), `${bracketed}: what the merge and the waiting cost`);
+  const steadyOne = steady('one', 'one short');
+  const steadyTwo = steady('two', 'two short');
+  const steadyNote = `(${n} - ${short}) events / the difference of the two runs' plain-generator events`;
+  record('--workers 1, steady rate / plain', 'ratio', steadyOne, steadyNote);
+  record('--workers 2, steady rate / plain', 'ratio', steadyTwo, steadyNote);
+  record('--workers 2 / --workers 1, steady rates', 'ratio', over(steadyTwo, steadyOne), 'per round');
 }
 
 /** Kafka end to end with one and two workers (each worker its own client), interleaved. */
