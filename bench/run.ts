@@ -262,8 +262,7 @@ async function benchWorkers(): Promise<void> {
   // Long enough that start-up weighs little: two threads pay ~0.8 s once, 15% of a 3M-event run, 5% of this one.
   const n = 10_000_000;
   const short = 3_000_000;
-  // As many events as ours: a run of 3M made 2–3% fewer events a second than one of 10M.
-  const plainN = n;
+  const ROUNDS = 3;
   process.stderr.write(`workers: ${n} events to /dev/null, whole process, each run between two of a plain JSON.stringify generator\n`);
   const devnull = fs.openSync('/dev/null', 'w');
   const base = ['--sink', 'stdout', '--seed', '42', '--start', START, '--speed', 'max', '--quiet'];
@@ -272,7 +271,8 @@ async function benchWorkers(): Promise<void> {
     if (r.code !== 0) throw new Error(`${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
     return r.ms / 1000;
   };
-  const plainRate = async (): Promise<number> => plainN / (await seconds([path.join(ROOT, 'bench/plain-generator.ts'), String(plainN)]));
+  // As many events as ours: a run of 3M made 2–3% fewer events a second than one of 10M.
+  const plainRate = async (): Promise<number> => n / (await seconds([path.join(ROOT, 'bench/plain-generator.ts'), String(n)]));
   const ours = (k: string, count: number): Promise<number> => seconds([CLI, ...base, '--count', String(count), '--workers', k]);
   const pairOf = async (): Promise<number> => Math.max(...(await Promise.all([ours('1', n), ours('1', n)])));
   const cases: [string, () => Promise<number>][] = [
@@ -286,7 +286,7 @@ async function benchWorkers(): Promise<void> {
   const secs = new Map<string, number[]>(cases.map(([name]) => [name, []]));
   const plainEvents = new Map<string, number[]>(cases.map(([name]) => [name, []]));
   const plain: number[] = [];
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     let before = await plainRate();
     plain.push(before);
     for (const [name, measure] of cases) {
@@ -299,15 +299,14 @@ async function benchWorkers(): Promise<void> {
     }
   }
   fs.closeSync(devnull);
-  const rounds = [0, 1, 2];
   const p = (name: string): number[] => plainEvents.get(name)!;
   /** Events per second of a case, and its events over the plain generator's in the same time. */
   const rate = (name: string, events: number): number[] => secs.get(name)!.map((t) => events / t);
   const vsPlain = (name: string, events: number): number[] => p(name).map((e) => events / e);
-  const steady = (long: string, shortCase: string): number[] => rounds.map((r) => (n - short) / (p(long)[r]! - p(shortCase)[r]!));
+  const steady = (long: string, shortCase: string): number[] => p(long).map((e, r) => (n - short) / (e - p(shortCase)[r]!));
   const over = (a: number[], b: number[]): number[] => a.map((x, i) => x / b[i]!);
   const bracketed = 'per round, each run measured in the plain runs before and after it';
-  record('plain JSON.stringify generator → /dev/null', 'events/s', plain, `${plainN} events, before and after each run of ours`);
+  record('plain JSON.stringify generator → /dev/null', 'events/s', plain, `${n} events, before and after each run of ours`);
   record('stdout → /dev/null, --workers 1', 'events/s', rate('one', n));
   record('stdout → /dev/null, --workers 2', 'events/s', rate('two', n));
   record(
