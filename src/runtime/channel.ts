@@ -11,10 +11,10 @@ import type { RecordEncoder } from '../sinks/sink.ts';
  * its merge key, type and end; then marks the region full.
  * The main thread reads a full region line by line and marks it free again (or, when the sink
  * writes the lines from where they are, once it has written them: `keepRead`). Only the region
- * states are synchronised (Atomics), once per batch. The
- * worker waits for a free region with Atomics.wait; the main thread, which must not block,
- * asks to be woken when it has read all there is (`armWake`), and the worker's next batch
- * then comes with a message (`wake`). A message per batch cost a worker 5% of its time.
+ * states are synchronised (Atomics), once per batch. The worker waits for a free region with
+ * Atomics.wait; the main thread, which must not block, asks to be woken when it has read all
+ * there is (`armWake`), and the worker's next batch then comes with a message (`wake`). A
+ * message per batch cost a worker 5% of its time.
  */
 const REGION_BYTES = 512 * 1024;
 const REGION_LINES = 4096;
@@ -229,6 +229,11 @@ export interface LineRun extends EncodedLines {
   types: Uint8Array;
   typesAt: number;
   key: number;
+}
+
+/** An empty line, to be filled by `take`. */
+export function newLineRef(): LineRef {
+  return { type: 0, timeMs: 0, key: 0, buf: Buffer.alloc(0) as Latin1Buffer, start: 0, end: 0 };
 }
 
 /** An empty run, to be filled by `takeRun`. */

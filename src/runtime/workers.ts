@@ -8,6 +8,7 @@ import {
   channelRegions,
   ChannelReader,
   newChannelMemory,
+  newLineRef,
   newLineRun,
   STAT_ACTIVE,
   STAT_POOL,
@@ -151,7 +152,7 @@ export class LineMerge implements EventSource<LineRef> {
   private readonly local: LocalLines;
   /** The worker behind each reader, with its channel; null for the main thread's own lanes. */
   private readonly workers: ({ thread: WorkerThread; channel: ChannelReader } | null)[] = [];
-  private readonly line: LineRef = { type: 0, timeMs: 0, key: 0, buf: Buffer.alloc(0) as LineRef['buf'], start: 0, end: 0 };
+  private readonly line: LineRef = newLineRef();
   private failure: UBPError | null = null;
   /** The reader with the earliest line, as `ready` found it; -1 when all are finished. */
   private current = -1;
